@@ -1,0 +1,75 @@
+"""The library API: a Cleaner built once, used for any number of documents."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from . import writer
+from .blocks import split_lines
+from .decide import Decision, decide
+from .reader import Document, read_bytes
+from .rules import RuleSet, load_rules
+from .signals import rule_hits, tail_start_by_words
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """Everything the cleaner decided about one document."""
+    name: str
+    original: str
+    decisions: list[Decision]
+
+    @property
+    def text(self) -> str:
+        return writer.render(self.decisions)
+
+    @property
+    def removed(self) -> list[Decision]:
+        """Lines removed or trimmed, each with its reason."""
+        return [d for d in self.decisions if d.reason is not None and not d.block.blank]
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+    def explain(self) -> list[str]:
+        return writer.explain(self.decisions, self.name)
+
+    def diff(self) -> str:
+        return writer.unified_diff(self.original, self.text, self.name)
+
+    def to_json(self) -> str:
+        return writer.json_report(self.decisions, self.name)
+
+
+class Cleaner:
+    """Strips boilerplate from scraped text. Rules are compiled once, here.
+
+    ``rules``: extra rule files or folders; ``disable``: rule ids or pack names
+    to turn off; ``builtin``: load the shipped packs. A Cleaner holds no global
+    state and pickles, so one object serves a pipe, a process pool or a
+    distributed map.
+    """
+
+    def __init__(self, rules: Iterable[str | Path] = (), disable: Iterable[str] = (),
+                 *, builtin: bool = True, ruleset: RuleSet | None = None):
+        self.disabled = tuple(disable)
+        base = ruleset if ruleset is not None else load_rules(rules, builtin=builtin)
+        self.rules = base.without(self.disabled)
+
+    def analyze(self, text: str, name: str = "<text>") -> CleanResult:
+        """Clean ``text`` and return every decision with its reason."""
+        blocks = split_lines(text)
+        hits = rule_hits(blocks, self.rules, tail_start_by_words(blocks))
+        return CleanResult(name, text, decide(blocks, hits))
+
+    def clean(self, text: str) -> str:
+        """The cleaned text: kept lines as written, boilerplate removed."""
+        return self.analyze(text).text
+
+    def analyze_bytes(self, data: bytes, name: str = "<stdin>", *, encoding: str = "utf-8",
+                      format: str = "auto") -> CleanResult:
+        """Decode (and for HTML, extract) ``data``, then analyze it."""
+        doc: Document = read_bytes(data, name, encoding=encoding, format=format)
+        return self.analyze(doc.text, name)

@@ -1,0 +1,211 @@
+"""YAML rule packs: load, validate and compile them once.
+
+A rule file is either a list of rules or a mapping with ``rules:`` (and an
+optional ``pack:`` name and ``description:``). The pack name defaults to the
+file's stem. The schema is documented in ``rules/README.md``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import regex
+import yaml
+
+from .errors import RuleError
+
+ACTIONS = ("drop", "drop-span", "drop-until", "drop-rest")
+RULE_KEYS = {"id", "description", "pattern", "action", "until", "lines",
+             "examples", "case", "zone", "lang"}
+FILE_KEYS = {"pack", "description", "rules"}
+ZONES = ("anywhere", "tail")
+DEFAULT_UNTIL_LINES = 40
+# Seconds one pattern may spend on one line before the batch gives up on it:
+# one bad user rule must not hang a corpus run.
+MATCH_TIMEOUT = 1.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    pack: str
+    description: str
+    action: str
+    pattern: Any                  # compiled regex.Pattern
+    until: Any = None             # compiled end pattern for drop-until
+    lines: int | None = None      # bound for drop-until
+    zone: str = "anywhere"
+    lang: str | None = None
+    examples_drop: tuple[str, ...] = ()
+    examples_keep: tuple[str, ...] = ()
+    source: str = ""              # "file:line" where the rule is defined
+
+    def search(self, text: str):
+        return self.pattern.search(text, timeout=MATCH_TIMEOUT)
+
+    def end_search(self, text: str):
+        return self.until.search(text, timeout=MATCH_TIMEOUT)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...] = ()
+    files: tuple[str, ...] = field(default_factory=tuple)
+
+    def without(self, disabled: Iterable[str]) -> "RuleSet":
+        off = set(disabled)
+        return RuleSet(tuple(r for r in self.rules if r.id not in off and r.pack not in off),
+                       self.files)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __iter__(self):
+        return iter(self.rules)
+
+
+class _LineLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+    """Safe loader that records the 1-based line of every mapping as ``__line__``."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def builtin_rules_dir() -> Path:
+    """The rule packs shipped with the package (or beside it in a checkout)."""
+    shipped = resources.files("cleaner") / "rules"
+    if shipped.is_dir():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def rule_files(path: Path) -> list[Path]:
+    """A rule file, or the *.yaml / *.yml files of a folder, sorted."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not path.exists():
+        raise RuleError(str(path), None, None, "no such rules file or folder")
+    return [path]
+
+
+def load_rules(paths: Iterable[str | Path], *, builtin: bool = True) -> RuleSet:
+    """Load the built-in packs (unless ``builtin`` is false) and the given files/folders."""
+    files: list[Path] = []
+    if builtin:
+        files.extend(rule_files(builtin_rules_dir()))
+    for p in paths:
+        files.extend(rule_files(Path(p)))
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for f in files:
+        for rule in load_file(f):
+            if rule.id in seen:
+                raise RuleError(str(f), int(rule.source.rsplit(":", 1)[1]), rule.id,
+                                f"duplicate rule id (first defined at {seen[rule.id]})")
+            seen[rule.id] = rule.source
+            rules.append(rule)
+    return RuleSet(tuple(rules), tuple(str(f) for f in files))
+
+
+def load_file(path: Path) -> list[Rule]:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise RuleError(name, None, None, f"cannot read: {e}") from None
+    try:
+        data = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise RuleError(name, line, None, f"YAML error: {problem}") from None
+    pack = path.stem
+    if data is None:
+        return []
+    if isinstance(data, dict):
+        line = data.pop("__line__", 1)
+        unknown = set(data) - FILE_KEYS
+        if unknown:
+            raise RuleError(name, line, None, f"unknown key {sorted(unknown)[0]!r} "
+                            f"(expected one of {', '.join(sorted(FILE_KEYS))})")
+        pack = str(data.get("pack") or pack)
+        data = data.get("rules") or []
+    if not isinstance(data, list):
+        raise RuleError(name, 1, None, "expected a list of rules or a mapping with 'rules:'")
+    return [_build_rule(item, name, pack) for item in data]
+
+
+def _compile(pat: Any, case: str, where: tuple[str, int, str], key: str):
+    name, line, rid = where
+    if not isinstance(pat, str) or not pat:
+        raise RuleError(name, line, rid, f"'{key}' must be a non-empty string")
+    flags = regex.IGNORECASE if case == "insensitive" else 0
+    try:
+        return regex.compile(pat, flags)
+    except regex.error as e:
+        raise RuleError(name, line, rid, f"'{key}' does not compile: {e}") from None
+
+
+def _strings(value: Any, where: tuple[str, int, str], key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(*where, f"'{key}' must be a list of strings")
+    return tuple(value)
+
+
+def _build_rule(item: Any, name: str, pack: str) -> Rule:
+    if not isinstance(item, dict):
+        raise RuleError(name, None, None, "each rule must be a mapping")
+    line = item.pop("__line__", None)
+    rid = item.get("id")
+    if not isinstance(rid, str) or not regex.fullmatch(r"[\w.-]+", rid or ""):
+        raise RuleError(name, line, None, "every rule needs an 'id' of letters, digits, '.', '-', '_'")
+    where = (name, line, rid)
+    unknown = set(item) - RULE_KEYS
+    if unknown:
+        raise RuleError(*where, f"unknown key {sorted(unknown)[0]!r} "
+                        f"(expected one of {', '.join(sorted(RULE_KEYS))})")
+    action = item.get("action", "drop")
+    if action not in ACTIONS:
+        raise RuleError(*where, f"unknown action {action!r} (expected one of {', '.join(ACTIONS)})")
+    case = item.get("case", "insensitive")
+    if case not in ("insensitive", "sensitive"):
+        raise RuleError(*where, "'case' must be 'insensitive' or 'sensitive'")
+    zone = item.get("zone", "tail" if action == "drop-rest" else "anywhere")
+    if zone not in ZONES:
+        raise RuleError(*where, f"'zone' must be one of {', '.join(ZONES)}")
+    pattern = _compile(item.get("pattern"), case, where, "pattern")
+    until = lines = None
+    if action == "drop-until":
+        if "until" in item:
+            until = _compile(item["until"], case, where, "until")
+        lines = item.get("lines", DEFAULT_UNTIL_LINES if until is not None else None)
+        if not isinstance(lines, int) or isinstance(lines, bool) or lines < 1:
+            raise RuleError(*where, "drop-until needs 'until' (an end pattern) and/or "
+                            "'lines' (a positive bound)")
+    elif "until" in item or "lines" in item:
+        raise RuleError(*where, "'until' and 'lines' only apply to action drop-until")
+    examples = item.get("examples") or {}
+    if not isinstance(examples, dict):
+        raise RuleError(*where, "'examples' must be a mapping with 'drop' and 'keep' lists")
+    examples.pop("__line__", None)
+    bad = set(examples) - {"drop", "keep"}
+    if bad:
+        raise RuleError(*where, f"unknown key {sorted(bad)[0]!r} in examples (expected drop, keep)")
+    description = item.get("description", "")
+    if not isinstance(description, str):
+        raise RuleError(*where, "'description' must be a string")
+    return Rule(id=rid, pack=pack, description=description, action=action,
+                pattern=pattern, until=until, lines=lines, zone=zone,
+                lang=item.get("lang"),
+                examples_drop=_strings(examples.get("drop"), where, "examples.drop"),
+                examples_keep=_strings(examples.get("keep"), where, "examples.keep"),
+                source=f"{name}:{line}")

@@ -1,0 +1,119 @@
+"""Evidence for each block: which rules hit it, and where the tail zone starts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .blocks import Block
+from .errors import CleanerError
+from .rules import Rule, RuleSet
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule's verdict on one block: the whole line, or spans inside it."""
+    rule: Rule
+    spans: tuple[tuple[int, int], ...] = ()   # offsets in the line; empty = whole line
+    origin: int | None = None                 # line index of the start marker (multi-line actions)
+
+    @property
+    def whole_line(self) -> bool:
+        return not self.spans
+
+
+def tail_start_by_words(blocks: list[Block], share: float = 0.5) -> int:
+    """Index of the first block after which at least ``share`` of the words lie before it.
+
+    Without better evidence, the tail zone (where "Read more" cuts are safe) is
+    the part of the document after the first half of its words.
+    """
+    counts = [len(b.words()) for b in blocks]
+    total = sum(counts)
+    if not total:
+        return 0
+    seen = 0
+    for i, c in enumerate(counts):
+        seen += c
+        if seen >= share * total:
+            return i + 1
+    return len(blocks)
+
+
+def _search(rule: Rule, text: str, line_no: int):
+    try:
+        return rule.search(text)
+    except TimeoutError:
+        raise CleanerError(f"rule {rule.id} ({rule.source}): pattern timed out on line {line_no}") from None
+
+
+def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int) -> list[list[Hit]]:
+    """For every block, the rule hits that concern it (in rule order)."""
+    hits: list[list[Hit]] = [[] for _ in blocks]
+    n = len(blocks)
+    for b in blocks:
+        if b.blank:
+            continue
+        stripped = b.stripped
+        for rule in rules:
+            if rule.zone == "tail" and b.index < tail_start:
+                continue
+            if rule.action == "drop-span":
+                spans = _spans(rule, b)
+                if spans:
+                    hits[b.index].append(Hit(rule, spans))
+                continue
+            if not _search(rule, stripped, b.line_no):
+                continue
+            if rule.action == "drop":
+                hits[b.index].append(Hit(rule))
+            elif rule.action == "drop-rest":
+                for j in range(b.index, n):
+                    hits[j].append(Hit(rule, origin=b.index))
+            else:  # drop-until
+                last = _until_end(rule, blocks, b.index)
+                for j in range(b.index, last + 1):
+                    hits[j].append(Hit(rule, origin=b.index))
+    return hits
+
+
+def _spans(rule: Rule, b: Block) -> tuple[tuple[int, int], ...]:
+    try:
+        return tuple(m.span() for m in rule.pattern.finditer(b.text, timeout=1.0) if m.end() > m.start())
+    except TimeoutError:
+        raise CleanerError(f"rule {rule.id} ({rule.source}): pattern timed out on line {b.line_no}") from None
+
+
+def _until_end(rule: Rule, blocks: list[Block], start: int) -> int:
+    """Last line of a drop-until block starting at ``start``.
+
+    With an end pattern, the block runs to the first line (within ``lines``
+    non-blank lines) that matches it; if none does, only the start line goes,
+    since an unterminated block is no proof that what follows is boilerplate.
+    Without an end pattern, the block is the start line and the next
+    ``lines - 1`` non-blank lines.
+    """
+    seen = 0
+    last = start
+    for j in range(start + 1, len(blocks)):
+        b = blocks[j]
+        if b.blank:
+            continue
+        seen += 1
+        if rule.until is not None:
+            if seen > rule.lines:
+                return start
+            if _until_search(rule, b):
+                return j
+        else:
+            if seen >= rule.lines:
+                return last
+            last = j
+    return start if rule.until is not None else last
+
+
+def _until_search(rule: Rule, b: Block):
+    try:
+        return rule.end_search(b.stripped)
+    except TimeoutError:
+        raise CleanerError(f"rule {rule.id} ({rule.source}): end pattern timed out on line {b.line_no}") from None

@@ -1,0 +1,86 @@
+"""Turn decisions back into text, a diff, an explanation or a JSON report."""
+from __future__ import annotations
+
+import difflib
+import json
+
+from .decide import Decision
+
+
+def render(decisions: list[Decision]) -> str:
+    """The kept lines, byte for byte, with blank runs left by removals collapsed.
+
+    Blank lines between two kept lines stay exactly as written when nothing
+    between them was removed. Where something was removed, the blank lines
+    around it become one run (the longest one seen there), so the article's own
+    paragraph spacing survives and no hole is left. Blank lines before the first
+    or after the last kept line go when a removal touched them.
+    """
+    out: list[str] = []
+    pending: list[str] = []     # blank lines since the last kept content line
+    best: list[str] = []        # longest blank run seen since then
+    removed = False             # something was removed since the last kept line
+    started = False
+    for d in decisions:
+        b = d.block
+        if not d.kept:
+            removed = True
+            if len(pending) > len(best):
+                best = pending
+            pending = []
+            continue
+        if b.blank:
+            pending.append(b.text + b.eol)
+            continue
+        if len(pending) > len(best):
+            best = pending
+        if started:
+            out.extend(best if removed else pending)
+        elif not removed:
+            out.extend(pending)
+        out.append(d.text + b.eol)
+        started = True
+        pending, best, removed = [], [], False
+    if not started:
+        return ""
+    if not removed:
+        out.extend(pending)
+    return "".join(out)
+
+
+def removed_lines(decisions: list[Decision]) -> int:
+    return sum(1 for d in decisions if not d.kept and not d.block.blank)
+
+
+def explain(decisions: list[Decision], name: str = "<stdin>", width: int = 72) -> list[str]:
+    """One line per removed line or trimmed span: where, why, and what."""
+    lines = []
+    for d in decisions:
+        if d.reason is None or d.block.blank:
+            continue
+        if d.kept:
+            excerpt = " / ".join(d.block.text[s:e].strip() for s, e in d.spans)
+            what = "span"
+        else:
+            excerpt = d.block.stripped
+            what = "line"
+        if len(excerpt) > width:
+            excerpt = excerpt[: width - 1] + "…"
+        lines.append(f"{name}:{d.block.line_no}: drop {what} [{d.reason}] {d.detail}: {excerpt!r}")
+    return lines
+
+
+def unified_diff(original: str, cleaned: str, name: str = "<stdin>") -> str:
+    return "".join(difflib.unified_diff(
+        original.splitlines(keepends=True), cleaned.splitlines(keepends=True),
+        fromfile=f"a/{name}", tofile=f"b/{name}"))
+
+
+def json_report(decisions: list[Decision], name: str = "<stdin>") -> str:
+    removed = [{"line": d.block.line_no, "reason": d.reason, "detail": d.detail,
+                "text": d.block.text if not d.kept else None,
+                "spans": [list(s) for s in d.spans] or None}
+               for d in decisions if d.reason is not None and not d.block.blank]
+    return json.dumps({"input": name, "lines": len(decisions),
+                       "removed_lines": removed_lines(decisions), "removed": removed},
+                      ensure_ascii=False)
