@@ -10,7 +10,10 @@ from .blocks import split_lines
 from .decide import Decision, decide
 from .reader import Document, read_bytes
 from .rules import RuleSet, load_rules
+from .repetition import CommonLines
 from .signals import rule_hits, tail_start_by_words
+
+MODES = ("careful", "balanced", "thorough")
 
 
 @dataclass(frozen=True)
@@ -53,23 +56,39 @@ class Cleaner:
     """
 
     def __init__(self, rules: Iterable[str | Path] = (), disable: Iterable[str] = (),
-                 *, builtin: bool = True, ruleset: RuleSet | None = None):
+                 *, builtin: bool = True, ruleset: RuleSet | None = None,
+                 mode: str = "balanced", heuristics: bool = True):
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
+        self.mode = mode
+        self.heuristics = heuristics
         self.disabled = tuple(disable)
         base = ruleset if ruleset is not None else load_rules(rules, builtin=builtin)
         self.rules = base.without(self.disabled)
 
-    def analyze(self, text: str, name: str = "<text>") -> CleanResult:
-        """Clean ``text`` and return every decision with its reason."""
+    def analyze(self, text: str, name: str = "<text>", *,
+                common: CommonLines | None = None) -> CleanResult:
+        """Clean ``text`` and return every decision with its reason.
+
+        ``common``: lines seen across many documents of the same run (see
+        ``repetition``); such lines count as boilerplate evidence.
+        """
         blocks = split_lines(text)
         hits = rule_hits(blocks, self.rules, tail_start_by_words(blocks))
         return CleanResult(name, text, decide(blocks, hits))
 
-    def clean(self, text: str) -> str:
+    def clean(self, text: str, *, common: CommonLines | None = None) -> str:
         """The cleaned text: kept lines as written, boilerplate removed."""
-        return self.analyze(text).text
+        return self.analyze(text, common=common).text
+
+    def clean_many(self, texts: Iterable[str]) -> list[str]:
+        """Clean several documents of one run, using lines they share as evidence."""
+        texts = list(texts)
+        common = CommonLines.from_texts(texts)
+        return [self.clean(t, common=common) for t in texts]
 
     def analyze_bytes(self, data: bytes, name: str = "<stdin>", *, encoding: str = "utf-8",
-                      format: str = "auto") -> CleanResult:
+                      format: str = "auto", common: CommonLines | None = None) -> CleanResult:
         """Decode (and for HTML, extract) ``data``, then analyze it."""
         doc: Document = read_bytes(data, name, encoding=encoding, format=format)
-        return self.analyze(doc.text, name)
+        return self.analyze(doc.text, name, common=common)

@@ -1,6 +1,7 @@
 """The `clean` command: a Unix filter around Cleaner, plus `clean rules ...`."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -8,12 +9,16 @@ from typing import List, Optional
 
 import typer
 
-from .api import Cleaner
+from .api import MODES, Cleaner
 from .errors import CleanerError
+from .reader import decode, read_bytes
+from .repetition import CommonLines
 
-app = typer.Typer(add_completion=False, no_args_is_help=False,
+app = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
+                  pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]})
-rules_app = typer.Typer(add_completion=False, help="List the rules, or run the examples of rule files.",
+rules_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
+                        help="List the rules, or run the examples of rule files.",
                         context_settings={"help_option_names": ["-h", "--help"]})
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
@@ -48,35 +53,95 @@ def main_command(
                                                help="Extra rule file or folder (repeatable)."),
     disable: Optional[List[str]] = typer.Option(None, "--disable", metavar="ID_OR_PACK",
                                                 help="Turn off a rule id or a whole pack (repeatable)."),
+    mode: str = typer.Option("balanced", "--mode", metavar="MODE",
+                             help="careful (keep when in doubt), balanced, or thorough (remove when in doubt)."),
+    no_heuristics: bool = typer.Option(False, "--no-heuristics", help="Apply the rules only."),
     explain: bool = typer.Option(False, "--explain", help="On stderr: each removed line, its number, reason and an excerpt."),
     diff: bool = typer.Option(False, "--diff", help="Print a unified diff of what would be removed instead of the text."),
     json_report: bool = typer.Option(False, "--json", help="Print a JSON report per input (one line each) instead of the text."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the input (output is always UTF-8)."),
-    format: str = typer.Option("auto", "--format", help="Input format: auto, text or html."),
+    format: str = typer.Option("auto", "--format", metavar="FORMAT",
+                               help="Input format: auto, text, html, or jsonl (one JSON object per line)."),
+    text_field: str = typer.Option("text", "--text-field", metavar="KEY", help="jsonl: the field holding the text."),
     no_builtin: bool = typer.Option(False, "--no-builtin-rules", help="Use only the rules given with --rules."),
 ) -> None:
     """Strip boilerplate from scraped news text; the article comes out as written.
 
-    Reads FILEs (or stdin) and writes the cleaned text to stdout.
+    Reads FILEs (or stdin) and writes the cleaned text to stdout. Several
+    inputs in one run are cleaned together: lines they share count as
+    boilerplate evidence.
+
     Exit status: 0 success, 2 usage error, unreadable input or invalid rules.
     """
     try:
-        cleaner = Cleaner(rules or (), disable or (), builtin=not no_builtin)
-        for path in files or ["-"]:
+        if mode not in MODES:
+            raise CleanerError(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
+        cleaner = Cleaner(rules or (), disable or (), builtin=not no_builtin, mode=mode,
+                          heuristics=not no_heuristics)
+    except CleanerError as e:
+        raise fail(str(e))
+    if format == "jsonl":
+        status = _run_jsonl(cleaner, files or ["-"], encoding, text_field)
+        raise typer.Exit(status)
+    status = EXIT_OK
+    docs = []
+    for path in files or ["-"]:
+        try:
             data, name = read_input(path)
-            result = cleaner.analyze_bytes(data, name, encoding=encoding, format=format)
-            if explain:
-                for line in result.explain():
-                    sys.stderr.write(line + "\n")
-            if diff:
-                write_out(result.diff())
-            elif json_report:
-                write_out(result.to_json() + "\n")
-            else:
-                write_out(result.text)
+            docs.append(read_bytes(data, name, encoding=encoding, format=format))
+        except CleanerError as e:
+            # Report and go on: one bad file must not cost the others their output.
+            sys.stderr.write(f"clean: error: {e}\n")
+            status = EXIT_ERROR
+    common = CommonLines.from_texts(d.text for d in docs) if len(docs) > 1 else None
+    try:
+        for doc in docs:
+            result = cleaner.analyze(doc.text, doc.name, common=common)
+            _emit(result, explain, diff, json_report)
         sys.stdout.flush()
     except CleanerError as e:
         raise fail(str(e))
+    raise typer.Exit(status)
+
+
+def _emit(result, explain: bool, diff: bool, json_report: bool) -> None:
+    if explain:
+        for line in result.explain():
+            sys.stderr.write(line + "\n")
+    if diff:
+        write_out(result.diff())
+    elif json_report:
+        write_out(result.to_json() + "\n")
+    else:
+        write_out(result.text)
+
+
+def _run_jsonl(cleaner: Cleaner, paths: list[str], encoding: str, field: str) -> int:
+    """Clean a JSON Lines stream: each object's text field is replaced by its cleaned text."""
+    records = []
+    for path in paths:
+        data, name = read_input(path)
+        text = decode(data, name, encoding)
+        for no, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise fail(f"{name}:{no}: invalid JSON: {e.msg}")
+            if not isinstance(obj, dict) or not isinstance(obj.get(field), str):
+                raise fail(f"{name}:{no}: expected an object with a string field {field!r}")
+            records.append((f"{name}:{no}", obj))
+    common = CommonLines.from_texts(o[field] for _, o in records) if len(records) > 1 else None
+    try:
+        for where, obj in records:
+            result = cleaner.analyze(obj[field], where, common=common)
+            obj[field] = result.text
+            write_out(json.dumps(obj, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    except CleanerError as e:
+        raise fail(str(e))
+    return EXIT_OK
 
 
 @rules_app.command("list")
