@@ -1,0 +1,241 @@
+"""The Cleaner API: built once, picklable, rules on and off, results consistent."""
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner, CleanResult, InputError, RuleError
+from cleaner.rules import load_rules
+from conftest import FIXTURES, SEED
+
+CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and (p / "input.txt").is_file())
+
+EXTRA = """\
+pack: house
+rules:
+  - id: house.promo
+    description: our test promo line
+    pattern: '^ZZZ promo\\b'
+    examples:
+      drop: ["ZZZ promo: buy"]
+      keep: ["The ZZZ promo was cancelled."]
+  - id: house.ad-span
+    description: an inline ad marker
+    pattern: '\\s*\\[Advertisement\\]'
+    action: drop-span
+    examples:
+      drop: ["He said so. [Advertisement] Then left."]
+      keep: ["He said so."]
+  - id: house.box
+    description: a box from BEGIN BOX to END BOX
+    pattern: '^BEGIN BOX$'
+    action: drop-until
+    until: '^END BOX$'
+    examples:
+      drop: ["BEGIN BOX\\nstuff\\nEND BOX"]
+      keep: ["BEGIN BOXING DAY"]
+"""
+
+
+def seed_text() -> str:
+    return (SEED / "input.txt").read_text(encoding="utf-8")
+
+
+def seed_expected() -> str:
+    return (SEED / "expected.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def default() -> Cleaner:
+    return Cleaner()
+
+
+@pytest.fixture
+def extra_rules(tmp_path) -> Path:
+    p = tmp_path / "house.yaml"
+    p.write_text(EXTRA, encoding="utf-8")
+    return p
+
+
+def rules_only(**kw) -> Cleaner:
+    """A Cleaner that applies rules only, so the checks below hold whatever the heuristics do."""
+    return Cleaner(heuristics=False, **kw)
+
+
+# --- the seed ---------------------------------------------------------------------------------
+
+def test_seed_is_byte_exact(default):
+    assert default.clean(seed_text()) == seed_expected()
+
+
+def test_seed_with_crlf_keeps_crlf(default):
+    crlf_in = seed_text().replace("\n", "\r\n")
+    out = default.clean(crlf_in)
+    assert out == seed_expected().replace("\n", "\r\n")
+
+
+def test_idempotent_on_seed(default):
+    once = default.clean(seed_text())
+    assert default.clean(once) == once
+
+
+def test_clean_equals_analyze_text(default):
+    for case in CASES:
+        text = (case / "input.txt").read_text(encoding="utf-8")
+        assert default.clean(text) == default.analyze(text).text, case.name
+
+
+def test_analyze_result(default):
+    res = default.analyze(seed_text(), "seed.txt")
+    assert isinstance(res, CleanResult)
+    assert res.name == "seed.txt" and res.original == seed_text()
+    assert res.changed
+    removed = {d.block.text for d in res.removed}
+    assert {"Support The Moscow Times!", "Once", "Monthly", "Read more"} <= removed
+    assert all(d.reason for d in res.removed), "every removal has a reason"
+    assert "Suspected arms dealer" not in " ".join(removed)
+    assert all(line.startswith("seed.txt:") for line in res.explain())
+    assert res.diff().startswith("--- a/seed.txt\n+++ b/seed.txt\n")
+
+
+def test_unchanged_text_is_not_changed():
+    text = "Bout denied any ties to Sechin.\n\nThe interview airs on Tuesday.\n"
+    res = rules_only().analyze(text)
+    assert res.text == text and not res.changed and res.removed == [] and res.diff() == ""
+
+
+def test_empty_text(default):
+    assert default.clean("") == ""
+    assert default.analyze("").removed == []
+
+
+# --- pickling and processes ---------------------------------------------------------------------
+
+def test_pickle_round_trip_gives_same_output(default):
+    clone = pickle.loads(pickle.dumps(default))
+    assert [r.id for r in clone.rules] == [r.id for r in default.rules]
+    for case in CASES:
+        text = (case / "input.txt").read_text(encoding="utf-8")
+        assert clone.clean(text) == default.clean(text), case.name
+
+
+def test_pickle_keeps_extra_rules_and_disabled(extra_rules):
+    c = Cleaner(rules=[extra_rules], disable=["house.box", "donation"])
+    clone = pickle.loads(pickle.dumps(c, protocol=pickle.HIGHEST_PROTOCOL))
+    ids = [r.id for r in clone.rules]
+    assert "house.promo" in ids and "house.box" not in ids
+    assert not any(r.pack == "donation" for r in clone.rules)
+    text = "Story.\nZZZ promo: buy\nMore story.\n"
+    assert clone.clean(text) == c.clean(text)
+    assert "ZZZ promo" not in rules_only(rules=[extra_rules]).clean(text)
+
+
+def _clean_in_worker(args):
+    cleaner, text = args
+    return cleaner.clean(text)
+
+
+def test_cleaner_works_in_spawned_worker_processes(default):
+    texts = [(c / "input.txt").read_text(encoding="utf-8") for c in CASES[:4]]
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:
+        got = list(pool.map(_clean_in_worker, [(default, t) for t in texts]))
+    assert got == [default.clean(t) for t in texts]
+
+
+# --- rules on and off ---------------------------------------------------------------------------
+
+def test_extra_rules_file_adds_its_rules(extra_rules):
+    base = Cleaner()
+    more = Cleaner(rules=[extra_rules])
+    assert len(more.rules) == len(base.rules) + 3
+    only = Cleaner(rules=[extra_rules], builtin=False)
+    assert [r.id for r in only.rules] == ["house.promo", "house.ad-span", "house.box"]
+
+
+def test_extra_rules_folder(extra_rules):
+    only = Cleaner(rules=[extra_rules.parent], builtin=False)
+    assert [r.id for r in only.rules] == ["house.promo", "house.ad-span", "house.box"]
+
+
+def test_extra_rule_drops_line(extra_rules):
+    c = rules_only(rules=[extra_rules], builtin=False)
+    assert c.clean("Story line one.\nZZZ promo: today only\nStory line two.\n") == \
+        "Story line one.\nStory line two.\n"
+
+
+def test_extra_span_rule_trims_inside_a_line(extra_rules):
+    c = rules_only(rules=[extra_rules], builtin=False)
+    text = "He said so. [Advertisement] Then he left.\r\nNext line.\r\n"
+    res = c.analyze(text)
+    assert res.text == "He said so. Then he left.\r\nNext line.\r\n"
+    (d,) = res.removed
+    assert d.kept and d.reason == "house.ad-span" and d.spans == ((11, 27),)
+
+
+def test_extra_drop_until_rule(extra_rules):
+    c = rules_only(rules=[extra_rules], builtin=False)
+    text = "Para one.\n\nBEGIN BOX\nbuy\n\nthings\nEND BOX\n\nPara two.\n"
+    assert c.clean(text) == "Para one.\n\nPara two.\n"
+    # without its end marker, only the start line goes
+    assert c.clean("Para one.\nBEGIN BOX\nPara two.\n") == "Para one.\nPara two.\n"
+
+
+def test_disable_by_id(extra_rules):
+    text = "Story.\nZZZ promo: today\nMore.\n"
+    on = rules_only(rules=[extra_rules], builtin=False)
+    off = rules_only(rules=[extra_rules], builtin=False, disable=["house.promo"])
+    assert "ZZZ promo" not in on.clean(text)
+    assert off.clean(text) == text
+    assert "house.promo" not in [r.id for r in off.rules]
+    assert "house.ad-span" in [r.id for r in off.rules]
+
+
+def test_disable_by_pack(extra_rules):
+    off = rules_only(rules=[extra_rules], builtin=False, disable=["house"])
+    assert len(off.rules) == 0
+    text = "Story.\nZZZ promo: today\nBEGIN BOX\nEND BOX\n"
+    assert off.clean(text) == text
+
+
+def test_disable_builtin_rule_by_id_and_pack():
+    seed = seed_text()
+    assert "Support The Moscow Times!\n" not in rules_only().clean(seed)
+    kept = rules_only(disable=["donation.support-banner"]).clean(seed)
+    assert kept.startswith("Support The Moscow Times!\n")
+    no_donation = rules_only(disable=["donation"]).clean(seed)
+    assert "\nRemind me later.\n" in no_donation
+    assert "Sign up for our free weekly newsletter" not in no_donation   # other packs still on
+
+
+def test_ruleset_argument_skips_loading(extra_rules):
+    rs = load_rules([extra_rules], builtin=False)
+    c = Cleaner(ruleset=rs, disable=["house.box"])
+    assert [r.id for r in c.rules] == ["house.promo", "house.ad-span"]
+
+
+def test_bad_extra_rules_raise_rule_error(tmp_path):
+    p = tmp_path / "bad.yaml"
+    p.write_text("- id: bad.one\n  pattern: '(unclosed'\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"bad\.yaml:1: rule bad\.one:"):
+        Cleaner(rules=[p])
+
+
+# --- bytes in ----------------------------------------------------------------------------------
+
+def test_analyze_bytes_utf8_and_latin1():
+    c = rules_only()
+    data = "Café society.\nZürich.\n".encode("latin-1")
+    with pytest.raises(InputError, match=r"in\.txt.*byte 3"):
+        c.analyze_bytes(data, "in.txt")
+    res = c.analyze_bytes(data, "in.txt", encoding="latin-1")
+    assert res.text == "Café society.\nZürich.\n"
+
+
+def test_analyze_bytes_seed(default):
+    res = default.analyze_bytes((SEED / "input.txt").read_bytes(), "seed")
+    assert res.text == seed_expected()
