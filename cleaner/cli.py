@@ -10,6 +10,7 @@ from typing import List, Optional
 import typer
 
 from .api import MODES, Cleaner
+from .config import Config, find_config, load_config
 from .errors import CleanerError
 from .reader import decode, read_bytes
 from .repetition import CommonLines
@@ -53,7 +54,7 @@ def main_command(
                                                help="Extra rule file or folder (repeatable)."),
     disable: Optional[List[str]] = typer.Option(None, "--disable", metavar="ID_OR_PACK",
                                                 help="Turn off a rule id or a whole pack (repeatable)."),
-    mode: str = typer.Option("balanced", "--mode", metavar="MODE",
+    mode: Optional[str] = typer.Option(None, "--mode", metavar="MODE",
                              help="careful (keep when in doubt), balanced, or thorough (remove when in doubt)."),
     no_heuristics: bool = typer.Option(False, "--no-heuristics", help="Apply the rules only."),
     explain: bool = typer.Option(False, "--explain", help="On stderr: each removed line, its number, reason and an excerpt."),
@@ -64,6 +65,21 @@ def main_command(
                                help="Input format: auto, text, html, or jsonl (one JSON object per line)."),
     text_field: str = typer.Option("text", "--text-field", metavar="KEY", help="jsonl: the field holding the text."),
     no_builtin: bool = typer.Option(False, "--no-builtin-rules", help="Use only the rules given with --rules."),
+    in_place: bool = typer.Option(False, "--in-place", "-i",
+                                  help="Batch: rewrite FILEs and the text files in folders that need cleaning."),
+    check: bool = typer.Option(False, "--check", help="Batch: write nothing; list the files that would change, exit 1 if any."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
+                                       help="Batch: worker processes (default: the number of cores)."),
+    include: Optional[List[str]] = typer.Option(None, "--include", metavar="GLOB",
+                                                help="Batch: files to take in folders (repeatable; default *.txt *.text *.md *.markdown)."),
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="GLOB",
+                                                help="Batch: files or folders to leave alone (repeatable; VCS and virtualenv folders always are)."),
+    exit_nonzero_on_fix: bool = typer.Option(False, "--exit-non-zero-on-fix",
+                                             help="Batch: exit 1 when files were rewritten (for hooks)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Batch: errors only; no warnings, per-file lines or summary."),
+    config: Optional[Path] = typer.Option(None, "--config", metavar="PATH",
+                                          help="Settings file (default: .clean.yaml or [tool.clean] in pyproject.toml, searched upward)."),
+    no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
 ) -> None:
     """Strip boilerplate from scraped news text; the article comes out as written.
 
@@ -71,15 +87,42 @@ def main_command(
     inputs in one run are cleaned together: lines they share count as
     boilerplate evidence.
 
-    Exit status: 0 success, 2 usage error, unreadable input or invalid rules.
+    With --in-place or --check, FILEs may be folders: a batch run rewrites
+    (or checks) every text file whose cleaned text differs, in parallel.
+
+    Exit status: 0 success, 1 files would change (--check) or were rewritten
+    (--exit-non-zero-on-fix), 2 usage error, unreadable input, invalid rules
+    or configuration.
     """
     try:
+        cfg = Config() if no_config else (load_config(config) if config else find_config())
+        for note in cfg.warnings:
+            sys.stderr.write(f"clean: warning: {note}\n")
+        # Command-line options override the configuration; rule files and
+        # disabled rules add up (a project's rules stay on when one more is given).
+        mode = mode or cfg.mode or "balanced"
         if mode not in MODES:
             raise CleanerError(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
-        cleaner = Cleaner(rules or (), disable or (), builtin=not no_builtin, mode=mode,
-                          heuristics=not no_heuristics)
+        builtin = not no_builtin and cfg.builtin_rules is not False
+        heuristics = not no_heuristics and cfg.heuristics is not False
+        cleaner = Cleaner([*cfg.rules, *(rules or ())], [*cfg.disable, *(disable or ())],
+                          builtin=builtin, mode=mode, heuristics=heuristics)
     except CleanerError as e:
         raise fail(str(e))
+    if in_place or check:
+        if format not in ("auto", "text"):
+            raise fail(f"--format {format} cannot be used with --in-place or --check")
+        if json_report or explain:
+            raise fail("--json and --explain cannot be used with --in-place or --check")
+        if not files or "-" in files:
+            raise fail("--in-place and --check need files or folders to work on (not stdin)")
+        from .batch import run_batch  # lazy: the filter path does not need it
+
+        status = run_batch(cleaner, files, write=in_place, check=check, diff=diff,
+                           jobs=jobs or cfg.jobs, include=include or cfg.include,
+                           exclude=exclude or cfg.exclude, encoding=encoding,
+                           exit_nonzero_on_fix=exit_nonzero_on_fix, quiet=quiet)
+        raise typer.Exit(status)
     if format == "jsonl":
         status = _run_jsonl(cleaner, files or ["-"], encoding, text_field)
         raise typer.Exit(status)

@@ -1,0 +1,172 @@
+"""Project settings: ``[tool.clean]`` in ``pyproject.toml`` or a ``.clean.yaml``.
+
+The search starts in the working directory and goes upward; the first folder
+that has a ``.clean.yaml`` or a ``pyproject.toml`` with a ``[tool.clean]``
+table wins, and the search stops there. It also stops at a folder holding
+``.git`` (the top of a repository), so a checkout never picks up settings from
+whatever happens to lie above it. When one folder has both, ``.clean.yaml``
+wins (it exists only for clean, so it is the more deliberate of the two) and a
+warning says the other was ignored.
+
+Keys (same names in both files)::
+
+    rules = ["rules/site.yaml"]     # extra rule files or folders, relative to the config file
+    disable = ["donation"]          # rule ids or pack names to turn off
+    include = ["*.txt", "*.md"]     # globs of files to clean in folders (replaces the default)
+    exclude = ["drafts"]            # globs of files or folders to leave alone
+    mode = "balanced"               # careful | balanced | thorough
+    heuristics = true               # false: rules only
+    builtin-rules = true            # false: only the rules listed here
+    jobs = 4                        # worker processes for batch runs
+
+Anything else, or a value of the wrong type, is a ``ConfigError`` naming the
+file and the key.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+YAML_NAME = ".clean.yaml"
+PYPROJECT = "pyproject.toml"
+
+# key -> (expected type, description for the error message)
+_KEYS: dict[str, tuple[type, str]] = {
+    "rules": (list, "a list of paths"),
+    "disable": (list, "a list of rule ids or pack names"),
+    "include": (list, "a list of globs"),
+    "exclude": (list, "a list of globs"),
+    "mode": (str, "careful, balanced or thorough"),
+    "heuristics": (bool, "true or false"),
+    "builtin-rules": (bool, "true or false"),
+    "jobs": (int, "a positive whole number"),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings read from one file; ``None`` or empty means "not set"."""
+    path: Path | None = None
+    rules: tuple[Path, ...] = ()
+    disable: tuple[str, ...] = ()
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] | None = None
+    mode: str | None = None
+    heuristics: bool | None = None
+    builtin_rules: bool | None = None
+    jobs: int | None = None
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+
+def _has_tool_clean(pyproject: Path) -> bool:
+    data = _read_toml(pyproject)
+    return isinstance(data.get("tool"), dict) and "clean" in data["tool"]
+
+
+def _read_toml(path: Path) -> dict:
+    import tomllib
+
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+def find_config(start: Path | None = None) -> Config:
+    """The settings that apply in ``start`` (default: the working directory).
+
+    Returns an empty ``Config`` when no file is found.
+    """
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        yaml_file, pyproject = folder / YAML_NAME, folder / PYPROJECT
+        has_yaml = yaml_file.is_file()
+        has_toml = pyproject.is_file() and _has_tool_clean(pyproject)
+        if has_yaml:
+            cfg = load_config(yaml_file)
+            if has_toml:
+                note = f"{pyproject}: [tool.clean] ignored, {yaml_file} takes precedence"
+                cfg = _replace(cfg, warnings=cfg.warnings + (note,))
+            return cfg
+        if has_toml:
+            return load_config(pyproject)
+        if (folder / ".git").exists():
+            break
+    return Config()
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check one configuration file (``.yaml``/``.yml`` or ``pyproject.toml``/``.toml``)."""
+    path = Path(path)
+    if path.suffix in (".yaml", ".yml"):
+        table, where = _read_yaml(path), ""
+    elif path.suffix == ".toml":
+        data = _read_toml(path)
+        tool = data.get("tool", {})
+        table = tool.get("clean", {}) if isinstance(tool, dict) else {}
+        where = "[tool.clean] "
+    else:
+        raise ConfigError(f"{path}: not a configuration file (expected .clean.yaml or pyproject.toml)")
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: {where}expected a table of settings, got {type(table).__name__}")
+    return _check(path, table, where)
+
+
+def _read_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise ConfigError(f"{where}: invalid YAML: {getattr(e, 'problem', None) or e}") from None
+    return {} if data is None else data
+
+
+def _check(path: Path, table: dict, where: str) -> Config:
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            known = ", ".join(_KEYS)
+            raise ConfigError(f"{path}: {where}unknown key {key!r} (known keys: {known})")
+        kind, expected = _KEYS[key]
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if ok and kind is list:
+            ok = all(isinstance(v, str) and v for v in value)
+        if ok and key == "jobs":
+            ok = value >= 1
+        if ok and key == "mode":
+            from .api import MODES
+            ok = value in MODES
+        if not ok:
+            raise ConfigError(f"{path}: {where}key {key!r}: expected {expected}, got {value!r}")
+        values[key] = value
+    base = path.parent
+    return Config(
+        path=path,
+        rules=tuple(base / r for r in values.get("rules", ())),
+        disable=tuple(values.get("disable", ())),
+        include=tuple(values["include"]) if "include" in values else None,
+        exclude=tuple(values["exclude"]) if "exclude" in values else None,
+        mode=values.get("mode"),
+        heuristics=values.get("heuristics"),
+        builtin_rules=values.get("builtin-rules"),
+        jobs=values.get("jobs"),
+    )
+
+
+def _replace(cfg: Config, **changes: Any) -> Config:
+    from dataclasses import replace
+
+    return replace(cfg, **changes)

@@ -1,0 +1,348 @@
+"""Batch runs through the real `clean` executable: --in-place, --check, --diff, --jobs,
+include/exclude globs, symbolic links, and bad input that must not stop the batch."""
+from __future__ import annotations
+
+import os
+import pty
+import resource
+import shutil
+import signal
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.atomic import is_temp_name, replace_bytes
+from cleaner.batch import collect
+from cleaner.repetition import CommonLines
+
+NEWSLETTER = "Sign up for our free weekly newsletter"
+# A line every file of the batch shares: boilerplate by repetition alone.
+RECURRING = "The Riverside Courier is published by Courier Media Group of Riverside"
+
+ARTICLE = [
+    "City council approves new budget for public libraries",
+    "",
+    "The city council voted on Tuesday to approve a budget that increases funding for the "
+    "public library system by eight percent over the next two years.",
+    "",
+    "Council member {n} said the money would pay for longer opening hours in the evenings and "
+    "for the repair of the roof at the central branch, which has leaked since the spring.",
+    "",
+    "The vote passed by a margin of seven to two after a debate that lasted more than three hours.",
+    "",
+]
+
+
+def dirty(n: int) -> str:
+    """A small article with a newsletter box and the batch's recurring footer line."""
+    lines = ARTICLE[:4] + [NEWSLETTER, ""] + ARTICLE[4:] + [RECURRING, ""]
+    return "\n".join(lines).replace("{n}", f"Number{n}")
+
+
+def make_batch(root: Path, n: int = 6, sub: str = "articles") -> list[Path]:
+    folder = root / sub
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        p = folder / f"a{i:02d}.txt"
+        p.write_text(dirty(i), encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def expected_texts(paths: list[Path]) -> dict[Path, str]:
+    """What a batch over exactly these files must produce, computed in-process."""
+    texts = {p: p.read_text(encoding="utf-8") for p in paths}
+    common = CommonLines.from_texts(texts.values())
+    c = Cleaner()
+    return {p: c.clean(t, common=common) for p, t in texts.items()}
+
+
+def test_in_place_rewrites_changed_files_with_batch_evidence(tmp_path, run_clean):
+    paths = make_batch(tmp_path)
+    clean_one = tmp_path / "articles" / "clean.txt"
+    clean_one.write_text("Nothing here is boilerplate at all, it is a plain sentence of prose.\n")
+    want = expected_texts(paths + [clean_one])
+    os.chmod(paths[0], 0o640)
+    untouched = os.stat(clean_one)
+
+    r = run_clean("--in-place", tmp_path)
+    assert r.returncode == 0, r.stderr
+    for p in paths:
+        got = p.read_text(encoding="utf-8")
+        assert got == want[p]
+        assert NEWSLETTER not in got and "Council member" in got
+    # Lines shared by every file of the batch go, as the in-process batch API says.
+    assert RECURRING not in paths[0].read_text(encoding="utf-8")
+    assert stat.S_IMODE(os.stat(paths[0]).st_mode) == 0o640
+    # A file whose cleaned text is the same is not rewritten at all.
+    after = os.stat(clean_one)
+    assert (after.st_ino, after.st_mtime_ns) == (untouched.st_ino, untouched.st_mtime_ns)
+    err = r.stderr.decode()
+    assert "7 files seen, 6 changed, 0 skipped, 0 errors" in err
+    assert f"cleaned {tmp_path / 'articles' / 'a00.txt'}" in err
+    assert not [f for f in os.listdir(tmp_path / "articles") if is_temp_name(f)]
+
+    again = run_clean("--in-place", "--exit-non-zero-on-fix", tmp_path)
+    assert again.returncode == 0 and "0 changed" in again.stderr.decode()
+
+
+def test_exit_non_zero_on_fix(tmp_path, run_clean):
+    make_batch(tmp_path, 3)
+    assert run_clean("--in-place", "--exit-non-zero-on-fix", tmp_path).returncode == 1
+    assert run_clean("--in-place", "--exit-non-zero-on-fix", tmp_path).returncode == 0
+
+
+def test_check_lists_files_writes_nothing(tmp_path, run_clean):
+    paths = make_batch(tmp_path, 4)
+    before = {p: p.read_bytes() for p in paths}
+    r = run_clean("--check", tmp_path)
+    assert r.returncode == 1
+    assert r.stdout.decode().splitlines() == [str(p) for p in paths]
+    assert "4 would change" in r.stderr.decode()
+    assert all(p.read_bytes() == before[p] for p in paths)
+    # --check wins over --in-place: still nothing written.
+    assert run_clean("--check", "--in-place", tmp_path).returncode == 1
+    assert all(p.read_bytes() == before[p] for p in paths)
+    assert run_clean("--in-place", tmp_path).returncode == 0
+    r = run_clean("--check", tmp_path)
+    assert (r.returncode, r.stdout) == (0, b"")
+
+
+def test_check_diff_prints_unified_diff_per_file(tmp_path, run_clean):
+    paths = make_batch(tmp_path, 3)
+    r = run_clean("--check", "--diff", tmp_path)
+    assert r.returncode == 1
+    out = r.stdout.decode()
+    assert out.count(f"-{NEWSLETTER}\n") == 3
+    for p in paths:
+        assert f"--- a/{p}\n+++ b/{p}\n" in out
+    assert paths[0].read_text(encoding="utf-8") == dirty(0)
+    # --in-place --diff rewrites and shows what it did.
+    r = run_clean("--in-place", "--diff", tmp_path)
+    assert r.returncode == 0 and r.stdout.decode().count(f"-{NEWSLETTER}\n") == 3
+    assert NEWSLETTER not in paths[0].read_text(encoding="utf-8")
+
+
+def test_jobs_do_not_change_results_or_order(tmp_path, run_clean):
+    # Enough files that --jobs 2 really starts two workers (16 files per worker at least).
+    paths = make_batch(tmp_path, 40, "x") + make_batch(tmp_path, 30, "y")
+    one = run_clean("--check", "--diff", "--jobs", "1", tmp_path)
+    two = run_clean("--check", "--diff", "--jobs", "2", tmp_path)
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout and one.stdout.count(b"+++ b/") == 70
+    names = [line[6:] for line in one.stdout.decode().splitlines() if line.startswith("+++ b/")]
+    assert names == [str(p) for p in paths]
+
+    copy = tmp_path.parent / (tmp_path.name + "-copy")
+    shutil.copytree(tmp_path, copy)
+    assert run_clean("--in-place", "-j", "1", tmp_path).returncode == 0
+    assert run_clean("--in-place", "-j", "2", copy).returncode == 0
+    for p in paths:
+        assert p.read_bytes() == (copy / p.relative_to(tmp_path)).read_bytes()
+
+
+def test_include_exclude_and_defaults(tmp_path, run_clean):
+    make_batch(tmp_path, 1, "a")
+    for name in ("notes.md", "page.markdown", "data.csv", "script.py"):
+        (tmp_path / "a" / name).write_text(dirty(1))
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "x.txt").write_text(dirty(2))
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "d.txt").write_text(dirty(3))
+    (tmp_path / "a" / ".a00.txt.clean-tmp-abc123").write_text(dirty(4))   # a leftover temp file
+
+    def listed(*args):
+        r = run_clean("--check", *args, cwd=tmp_path)
+        assert r.returncode in (0, 1), r.stderr
+        return sorted(r.stdout.decode().split())
+
+    assert listed(".") == ["a/a00.txt", "a/notes.md", "a/page.markdown", "drafts/d.txt"]
+    assert listed(".", "--exclude", "drafts") == ["a/a00.txt", "a/notes.md", "a/page.markdown"]
+    assert listed(".", "--include", "*.csv") == ["a/data.csv"]
+    assert listed(".", "--exclude", "a/*.md") == ["a/a00.txt", "a/page.markdown", "drafts/d.txt"]
+    # A file named on the command line is taken whatever its name; exclude still applies.
+    assert listed("a/data.csv") == ["a/data.csv"]
+    assert listed("a/data.csv", "--exclude", "*.csv") == []
+
+
+def test_html_is_not_rewritten(tmp_path, run_clean):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>Sign up for our free weekly newsletter</p></body></html>\n")
+    sneaky = tmp_path / "page.txt"
+    sneaky.write_bytes(page.read_bytes())
+    r = run_clean("--in-place", page, sneaky)
+    assert r.returncode == 0
+    err = r.stderr.decode()
+    assert f"warning: {page}: HTML is not rewritten" in err and f"warning: {sneaky}: HTML" in err
+    assert "2 skipped" in err
+    assert page.read_bytes() == sneaky.read_bytes()
+
+
+def test_bad_inputs_are_named_and_the_batch_goes_on(tmp_path, run_clean):
+    paths = make_batch(tmp_path, 2)
+    folder = tmp_path / "articles"
+    binary = folder / "image.txt"
+    binary.write_bytes(b"GIF89a\0\0" + NEWSLETTER.encode() + b"\n")
+    latin = folder / "latin1.txt"
+    latin.write_bytes(("Caf\xe9 au lait\n" + NEWSLETTER + "\n").encode("latin-1"))
+    r = run_clean("--in-place", tmp_path, tmp_path / "missing.txt")
+    assert r.returncode == 2
+    err = r.stderr.decode().splitlines()
+    assert f"clean: error: {tmp_path / 'missing.txt'}: no such file or folder" in err
+    assert f"clean: error: {latin}: not valid utf-8 at byte 3 (use --encoding to read another encoding)" in err
+    assert f"clean: warning: {binary}: binary file (NUL byte in the first 8 KB), skipped" in err
+    assert not any("Traceback" in line for line in err)
+    assert binary.read_bytes().startswith(b"GIF89a\0\0") and NEWSLETTER.encode() in binary.read_bytes()
+    assert NEWSLETTER.encode() in latin.read_bytes()
+    for p in paths:   # the good files were still cleaned
+        assert NEWSLETTER not in p.read_text(encoding="utf-8")
+    # The declared encoding reads it, and the file is written back in that encoding.
+    r = run_clean("--in-place", "--encoding", "latin-1", latin)
+    assert r.returncode == 0, r.stderr
+    assert latin.read_bytes() == "Caf\xe9 au lait\n".encode("latin-1")
+
+
+def test_read_only_file_is_reported_not_rewritten(tmp_path, run_clean):
+    # Checked on the permission bits, so this holds for root too.
+    (p,) = make_batch(tmp_path, 1)
+    os.chmod(p, 0o444)
+    r = run_clean("--in-place", p)
+    assert r.returncode == 2
+    assert f"clean: error: {p}: read-only file, not rewritten" in r.stderr.decode()
+    assert p.read_text(encoding="utf-8") == dirty(0)
+    assert run_clean("--check", p).returncode == 1   # checking a read-only file is fine
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder and file permissions")
+def test_read_only_folder_and_unreadable_file(tmp_path, run_clean):
+    a, b = make_batch(tmp_path, 2)
+    os.chmod(b, 0)
+    folder = tmp_path / "articles"
+    os.chmod(folder, 0o555)
+    try:
+        r = run_clean("--in-place", folder)
+        err = r.stderr.decode()
+        assert r.returncode == 2
+        assert f"clean: error: {b}: cannot read: Permission denied" in err
+        assert f"clean: error: {a}: cannot rewrite: Permission denied (file left as it was)" in err
+        assert a.read_text(encoding="utf-8") == dirty(0)
+    finally:
+        os.chmod(folder, 0o755)
+        os.chmod(b, 0o644)
+
+
+def test_failed_write_leaves_the_file_whole(tmp_path, clean_exe):
+    # The file system refuses the rewrite half way (file size limit: EFBIG, as a full
+    # disk would): the original stays, no temporary file is left, the error names the file.
+    big = tmp_path / "big.txt"
+    body = "A paragraph of the article that goes on for a while to make the file large.\n" * 2000
+    big.write_text(NEWSLETTER + "\n" + body)
+    original = big.read_bytes()
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
+
+    r = subprocess.run([clean_exe, "--in-place", str(big)], capture_output=True, preexec_fn=limit)
+    assert r.returncode == 2
+    assert f"clean: error: {big}: cannot rewrite: File too large (file left as it was)" in r.stderr.decode()
+    assert big.read_bytes() == original
+    assert os.listdir(tmp_path) == ["big.txt"]
+
+
+def test_symbolic_links(tmp_path, run_clean):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "other.txt"
+    secret.write_text(dirty(9))
+    (outside / "sub").mkdir()
+    (outside / "sub" / "deep.txt").write_text(dirty(8))
+    (a,) = make_batch(tmp_path, 1)
+    folder = tmp_path / "articles"
+    (folder / "out.txt").symlink_to(secret)
+    (folder / "outdir").symlink_to(outside / "sub")
+    (folder / "in.txt").symlink_to(a)
+    r = run_clean("--in-place", folder)
+    err = r.stderr.decode()
+    assert r.returncode == 0, err
+    assert f"{folder / 'out.txt'}: symbolic link to a file outside the given paths, not followed" in err
+    assert f"{folder / 'outdir'}: symbolic link to a folder outside the given paths" in err
+    assert secret.read_text() == dirty(9) and (outside / "sub" / "deep.txt").read_text() == dirty(8)
+    # The link inside points at a file of the batch: cleaned once, the link stays a link.
+    assert (folder / "in.txt").is_symlink() and NEWSLETTER not in a.read_text()
+    assert "1 files seen, 1 changed" in err
+    # Named on the command line, a link is followed: the target is rewritten, not the link.
+    r = run_clean("--in-place", folder / "out.txt")
+    assert r.returncode == 0 and (folder / "out.txt").is_symlink()
+    assert NEWSLETTER not in secret.read_text()
+
+
+def test_usage_errors(tmp_path, run_clean):
+    r = run_clean("--in-place")
+    assert r.returncode == 2 and b"need files or folders" in r.stderr
+    r = run_clean("--check", "--json", tmp_path)
+    assert r.returncode == 2 and b"--json and --explain cannot be used" in r.stderr
+
+
+def test_plain_filter_mode_unchanged(tmp_path, run_clean):
+    (p,) = make_batch(tmp_path, 1)
+    r = run_clean(p)
+    assert r.returncode == 0 and NEWSLETTER.encode() not in r.stdout
+    assert p.read_text() == dirty(0)      # the filter never writes
+    r = run_clean(input=p.read_bytes())
+    assert r.returncode == 0 and b"Council member" in r.stdout
+    r = run_clean(tmp_path)
+    assert r.returncode == 2 and b"is a folder (use --in-place" in r.stderr
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path, clean_exe):
+    make_batch(tmp_path, 210)
+    piped = subprocess.run([clean_exe, "--check", str(tmp_path)], capture_output=True)
+    assert b"\r" not in piped.stderr
+    master, slave = pty.openpty()
+    try:
+        r = subprocess.run([clean_exe, "--check", str(tmp_path)], stdout=subprocess.DEVNULL,
+                           stderr=slave, timeout=60)
+        os.close(slave)
+        data = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(master)
+    assert r.returncode == 1
+    assert b"\rclean: cleaning [" in data and b"210/210" in data
+    assert b"210 files seen, 210 would change" in data
+
+
+def test_replace_bytes_keeps_mode_and_refuses_a_changed_file(tmp_path):
+    p = tmp_path / "f.txt"
+    p.write_text("old\n")
+    os.chmod(p, 0o604)
+    st = os.stat(p)
+    replace_bytes(p, b"new\n", expect=st)
+    assert p.read_bytes() == b"new\n" and stat.S_IMODE(os.stat(p).st_mode) == 0o604
+    p.write_text("someone else's much longer edit\n")
+    with pytest.raises(OSError, match="changed on disk"):
+        replace_bytes(p, b"ours\n", expect=st)
+    assert p.read_text() == "someone else's much longer edit\n"
+    assert os.listdir(tmp_path) == ["f.txt"]
+
+
+def test_collect_is_sorted_and_deduplicated(tmp_path):
+    for name in ("b.txt", "a.txt", "c/z.md", "c/a.txt"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x\n")
+    targets, messages = collect([str(tmp_path), str(tmp_path / "a.txt")])
+    assert [Path(t.name).relative_to(tmp_path).as_posix() for t in targets] == \
+        ["a.txt", "b.txt", "c/a.txt", "c/z.md"]
+    assert messages == []
