@@ -1,0 +1,128 @@
+"""Settings from [tool.clean] in pyproject.toml or .clean.yaml, found upward from the
+working directory; command-line options override them; bad settings name file and key."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner.config import Config, find_config, load_config
+from cleaner.errors import ConfigError
+
+NEWSLETTER = "Sign up for our free weekly newsletter"
+MARKER = "Brought to you by the Zanzibar Widget Company"
+TEXT = (f"A council spokesman said the library would reopen on Monday after repairs.\n"
+        f"{NEWSLETTER}\n{MARKER}\n")
+
+RULE_PACK = f"""pack: house
+description: our own boilerplate
+rules:
+  - id: house.sponsor
+    description: sponsor line
+    pattern: '^Brought to you by the Zanzibar Widget Company$'
+    examples:
+      drop: ["{MARKER}"]
+      keep: ["The Zanzibar Widget Company said on Monday it would close."]
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    (root / "rules").mkdir(parents=True)
+    (root / "rules" / "house.yaml").write_text(RULE_PACK)
+    (root / "data" / "deep").mkdir(parents=True)
+    (root / "data" / "deep" / "a.txt").write_text(TEXT)
+    return root
+
+
+def test_pyproject_found_upward_rules_relative_to_it(project, run_clean):
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.clean]\nrules = ["rules"]\ndisable = ["newsletter"]\n'
+        'heuristics = false\n')
+    r = run_clean("a.txt", cwd=project / "data" / "deep")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.decode()
+    assert MARKER not in out            # the project's rule pack, found from two levels down
+    assert NEWSLETTER in out            # the disabled pack
+    # Command-line rules and disables add to the configuration's; --no-config drops it.
+    r = run_clean("--disable", "house", "a.txt", cwd=project / "data" / "deep")
+    assert MARKER in r.stdout.decode() and NEWSLETTER in r.stdout.decode()
+    r = run_clean("--no-config", "--no-heuristics", "a.txt", cwd=project / "data" / "deep")
+    assert MARKER in r.stdout.decode() and NEWSLETTER not in r.stdout.decode()
+
+
+def test_yaml_config_and_batch_globs(project, run_clean):
+    (project / ".clean.yaml").write_text("include: ['*.article']\nexclude: [skip]\njobs: 1\n")
+    (project / "data" / "one.article").write_text(TEXT)
+    (project / "data" / "skip").mkdir()
+    (project / "data" / "skip" / "two.article").write_text(TEXT)
+    r = run_clean("--check", "data", cwd=project)
+    assert r.returncode == 1, r.stderr
+    assert r.stdout.decode().split() == ["data/one.article"]
+    # --include on the command line replaces the configured one.
+    r = run_clean("--check", "--include", "*.txt", "data", cwd=project)
+    assert r.stdout.decode().split() == ["data/deep/a.txt"]
+
+
+def test_yaml_wins_over_pyproject_in_the_same_folder(project, run_clean):
+    (project / "pyproject.toml").write_text('[tool.clean]\nmode = "careful"\n')
+    (project / ".clean.yaml").write_text("mode: thorough\n")
+    cfg = find_config(project / "data")
+    assert cfg.path == project / ".clean.yaml" and cfg.mode == "thorough"
+    r = run_clean("a.txt", cwd=project / "data" / "deep")
+    assert r.returncode == 0
+    assert f"[tool.clean] ignored, {project / '.clean.yaml'} takes precedence" in r.stderr.decode()
+
+
+def test_pyproject_without_tool_clean_does_not_stop_the_search(project):
+    (project / "pyproject.toml").write_text('[tool.clean]\nmode = "careful"\n')
+    (project / "data" / "pyproject.toml").write_text('[project]\nname = "inner"\n')
+    assert find_config(project / "data" / "deep").mode == "careful"
+
+
+def test_search_stops_at_the_repository_top(project):
+    (project / "pyproject.toml").write_text('[tool.clean]\nmode = "careful"\n')
+    (project / "data" / ".git").mkdir()
+    assert find_config(project / "data" / "deep") == Config()
+
+
+@pytest.mark.parametrize("content, message", [
+    ('[tool.clean]\ncolour = "blue"\n', "[tool.clean] unknown key 'colour'"),
+    ('[tool.clean]\nrules = "rules"\n', "[tool.clean] key 'rules': expected a list of paths, got 'rules'"),
+    ('[tool.clean]\nmode = "aggressive"\n', "key 'mode': expected careful, balanced or thorough"),
+    ('[tool.clean]\njobs = 0\n', "key 'jobs': expected a positive whole number, got 0"),
+    ('[tool.clean]\nheuristics = "no"\n', "key 'heuristics': expected true or false"),
+    ('[tool.clean\n', "invalid TOML"),
+])
+def test_invalid_pyproject_is_one_line_naming_file_and_key(project, run_clean, content, message):
+    (project / "pyproject.toml").write_text(content)
+    r = run_clean("a.txt", cwd=project / "data" / "deep")
+    assert r.returncode == 2
+    err = r.stderr.decode()
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"clean: error: {project / 'pyproject.toml'}: ")
+    assert message in err
+
+
+@pytest.mark.parametrize("content, message", [
+    ("disable: [1, 2]\n", "key 'disable': expected a list of rule ids or pack names"),
+    ("- just\n- a list\n", "expected a table of settings, got list"),
+    ("include: [*.txt\n", "invalid YAML"),
+    ("exclude: x\nunknown_thing: 1\n", "key 'exclude': expected a list of globs"),
+])
+def test_invalid_yaml_config(project, content, message):
+    (project / ".clean.yaml").write_text(content)
+    with pytest.raises(ConfigError) as e:
+        find_config(project)
+    assert str(project / ".clean.yaml") in str(e.value) and message in str(e.value)
+
+
+def test_explicit_config_file(project, run_clean, tmp_path):
+    cfg = tmp_path / "elsewhere.yaml"
+    cfg.write_text(f"rules: [{project / 'rules'}]\n")
+    r = run_clean("--config", cfg, "a.txt", cwd=project / "data" / "deep")
+    assert r.returncode == 0 and MARKER not in r.stdout.decode()
+    assert load_config(cfg).rules == (project / "rules",)
+    r = run_clean("--config", tmp_path / "nope.yaml", "a.txt", cwd=project / "data" / "deep")
+    assert r.returncode == 2 and b"nope.yaml: cannot read" in r.stderr
