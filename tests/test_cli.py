@@ -1,0 +1,405 @@
+"""The real installed `clean` executable, run in a subprocess, on real files.
+
+Each test runs in its own temporary folder (so no project configuration file is
+picked up) and checks bytes, exit codes and the one-line error contract: an
+error is one line on stderr, exit status 2, never a Python traceback.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import subprocess
+
+import pytest
+
+from conftest import FIXTURES, SEED
+
+HTML_PAGE = FIXTURES / "html" / "readability-daringfireball-1" / "page.html"
+OTHER = FIXTURES / "trafilatura-guatemala-telegram-es" / "input.txt"
+
+# A rule file whose targets read like article prose, so only the rule (not a
+# heuristic) can be what removes them.
+HOUSE_RULES = """\
+pack: house
+rules:
+  - id: house.minister
+    description: a test rule on an article-like sentence
+    pattern: '^The minister said on Monday that the regional budget'
+    examples:
+      drop: ["The minister said on Monday that the regional budget would be balanced."]
+      keep: ["A minister said nothing."]
+"""
+ARTICLE = (
+    "The regional parliament met on Monday to debate the spending plan for next year.\n"
+    "\n"
+    "The minister said on Monday that the regional budget would be balanced by 2027, "
+    "according to officials who spoke to reporters in the capital after the session.\n"
+    "\n"
+    "Opposition deputies said the plan relied on optimistic forecasts for tax revenue.\n"
+)
+
+
+@pytest.fixture
+def run(run_clean, tmp_path):
+    """`clean` with the temporary folder as working directory."""
+    def _run(*args, input: bytes = b"", timeout: float = 60):
+        return run_clean(*args, input=input, cwd=tmp_path, timeout=timeout)
+    return _run
+
+
+@pytest.fixture
+def seed_file(tmp_path, seed_input):
+    p = tmp_path / "seed.txt"
+    p.write_bytes(seed_input)
+    return p
+
+
+@pytest.fixture
+def house(tmp_path):
+    p = tmp_path / "house.yaml"
+    p.write_text(HOUSE_RULES, encoding="utf-8")
+    return p
+
+
+def assert_one_line_error(proc, *needles: str):
+    err = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 2, (proc.returncode, err)
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    for n in needles:
+        assert n in lines[0], (n, lines[0])
+    return lines[0]
+
+
+# --- the filter --------------------------------------------------------------------------------
+
+def test_stdin_to_stdout(run, seed_input, seed_expected):
+    p = run(input=seed_input)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == seed_expected
+    assert p.stderr == b""
+
+
+def test_file_argument(run, seed_file, seed_expected):
+    p = run(seed_file)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == seed_expected
+
+
+def test_dash_reads_stdin(run, seed_input, seed_expected):
+    p = run("-", input=seed_input)
+    assert p.returncode == 0 and p.stdout == seed_expected
+
+
+def test_multiple_files_in_order(run, seed_file, seed_expected, tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_bytes(OTHER.read_bytes())
+    alone = run(other)
+    assert alone.returncode == 0
+    both = run(seed_file, other)
+    assert both.returncode == 0, both.stderr
+    assert both.stdout == seed_expected + alone.stdout
+    reverse = run(other, seed_file)
+    assert reverse.stdout == alone.stdout + seed_expected
+
+
+def test_file_and_stdin_mixed(run, seed_file, seed_input, seed_expected, tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_bytes(OTHER.read_bytes())
+    alone = run(other).stdout
+    p = run(other, "-", input=seed_input)
+    assert p.returncode == 0
+    assert p.stdout == alone + seed_expected
+
+
+def test_empty_input(run, tmp_path):
+    p = run(input=b"")
+    assert (p.returncode, p.stdout, p.stderr) == (0, b"", b"")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    p = run(empty)
+    assert (p.returncode, p.stdout, p.stderr) == (0, b"", b"")
+
+
+def test_crlf_input_keeps_crlf_bytes(run, seed_input, seed_expected):
+    p = run(input=seed_input.replace(b"\n", b"\r\n"))
+    assert p.returncode == 0
+    assert p.stdout == seed_expected.replace(b"\n", b"\r\n")
+
+
+def test_non_ascii_passes_through_byte_exact(run, seed_input, seed_expected):
+    data = seed_input.replace(b"Sechin", "Séchin – “Сечин”".encode())
+    p = run(input=data)
+    assert p.stdout == seed_expected.replace(b"Sechin", "Séchin – “Сечин”".encode())
+
+
+def test_encoding_latin1(run, seed_input, seed_expected):
+    data = seed_input.decode().replace("Sechin", "Séchin").encode("latin-1")
+    bad = run(input=data)
+    assert_one_line_error(bad, "<stdin>", "byte ")
+    p = run("--encoding", "latin-1", input=data)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == seed_expected.decode().replace("Sechin", "Séchin").encode("utf-8")
+
+
+def test_html_file_is_extracted(run, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_bytes(HTML_PAGE.read_bytes())
+    p = run(page)
+    assert p.returncode == 0, p.stderr
+    out = p.stdout.decode()
+    assert "Web standards are important, and Daring Fireball adheres to them." in out
+    assert "<" not in out and "stylesheet" not in out
+
+
+# --- rules on the command line -------------------------------------------------------------------
+
+def test_rules_option_adds_a_rule(run, house):
+    plain = run(input=ARTICLE.encode())
+    assert plain.stdout == ARTICLE.encode(), "without the rule the article is untouched"
+    p = run("--rules", house, input=ARTICLE.encode())
+    assert p.returncode == 0, p.stderr
+    out = p.stdout.decode()
+    assert "The minister said on Monday" not in out
+    assert out == ARTICLE.replace(ARTICLE.splitlines(keepends=True)[2], "").replace("\n\n\n", "\n\n")
+
+
+def test_disable_by_id_and_by_pack(run, house):
+    for off in ("house.minister", "house"):
+        p = run("--rules", house, "--disable", off, input=ARTICLE.encode())
+        assert p.returncode == 0
+        assert p.stdout == ARTICLE.encode(), off
+
+
+def test_disable_builtin_rule(run, seed_input):
+    on = run(input=seed_input).stdout
+    assert not on.startswith(b"Support The Moscow Times!")
+    off = run("--disable", "donation.support-banner", "--no-heuristics", input=seed_input).stdout
+    assert off.startswith(b"Support The Moscow Times!\n")
+
+
+def test_no_builtin_rules(run, house, seed_input):
+    p = run("--no-builtin-rules", "--no-heuristics", "--rules", house, input=seed_input)
+    assert p.returncode == 0
+    assert p.stdout == seed_input
+
+
+# --- explain, diff, json -----------------------------------------------------------------------
+
+EXPLAIN_LINE = re.compile(r"^(?P<name>.+):(?P<line>\d+): drop (?:line|span) \[(?P<reason>[^\]]+)\] ")
+
+
+def test_explain_goes_to_stderr(run, seed_file, seed_expected, seed_input):
+    p = run("--explain", seed_file)
+    assert p.returncode == 0
+    assert p.stdout == seed_expected, "--explain does not change stdout"
+    lines = p.stderr.decode().splitlines()
+    assert lines, "removals are explained"
+    parsed = [EXPLAIN_LINE.match(line) for line in lines]
+    assert all(parsed), [line for line, m in zip(lines, parsed) if not m]
+    assert {m["name"] for m in parsed} == {str(seed_file)}
+    by_line = {int(m["line"]): m["reason"] for m in parsed}
+    assert by_line[1] == "donation.support-banner"
+    assert by_line[19].startswith("newsletter.")
+    src = seed_input.decode().split("\n")
+    for no in by_line:                       # only real, non-blank lines are reported
+        assert src[no - 1].strip()
+    assert "'Support The Moscow Times!'" in lines[0]
+
+
+def test_explain_names_stdin(run, seed_input):
+    p = run("--explain", input=seed_input)
+    assert p.stderr.decode().startswith("<stdin>:1: drop line [donation.support-banner]")
+
+
+def test_diff(run, seed_file, seed_input, seed_expected):
+    p = run("--diff", seed_file)
+    assert p.returncode == 0
+    name = str(seed_file)
+    want = "".join(difflib.unified_diff(
+        seed_input.decode().splitlines(keepends=True), seed_expected.decode().splitlines(keepends=True),
+        fromfile=f"a/{name}", tofile=f"b/{name}"))
+    got = p.stdout.decode()
+    assert got == want
+    assert got.startswith(f"--- a/{name}\n+++ b/{name}\n@@ ")
+    assert "\n-Support The Moscow Times!\n" in got and "\n-Read more" in got
+
+
+def test_diff_of_clean_text_is_empty(run, house):
+    p = run("--diff", input=ARTICLE.encode())
+    assert (p.returncode, p.stdout) == (0, b"")
+
+
+def test_json_report(run, seed_file):
+    import json
+    p = run("--json", seed_file)
+    assert p.returncode == 0
+    (line,) = p.stdout.decode().splitlines()
+    rep = json.loads(line)
+    assert rep["input"] == str(seed_file)
+    assert rep["lines"] == 46
+    assert rep["removed_lines"] == 19
+    assert rep["removed"][0]["line"] == 1 and rep["removed"][0]["reason"] == "donation.support-banner"
+
+
+# --- clean rules ... -------------------------------------------------------------------------------
+
+def test_rules_list(run, house):
+    p = run("rules", "list")
+    assert p.returncode == 0, p.stderr
+    rows = [line.split("\t") for line in p.stdout.decode().splitlines()]
+    assert rows and all(len(r) == 3 for r in rows)
+    ids = [r[0] for r in rows]
+    assert len(ids) == len(set(ids))
+    assert ["donation.support-banner", "drop"] == next(r[:2] for r in rows if r[0] == "donation.support-banner")
+    assert ["related.read-more-tail", "drop-rest"] == next(r[:2] for r in rows if r[0] == "related.read-more-tail")
+    extra = run("rules", "list", "--rules", house)
+    assert extra.stdout.decode().splitlines()[len(rows):] == [
+        "house.minister\tdrop\ta test rule on an article-like sentence"]
+    only = run("rules", "list", "--no-builtin-rules", "--rules", house)
+    assert only.stdout == b"house.minister\tdrop\ta test rule on an article-like sentence\n"
+
+
+def test_rules_test_good_file(run, house):
+    p = run("rules", "test", house)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.decode().splitlines()[-1] == "1 rules, 2 examples, 0 failed"
+
+
+def test_rules_test_builtin(run):
+    p = run("rules", "test")
+    assert p.returncode in (0, 1)           # the shipped examples are another test's business
+    assert re.search(r"^\d+ rules, \d+ examples, \d+ failed$", p.stderr.decode(), re.M)
+    assert "Traceback" not in p.stderr.decode()
+
+
+def test_rules_test_failing_examples(run, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "- id: bad.greedy\n"
+        "  pattern: 'budget'\n"
+        "  examples:\n"
+        "    drop: ['Subscribe to our budget newsletter', 'Nothing to see here']\n"
+        "    keep: ['The budget was passed on Monday.']\n", encoding="utf-8")
+    p = run("rules", "test", bad)
+    assert p.returncode == 1
+    err = p.stderr.decode()
+    assert "Traceback" not in err
+    failures = [line for line in err.splitlines() if "bad.greedy" in line]
+    assert len(failures) == 2
+    assert any("drop example not dropped" in f and "Nothing to see here" in f for f in failures)
+    assert any("keep example changed" in f and "The budget was passed" in f for f in failures)
+    assert all(f.startswith(f"{bad}:1: rule bad.greedy:") for f in failures)
+    assert err.splitlines()[-1] == "1 rules, 3 examples, 2 failed"
+
+
+def test_rules_test_invalid_file(run, tmp_path):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("- id: x.ok\n  pattern: 'a'\n- id: x.bad\n  pattern: '(a'\n", encoding="utf-8")
+    p = run("rules", "test", bad)
+    assert_one_line_error(p, f"{bad}:3:", "x.bad")
+
+
+# --- errors: one line, exit 2, no traceback ----------------------------------------------------
+
+def test_invalid_utf8_on_stdin(run):
+    p = run(input=b"Good line\nbad \xff byte\n")
+    line = assert_one_line_error(p, "<stdin>", "byte 14")
+    assert line.startswith("clean: error:")
+    assert p.stdout == b""
+
+
+def test_invalid_utf8_in_file(run, tmp_path):
+    f = tmp_path / "bad.txt"
+    f.write_bytes("Grüße\n".encode() + b"\xc3(\n")
+    p = run(f)
+    assert_one_line_error(p, str(f), "byte 8")
+
+
+def test_invalid_rules_file(run, tmp_path, seed_input):
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("pack: mine\nrules:\n  - id: mine.ok\n    pattern: 'x'\n"
+                   "  - id: mine.typo\n    patern: 'y'\n", encoding="utf-8")
+    p = run("--rules", bad, input=seed_input)
+    line = assert_one_line_error(p, f"{bad}:5:", "mine.typo", "patern")
+    assert line.startswith("clean: error:")
+    assert p.stdout == b""
+
+
+def test_yaml_syntax_error_in_rules_file(run, tmp_path):
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("- id: a.b\n  pattern: [oops\n", encoding="utf-8")
+    assert_one_line_error(run("--rules", bad, input=b"x\n"), str(bad), "YAML")
+
+
+def test_missing_rules_file(run, tmp_path):
+    assert_one_line_error(run("--rules", tmp_path / "nope.yaml", input=b"x\n"), "nope.yaml")
+
+
+def test_missing_input_file(run, tmp_path):
+    missing = tmp_path / "missing.txt"
+    p = run(missing)
+    assert_one_line_error(p, str(missing))
+    assert p.stdout == b""
+
+
+def test_missing_file_among_others_still_cleans_the_rest(run, seed_file, seed_expected, tmp_path):
+    p = run(tmp_path / "missing.txt", seed_file)
+    assert_one_line_error(p, "missing.txt")
+    assert p.stdout == seed_expected
+
+
+def test_folder_without_in_place(run, tmp_path):
+    assert_one_line_error(run(tmp_path), str(tmp_path))
+
+
+def test_unknown_option(run):
+    p = run("--no-such-option", input=b"x\n")
+    err = p.stderr.decode()
+    assert p.returncode == 2
+    assert "Traceback" not in err
+    assert "--no-such-option" in err
+    assert p.stdout == b""
+
+
+def test_unknown_encoding(run):
+    assert_one_line_error(run("--encoding", "klingon-8", input=b"x\n"), "klingon-8")
+
+
+def test_help(run):
+    p = run("--help")
+    assert p.returncode == 0
+    assert p.stdout.decode().startswith("Usage: clean")
+
+
+@pytest.mark.xfail(reason="bug: with --format jsonl, read/decode errors escape as a traceback "
+                          "(exit 1) instead of one line and exit 2", strict=False)
+@pytest.mark.parametrize("case", ["missing", "bad-utf8"])
+def test_jsonl_input_errors_are_one_line(run, tmp_path, case):
+    if case == "missing":
+        p = run("--format", "jsonl", tmp_path / "missing.jsonl")
+    else:
+        p = run("--format", "jsonl", input=b'{"text": "caf\xff"}\n')
+    assert_one_line_error(p)
+
+
+# --- a reader that goes away --------------------------------------------------------------
+
+def test_closed_pipe_is_quiet(clean_exe, tmp_path, seed_input):
+    big = tmp_path / "big.txt"
+    with big.open("wb") as f:
+        for i in range(4000):
+            f.write(f"Paragraph {i}: the regional parliament debated the spending plan "
+                    f"for the coming year at length on Monday.\n\n".encode())
+        f.write(seed_input)
+    assert big.stat().st_size > 400_000      # far beyond a pipe buffer
+    err = tmp_path / "err.txt"
+    script = f'"{clean_exe}" < "{big}" 2> "{err}" | head -1; echo "status=${{PIPESTATUS[0]}}"'
+    p = subprocess.run(["bash", "-c", script], capture_output=True, cwd=tmp_path, timeout=120)
+    out = p.stdout.decode()
+    assert out.startswith("Paragraph 0: the regional parliament")
+    status = int(out.strip().rsplit("status=", 1)[1])
+    stderr = err.read_text()
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr and "Exception ignored" not in stderr
+    assert status in (0, 141), (status, stderr)
