@@ -1,0 +1,166 @@
+"""Interrupting a large in-place batch at any moment leaves every file whole.
+
+A real `clean --in-place --jobs 2` over 2,000 files is stopped part way (after
+it has rewritten a few) with SIGKILL, SIGTERM or Ctrl-C (SIGINT to its process
+group). Afterwards each file must be byte for byte its original or its cleaned
+version; the cleaned versions are computed with the evidence of the whole batch
+(repetition counts depend on all files, so "new" means new for this batch). SIGTERM and Ctrl-C must also leave no temporary file and no
+worker process behind; SIGKILL may leave a temporary file, which must be
+clearly named and ignored by the next run.
+"""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.atomic import is_temp_name
+from cleaner.repetition import CommonLines
+
+N_FILES = 2000
+
+BOILERPLATE = [
+    "Sign up for our free weekly newsletter",
+    "Subscribe to our Newsletter to recieve:",
+    "Get our morning newsletter",
+]
+WORDS = ("the council said on monday that its plan for the river would cost more than "
+         "expected because of rising prices for steel and labour across the region while "
+         "residents asked when the work would start and who would pay for the delays").split()
+
+
+def synthetic(rng: random.Random, i: int) -> str:
+    paras = []
+    for _ in range(rng.randint(2, 4)):
+        words = [rng.choice(WORDS) for _ in range(rng.randint(25, 60))]
+        paras.append(" ".join(words).capitalize() + ".")
+    if i % 4 != 0:   # a quarter of the files are already clean and must stay untouched
+        paras.insert(rng.randint(1, len(paras)), rng.choice(BOILERPLATE))
+    return f"Report number {i} from the river district\n\n" + "\n\n".join(paras) + "\n"
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory) -> tuple[Path, Path]:
+    """(originals, cleaned): the same file names, before and after cleaning the whole batch.
+
+    The cleaned versions are computed in-process with the batch's own
+    repetition evidence, as `clean --in-place` computes them (test_batch checks
+    that the two agree), which spares the test a full run with an fsync per file.
+    """
+    root = tmp_path_factory.mktemp("kill")
+    orig, done = root / "orig", root / "done"
+    rng = random.Random(4)
+    names, texts = [], []
+    for i in range(N_FILES):
+        names.append(Path(f"d{i % 10}") / f"r{i:05d}.txt")
+        texts.append(synthetic(rng, i))
+    half = N_FILES // 2
+    common = CommonLines.from_texts(texts)
+    with ProcessPoolExecutor(2) as pool:   # same evidence, split over two processes for speed
+        cleaned = [t for part in pool.map(_clean_with, [texts[:half], texts[half:]], [common] * 2)
+                   for t in part]
+    for name, text, new in zip(names, texts, cleaned):
+        for base, content in ((orig, text), (done, new)):
+            (base / name).parent.mkdir(parents=True, exist_ok=True)
+            (base / name).write_text(content, encoding="utf-8")
+    return orig, done
+
+
+def _clean_with(texts: list[str], common: CommonLines) -> list[str]:
+    cleaner = Cleaner()
+    return [cleaner.clean(t, common=common) for t in texts]
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
+
+
+def _workers_alive(marker: str) -> list[int]:
+    """PIDs of processes whose command line mentions ``marker`` (our batch folder)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cmd = Path(f"/proc/{entry}/cmdline").read_bytes()
+                state = Path(f"/proc/{entry}/stat").read_text().split(") ", 1)[1][0]
+            except OSError:
+                continue
+            if marker.encode() in cmd and state != "Z":
+                pids.append(int(entry))
+    return pids
+
+
+def _interrupt(batch, tmp_path: Path, clean_exe: str, send) -> tuple[Path, int, list[Path]]:
+    """Start an in-place run on a copy, wait until it has rewritten some files, ``send``."""
+    orig, done = batch
+    work = tmp_path / "work"
+    shutil.copytree(orig, work)
+    names = _files(orig)
+    will_change = [n for n in names if (orig / n).read_bytes() != (done / n).read_bytes()]
+    before = {n: os.stat(work / n).st_mtime_ns for n in will_change}
+    proc = subprocess.Popen([clean_exe, "--no-config", "--in-place", "--jobs", "2", "-q", str(work)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        changed = sum(1 for n in will_change[::7] if os.stat(work / n).st_mtime_ns != before[n])
+        if changed >= 3:
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, "the batch finished before it could be interrupted"
+    send(proc)
+    proc.wait(timeout=60)
+    # Orphaned workers (after SIGKILL) notice and finish their current file: wait for them.
+    deadline = time.monotonic() + 20
+    while _workers_alive(str(work)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _workers_alive(str(work)), "worker processes outlived the batch"
+    return work, proc.returncode, will_change
+
+
+def _check_whole(batch, work: Path, will_change: list[Path]) -> tuple[int, list[str]]:
+    orig, done = batch
+    leftovers = [p.name for p in work.rglob("*") if p.is_file() and is_temp_name(p.name)]
+    new = 0
+    for n in _files(orig):
+        got = (work / n).read_bytes()
+        if got == (done / n).read_bytes() and got != (orig / n).read_bytes():
+            new += 1
+        else:
+            assert got == (orig / n).read_bytes(), f"{n} is neither its old nor its new self"
+    assert 0 < new < len(will_change), f"expected an interrupted run, {new} of {len(will_change)} rewritten"
+    return new, leftovers
+
+
+def test_sigkill_leaves_no_partial_file(batch, tmp_path, clean_exe):
+    work, status, will_change = _interrupt(batch, tmp_path, clean_exe, lambda p: p.kill())
+    assert status == -signal.SIGKILL
+    new, leftovers = _check_whole(batch, work, will_change)
+    # Leftover temporary files, if any, are clearly ours (hidden, ".clean-tmp-"), and
+    # the walker never takes them as input (test_batch.test_include_exclude_and_defaults).
+    assert all(".clean-tmp-" in name and name.startswith(".") for name in leftovers)
+
+
+def test_sigterm_stops_cleanly(batch, tmp_path, clean_exe):
+    work, status, will_change = _interrupt(batch, tmp_path, clean_exe,
+                                           lambda p: p.send_signal(signal.SIGTERM))
+    assert status == 128 + signal.SIGTERM
+    new, leftovers = _check_whole(batch, work, will_change)
+    assert leftovers == []
+
+
+def test_ctrl_c_stops_cleanly(batch, tmp_path, clean_exe):
+    # Ctrl-C on a terminal signals the whole foreground process group, workers included.
+    work, status, will_change = _interrupt(batch, tmp_path, clean_exe,
+                                           lambda p: os.killpg(p.pid, signal.SIGINT))
+    assert status == 128 + signal.SIGINT
+    new, leftovers = _check_whole(batch, work, will_change)
+    assert leftovers == []
