@@ -338,7 +338,10 @@ def _clean_one(t: Target, common: CommonLines | None) -> Outcome:
         removed = removed_lines(result.decisions)
         diff = result.diff() if _OPTIONS.diff else None
     except CleanerError as e:
-        return Outcome(t, message=Message("error", str(e)))
+        # Decoding errors already name the file; rule errors (a pattern timing
+        # out) name the rule and line, and need the file in front.
+        text = str(e) if str(e).startswith(t.name + ":") else f"{t.name}: {e}"
+        return Outcome(t, message=Message("error", text))
     if _OPTIONS.write:
         if not before.st_mode & 0o222:
             # os.replace would happily swap a read-only file (only the folder's
