@@ -75,7 +75,12 @@ class Cleaner:
         """
         blocks = split_lines(text)
         hits = rule_hits(blocks, self.rules, tail_start_by_words(blocks))
-        return CleanResult(name, text, decide(blocks, hits))
+        if not self.heuristics:
+            return CleanResult(name, text, decide(blocks, hits))
+        from .heuristics import default_weights, verdicts  # data loads on first use
+
+        found = verdicts(blocks, default_weights(), self.mode)
+        return CleanResult(name, text, decide(blocks, hits, found, common))
 
     def clean(self, text: str, *, common: CommonLines | None = None) -> str:
         """The cleaned text: kept lines as written, boilerplate removed."""

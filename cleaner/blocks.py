@@ -50,3 +50,49 @@ def split_lines(text: str) -> list[Block]:
         blocks.append(Block(len(blocks), pos, m.group(1), m.group(2)))
         pos = m.end()
     return blocks
+
+
+_LIST_START = regex.compile(r"^\s*(?:[*+•·▪►›»\-–—]\s|\d{1,3}[.)]\s)")
+_ENDS_SENTENCE = regex.compile(r"[.!?:;…\"”»|]$")
+
+
+def continues(prev: Block, line: Block) -> bool:
+    """Whether ``line`` is the hard-wrapped continuation of ``prev``.
+
+    Scraped and e-mailed text is often wrapped at a fixed width; judging each
+    piece of a wrapped paragraph alone would read it as a row of short labels.
+    A line continues the previous one when that one is long, does not end a
+    sentence, and this one is not a list item and starts in lower case (or the
+    previous one is long enough to have been wrapped).
+    """
+    p, s = prev.stripped, line.stripped
+    if not p or not s or _ENDS_SENTENCE.search(p) or _LIST_START.match(line.text):
+        return False
+    if len(p.split()) < 5:
+        return False
+    return s[0].islower() or len(p) >= 60
+
+
+def paragraphs(blocks: list[Block]) -> list[list[Block]]:
+    """Non-blank lines grouped into units: a wrapped paragraph is one unit."""
+    units: list[list[Block]] = []
+    prev: Block | None = None
+    for b in blocks:
+        if b.blank:
+            prev = None
+            continue
+        if prev is not None and units and continues(prev, b):
+            units[-1].append(b)
+        else:
+            units.append([b])
+        prev = b
+    return units
+
+
+def merged(unit: list[Block]) -> Block:
+    """One block standing for a unit: the first line's place, the joined text."""
+    first = unit[0]
+    if len(unit) == 1:
+        return first
+    text = first.text + " " + " ".join(b.stripped for b in unit[1:])
+    return Block(first.index, first.start, text, unit[-1].eol)

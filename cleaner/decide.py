@@ -62,5 +62,61 @@ def decide_block(block: Block, hits: list[Hit]) -> Decision:
     return Decision(block, True)
 
 
-def decide(blocks: list[Block], hits: list[list[Hit]]) -> list[Decision]:
-    return [decide_block(b, h) for b, h in zip(blocks, hits)]
+def decide(blocks: list[Block], hits: list[list[Hit]], verdicts: dict | None = None,
+           common=None) -> list[Decision]:
+    """Rules first; then, for lines no rule removed, the heuristic verdict.
+
+    ``verdicts``: block index -> heuristics.Verdict (None: rules only).
+    ``common``: lines recurring across the documents of the run.
+    """
+    decisions = [decide_block(b, h) for b, h in zip(blocks, hits)]
+    if verdicts is None:
+        return decisions
+    out = []
+    for d in decisions:
+        b = d.block
+        if not d.kept or b.blank or d.reason is not None:
+            out.append(d)
+        elif common and b.stripped in common:
+            out.append(Decision(b, False, "heuristic.repeated",
+                                f"line recurs across {common.documents} documents of this run"))
+        elif b.index in verdicts and not verdicts[b.index].keep:
+            v = verdicts[b.index]
+            out.append(Decision(b, False, v.reason, v.detail))
+        else:
+            out.append(d)
+    return _keep_headline(_never_empty(out, decisions))
+
+
+def _never_empty(out: list[Decision], rule_only: list[Decision]) -> list[Decision]:
+    """If the heuristics removed every line the rules kept, undo them.
+
+    A text where nothing looks like an article (a list, a table, a poem) is
+    left as the rules left it rather than cut to nothing.
+    """
+    if any(d.kept and not d.block.blank for d in out):
+        return out
+    return rule_only
+
+
+def _keep_headline(out: list[Decision]) -> list[Decision]:
+    """Keep the heading that leads into the first kept paragraph.
+
+    Headlines are short, title-cased and unpunctuated, so line features alone
+    rate them as navigation; but a short line right above the article's first
+    kept paragraph (blank lines between allowed) is its headline or a subhead.
+    """
+    first = next((i for i, d in enumerate(out) if d.kept and not d.block.blank), None)
+    if first is None:
+        return out
+    j = first - 1
+    while j >= 0 and out[j].block.blank:
+        j -= 1
+    if j < 0:
+        return out
+    d = out[j]
+    if d.reason and d.reason.startswith("heuristic.") and d.reason != "heuristic.repeated":
+        words = len(d.block.words())
+        if 2 <= words <= 20 and not d.block.stripped.endswith((".", ":", "|")):
+            out[j] = Decision(d.block, True)
+    return out

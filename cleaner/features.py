@@ -1,0 +1,176 @@
+"""Heuristic evidence for each line: what it looks like, and what is around it.
+
+Every feature is a number with a name (``NAMES``), so the weights that turn
+them into a verdict (``data/weights.json``) stay readable, and ``--explain``
+can show the values behind a removal.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Sequence
+
+import regex
+import yaml
+
+from .blocks import Block
+from .language import guess_language, stopwords
+
+_WORD = regex.compile(r"\w+")
+_ALPHA_WORD = regex.compile(r"\p{L}[\p{L}'’-]*")
+_LIST_MARKER = regex.compile(r"^(?:[*+•·▪►›»\-–—]\s|\d{1,3}[.)]\s)")
+_URL = regex.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|uk)\b|@\w|#\w", regex.I)
+_SEPARATORS = regex.compile(r"\s[|·•/]\s|\s[|·•]$|^[|·•]\s")
+_MONEY = regex.compile(r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|eur\b|euro\b|usd\b|dollars?\b)", regex.I)
+_TERMINAL = regex.compile(r"[.!?…:;\"”»'’)\]]$")
+_SENTENCE_END = regex.compile(r"[.!?…][\"”»'’)]?\s+\p{Lu}")
+_DATE = regex.compile(
+    r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}\b|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|"
+    r"oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|"
+    r"décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
+    r"diciembre)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zä]*)",
+    regex.I)
+_COPYRIGHT = regex.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|alle rechte", regex.I)
+
+NAMES: tuple[str, ...] = (
+    "bias", "log_words", "log_chars", "short", "stopword_density", "log_stopwords", "terminal_punct",
+    "ends_colon", "title_case", "all_caps", "digit_share", "symbol_share", "list_marker",
+    "url", "separators", "second_person", "first_plural", "cta_opener", "money",
+    "payment_word", "comma_rate", "sentences", "main_indent", "position", "date",
+    "copyright",
+    "prev_log_words", "prev_stopword_density", "prev_terminal", "next_log_words",
+    "next_stopword_density", "next_terminal", "near_long_lines", "blank_before", "blank_after",
+)
+
+
+@dataclass(frozen=True)
+class WordLists:
+    cta: tuple[str, ...]
+    second_person: frozenset[str]
+    first_plural: frozenset[str]
+    payment: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def word_lists() -> WordLists:
+    data = yaml.safe_load((resources.files("cleaner") / "data" / "words.yaml").read_text("utf-8"))
+    cta = tuple(sorted({w.casefold() for ws in data["cta_openers"].values() for w in ws},
+                       key=len, reverse=True))
+    return WordLists(cta, frozenset(w.casefold() for w in data["second_person"]),
+                     frozenset(w.casefold() for w in data["first_person_plural"]),
+                     frozenset(w.casefold() for w in data["payment_words"]))
+
+
+def _starts_with_phrase(text: str, phrases: Sequence[str]) -> bool:
+    t = text.casefold()
+    for p in phrases:
+        if t.startswith(p) and (len(t) == len(p) or not t[len(p)].isalnum()):
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class LineFacts:
+    """Per-line measurements before context is added."""
+    words: int
+    stop: int
+    terminal: bool
+    indent: int
+    values: tuple[float, ...]      # own features, in NAMES order up to "copyright"
+
+
+def _own_facts(b: Block, n_blocks: int, stop: frozenset[str], wl: WordLists) -> LineFacts:
+    s = b.stripped
+    toks = _WORD.findall(s)
+    folded = [t.casefold() for t in toks]
+    nw = len(toks)
+    nstop = sum(1 for w in folded if w in stop)
+    alpha = _ALPHA_WORD.findall(s)
+    title = sum(1 for w in alpha if w[0].isupper()) / len(alpha) if alpha else 0.0
+    letters = sum(1 for c in s if c.isalpha())
+    chars = sum(1 for c in s if not c.isspace()) or 1
+    digits = sum(1 for c in s if c.isdigit())
+    symbols = chars - letters - digits
+    terminal = bool(_TERMINAL.search(s))
+    you = sum(1 for w in folded if w in wl.second_person)
+    we = sum(1 for w in folded if w in wl.first_plural)
+    body = _LIST_MARKER.sub("", s)
+    values = (
+        1.0,
+        math.log1p(nw),
+        math.log1p(len(s) / 6),
+        1.0 if nw <= 3 and len(s) < 20 else 0.0,
+        nstop / nw if nw else 0.0,
+        math.log1p(nstop),
+        1.0 if terminal else 0.0,
+        1.0 if s.endswith(":") else 0.0,
+        title,
+        1.0 if letters >= 2 and s.upper() == s else 0.0,
+        digits / chars,
+        symbols / chars,
+        1.0 if _LIST_MARKER.match(s) else 0.0,
+        1.0 if _URL.search(s) else 0.0,
+        1.0 if _SEPARATORS.search(s) else 0.0,
+        min(1.0, 5 * you / nw) if nw else 0.0,
+        min(1.0, 5 * we / nw) if nw else 0.0,
+        1.0 if _starts_with_phrase(body, wl.cta) else 0.0,
+        1.0 if _MONEY.search(s) else 0.0,
+        1.0 if any(w in wl.payment for w in folded) else 0.0,
+        min(1.0, s.count(",") / nw) if nw else 0.0,
+        min(3.0, float(len(_SENTENCE_END.findall(s)))),
+        0.0,   # main_indent: filled in once the document's indentation is known
+        b.index / max(1, n_blocks - 1),
+        1.0 if _DATE.search(s) else 0.0,
+        1.0 if _COPYRIGHT.search(s) else 0.0,
+    )
+    return LineFacts(nw, nstop, terminal, len(b.text) - len(b.text.lstrip()), values)
+
+
+def document_language(blocks: Sequence[Block]) -> str:
+    words = (w.casefold() for b in blocks for w in _WORD.findall(b.text))
+    return guess_language(words)
+
+
+def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[float]]:
+    """Feature vectors (in ``NAMES`` order) for the units of a document.
+
+    ``units`` are the document's non-blank lines, or its wrapped paragraphs
+    each merged into one block (``blocks.paragraphs``), in order.
+    """
+    wl = word_lists()
+    stop = stopwords(document_language(blocks))
+    content = list(units)
+    facts = [_own_facts(b, len(blocks), stop, wl) for b in content]
+    # The article's paragraphs share one indentation in scraped layouts: the
+    # indentation carrying most words of long lines.
+    weight: dict[int, int] = {}
+    for f in facts:
+        if f.words >= 12:
+            weight[f.indent] = weight.get(f.indent, 0) + f.words
+    main_indent = max(weight, key=weight.get) if weight else None
+    idx_main = NAMES.index("main_indent")
+    out: list[list[float]] = []
+    n = len(content)
+    for k, (b, f) in enumerate(zip(content, facts)):
+        v = list(f.values)
+        v[idx_main] = 1.0 if main_indent is not None and f.indent == main_indent else 0.0
+        prev = facts[k - 1] if k > 0 else None
+        nxt = facts[k + 1] if k + 1 < n else None
+        near = sum(1 for j in range(max(0, k - 3), min(n, k + 4))
+                   if j != k and facts[j].words >= 15)
+        v.extend((
+            math.log1p(prev.words) if prev else 0.0,
+            prev.stop / prev.words if prev and prev.words else 0.0,
+            1.0 if prev and prev.terminal else 0.0,
+            math.log1p(nxt.words) if nxt else 0.0,
+            nxt.stop / nxt.words if nxt and nxt.words else 0.0,
+            1.0 if nxt and nxt.terminal else 0.0,
+            near / 6.0,
+            1.0 if b.index > 0 and blocks[b.index - 1].blank else 0.0,
+            1.0 if nxt is None or blocks[content[k + 1].index - 1].blank else 0.0,
+        ))
+        out.append(v)
+    return out

@@ -1,0 +1,57 @@
+"""Stop words per language (jusText's lists) and a cheap language guess.
+
+jusText ships its stop-word lists as plain files. We read them straight from
+the installed package without importing it: importing justext pulls in lxml,
+and the plain-text path must stay light.
+"""
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+# The languages we try when guessing: those of the news we expect, which the
+# corpus confirms (mostly English and German, then Polish, French, Spanish...).
+CANDIDATES = ("English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch",
+              "Polish", "Czech", "Swedish", "Danish", "Norwegian_Bokmal", "Finnish",
+              "Russian", "Ukrainian", "Romanian", "Hungarian", "Turkish", "Indonesian",
+              "Greek", "Croatian", "Catalan")
+
+
+def _stoplist_dir() -> Path | None:
+    spec = importlib.util.find_spec("justext")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]) / "stoplists"
+
+
+@lru_cache(maxsize=None)
+def stopwords(language: str) -> frozenset[str]:
+    """The case-folded stop words of a language; empty if jusText has no list."""
+    folder = _stoplist_dir()
+    if folder is None:
+        return frozenset()
+    try:
+        text = (folder / f"{language}.txt").read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    return frozenset(w.strip().casefold() for w in text.splitlines() if w.strip())
+
+
+def guess_language(words: Iterable[str], sample: int = 2000) -> str:
+    """The candidate language whose stop words cover most of the (case-folded) words."""
+    folded = []
+    for i, w in enumerate(words):
+        if i >= sample:
+            break
+        folded.append(w)
+    if not folded:
+        return "English"
+    best, best_hits = "English", -1
+    for lang in CANDIDATES:
+        sw = stopwords(lang)
+        hits = sum(1 for w in folded if w in sw)
+        if hits > best_hits:
+            best, best_hits = lang, hits
+    return best
