@@ -1,0 +1,108 @@
+"""Throughput of the plain-text path on the dev corpus's scraped-full.txt files.
+
+Reads every ../shared/corpus/**/scraped-full.txt, builds one Cleaner, and
+cleans each document in-process (Cleaner().clean per document), reporting MB,
+seconds and MB/s; the same with heuristics off (rules only) for comparison.
+With --cli it also times the whole `clean` command on the concatenation of all
+documents (one big input on stdin) and with every document as a FILE argument.
+
+Run from the repository root:  python bench/throughput.py [--corpus PATH] [--cli] [--repeat N]
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO / ".." / "shared" / "corpus"
+
+
+def load_docs(corpus: Path) -> list[tuple[Path, str]]:
+    files = sorted(corpus.glob("**/scraped-full.txt"))
+    return [(p, p.read_text(encoding="utf-8")) for p in files]
+
+
+def time_in_process(docs: list[tuple[Path, str]], repeat: int, **kw) -> tuple[float, float, list[str]]:
+    """(seconds to build the Cleaner, best seconds over ``repeat`` passes of cleaning
+    all docs, errors). A document the cleaner refuses (a rule timing out, say) is
+    counted and named, not allowed to stop the run."""
+    from cleaner import Cleaner, CleanerError
+
+    t0 = time.perf_counter()
+    cleaner = Cleaner(**kw)
+    build = time.perf_counter() - t0
+    best = float("inf")
+    errors: list[str] = []
+    for _ in range(repeat):
+        errors = []
+        t0 = time.perf_counter()
+        for path, text in docs:
+            try:
+                cleaner.clean(text)
+            except CleanerError as e:
+                errors.append(f"{path}: {e}")
+        best = min(best, time.perf_counter() - t0)
+    return build, best, errors
+
+
+def find_clean() -> str | None:
+    beside = Path(sys.executable).parent / "clean"
+    return str(beside) if beside.is_file() else shutil.which("clean")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default ../shared/corpus)")
+    ap.add_argument("--cli", action="store_true", help="also time the whole `clean` command")
+    ap.add_argument("--repeat", type=int, default=1, help="passes over the corpus; the best is reported")
+    args = ap.parse_args()
+    if not args.corpus.is_dir():
+        sys.exit(f"bench/throughput.py: no corpus at {args.corpus}")
+    sys.path.insert(0, str(REPO))
+
+    loaded = load_docs(args.corpus)
+    if not loaded:
+        sys.exit(f"bench/throughput.py: no scraped-full.txt under {args.corpus}")
+    docs = [t for _, t in loaded]
+    mb = sum(len(t.encode("utf-8")) for t in docs) / 1e6
+    lines = sum(t.count("\n") + 1 for t in docs)
+    print(f"corpus: {len(docs)} scraped-full.txt documents, {mb:.2f} MB, {lines} lines ({args.corpus.resolve()})")
+    print()
+    print(f"{'run':<44}{'build':>9}{'seconds':>10}{'MB/s':>9}{'docs/s':>9}")
+    for label, kw in (("in-process Cleaner().clean, default", {}),
+                      ("in-process Cleaner().clean, rules only", {"heuristics": False})):
+        try:
+            build, secs, errors = time_in_process(loaded, args.repeat, **kw)
+        except TypeError:           # a Cleaner without that option
+            continue
+        print(f"{label:<44}{build * 1000:>7.0f}ms{secs:>10.2f}{mb / secs:>9.2f}{len(docs) / secs:>9.0f}")
+        for e in errors[:5]:
+            print(f"    error: {e}")
+        if len(errors) > 5:
+            print(f"    ... and {len(errors) - 5} more errors")
+
+    if args.cli:
+        clean = find_clean()
+        if not clean:
+            sys.exit("bench/throughput.py: the `clean` executable is not installed")
+        with tempfile.TemporaryDirectory() as tmp:
+            cat = Path(tmp) / "all.txt"
+            cat.write_text("\n".join(docs), encoding="utf-8")
+            for label, cmd, stdin in (
+                ("clean < concatenation (one document)", [clean], cat.read_bytes()),
+                ("clean FILE... (every document, one run)", [clean, *map(str, (p for p, _ in loaded))], b""),
+            ):
+                t0 = time.perf_counter()
+                p = subprocess.run(cmd, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                secs = time.perf_counter() - t0
+                status = "" if p.returncode == 0 else f"  (exit {p.returncode})"
+                print(f"{label:<44}{'':>9}{secs:>10.2f}{mb / secs:>9.2f}{len(docs) / secs:>9.0f}{status}")
+
+
+if __name__ == "__main__":
+    main()
