@@ -556,7 +556,7 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
     if not quiet:
         verb = "would change" if not options.write else "changed"
         err.write(f"clean: {summary.seen} files seen, {summary.changed} {verb}, "
-                  f"{summary.skipped} skipped, {summary.errors} errors, "
+                  f"{summary.skipped} skipped, {summary.errors} error{'' if summary.errors == 1 else 's'}, "
                   f"{summary.removed} lines removed\n")
     if summary.errors:
         return EXIT_ERROR
