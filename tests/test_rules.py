@@ -295,3 +295,44 @@ def test_yaml_is_loaded_safely(tmp_path):
     e = load_error(p)
     assert "YAML" in str(e)
     assert not marker.exists()
+
+
+# --- the shipped packs stay linear on pathological lines ------------------------------------------
+
+# Lines shaped like real scraped-full.txt rows (whitespace-padded table cells of
+# 1,000-1,800 characters, long runs of one character): a pattern that backtracks
+# badly on them hits the per-line timeout and the whole document fails with exit 2.
+PATHOLOGICAL = [
+    " " * 1800,
+    "Top-15" + " " * 1750,
+    "x" + " " * 1500 + "y",
+    " 2. Bedford-Strohm: „Da lasse ich nicht locker“" + " " * 1700 + "|",
+    "word " * 400,
+    "." * 2000,
+    "a." + " " * 1500 + "Share this",
+    "\t" * 1000 + "Subscribe" + "\t" * 1000,
+    "-" * 1000 + " " * 1000,
+    "Share this: " * 150,
+]
+
+
+def test_builtin_rules_do_not_time_out_on_pathological_lines():
+    from cleaner import Cleaner, CleanerError
+
+    cleaner = Cleaner(heuristics=False)
+    slow = []
+    for rule in cleaner.rules:
+        for line in PATHOLOGICAL:
+            try:
+                rule.search(line.strip())
+                if rule.action == "drop-span":
+                    list(rule.pattern.finditer(line, timeout=1.0))
+                if rule.until is not None:
+                    rule.end_search(line.strip())
+            except TimeoutError:
+                slow.append(f"{rule.id} ({rule.source}) on {line[:20]!r}... ({len(line)} chars)")
+    assert not slow, "patterns that time out: " + "; ".join(slow)
+    try:
+        cleaner.clean("\n".join(PATHOLOGICAL) + "\n")
+    except CleanerError as e:
+        pytest.fail(str(e))
