@@ -92,3 +92,21 @@ def test_round_trip_of_a_real_fixture(seed_input):
     blocks = split_lines(text)
     assert blocks[0].text == "Support The Moscow Times!"
     assert blocks[-1].text == "Read more" and blocks[-1].eol == ""
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_texts_round_trip(seed):
+    import random
+
+    rnd = random.Random(seed)
+    alphabet = ["a", "b", " ", "\t", "é", "\u2028", "\r", "\n", "\r\n", "\x00", "—"]
+    text = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 300)))
+    blocks = split_lines(text)
+    assert rebuild(text) == text
+    pos = 0
+    for i, b in enumerate(blocks):
+        assert b.index == i and b.start == pos
+        assert "\r" not in b.text and "\n" not in b.text
+        assert b.eol in ("\n", "\r\n", "\r") or (b.eol == "" and i == len(blocks) - 1)
+        pos = b.end + len(b.eol)
+    assert pos == len(text)

@@ -403,3 +403,25 @@ def test_closed_pipe_is_quiet(clean_exe, tmp_path, seed_input):
     stderr = err.read_text()
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr and "Exception ignored" not in stderr
     assert status in (0, 141), (status, stderr)
+
+
+# --- the command and the library agree -------------------------------------------------------
+
+@pytest.mark.parametrize("case", sorted(p.parent for p in FIXTURES.glob("*/input.txt")), ids=lambda p: p.name)
+def test_cli_output_equals_library_output(run, case):
+    from cleaner import Cleaner
+
+    data = (case / "input.txt").read_bytes()
+    p = run(input=data)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == Cleaner().clean(data.decode("utf-8")).encode("utf-8")
+
+
+def test_json_one_line_per_input(run, seed_file, tmp_path):
+    import json
+    other = tmp_path / "other.txt"
+    other.write_bytes(OTHER.read_bytes())
+    p = run("--json", seed_file, other)
+    assert p.returncode == 0
+    reports = [json.loads(line) for line in p.stdout.decode().splitlines()]
+    assert [r["input"] for r in reports] == [str(seed_file), str(other)]

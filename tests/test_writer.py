@@ -199,3 +199,51 @@ def test_json_report():
     }
     assert "\n" not in json_report(ds, "x")     # one line per input
     assert "ünï" in json_report(ds, "ünï.txt")  # not ASCII-escaped
+
+
+# --- invariants of render on real inputs with arbitrary removals ------------------------------------
+
+def _blank_runs(lines: list[str]) -> list[int]:
+    runs, n = [], 0
+    for line in lines:
+        if line.strip():
+            if n:
+                runs.append(n)
+            n = 0
+        else:
+            n += 1
+    return runs + ([n] if n else [])
+
+
+def _fixture_inputs():
+    from conftest import FIXTURES
+    return sorted(FIXTURES.glob("*/input.txt"))
+
+
+@pytest.mark.parametrize("path", _fixture_inputs(), ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_render_invariants_under_random_removals(path, seed):
+    import random
+
+    text = path.read_text(encoding="utf-8")
+    for crlf in (False, True):
+        if crlf:
+            text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        rnd = random.Random(f"{path.parent.name}-{seed}")
+        blocks = split_lines(text)
+        dropped = {b.index for b in blocks if not b.blank and rnd.random() < 0.3}
+        ds = [Decision(b, b.index not in dropped, "r" if b.index in dropped else None) for b in blocks]
+        out = render(ds)
+        out_blocks = split_lines(out)
+        kept = [b for b in blocks if not b.blank and b.index not in dropped]
+        # every kept content line comes out byte for byte, with its own line end, in order
+        assert [(b.text, b.eol) for b in out_blocks if not b.blank] == [(b.text, b.eol) for b in kept]
+        # blank lines come from the input and no blank run grows beyond the input's longest
+        assert {b.text + b.eol for b in out_blocks if b.blank} <= {b.text + b.eol for b in blocks if b.blank}
+        assert max(_blank_runs([b.text for b in out_blocks]), default=0) <= \
+            max(_blank_runs([b.text for b in blocks]), default=0)
+        # no blank line is left at the start where the removal touched it
+        if kept and blocks and blocks[0].index in dropped:
+            assert not out_blocks[0].blank
+        # rendering again with nothing removed changes nothing
+        assert render([Decision(b, True) for b in out_blocks]) == out
