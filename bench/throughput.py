@@ -6,7 +6,7 @@ seconds and MB/s; the same with heuristics off (rules only) for comparison.
 With --cli it also times the whole `clean` command on the concatenation of all
 documents (one big input on stdin) and with every document as a FILE argument.
 
-Run from the repository root:  python bench/throughput.py [--corpus PATH] [--cli] [--repeat N]
+Run from the repository root:  python bench/throughput.py [--corpus PATH] [--name FILE] [--cli] [--repeat N]
 """
 from __future__ import annotations
 
@@ -22,12 +22,12 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO / ".." / "shared" / "corpus"
 
 
-def load_docs(corpus: Path) -> list[tuple[Path, str]]:
-    files = sorted(corpus.glob("**/scraped-full.txt"))
+def load_docs(corpus: Path, name: str = "scraped-full.txt") -> list[tuple[Path, str]]:
+    files = sorted(corpus.glob(f"**/{name}"))
     return [(p, p.read_text(encoding="utf-8")) for p in files]
 
 
-def time_in_process(docs: list[tuple[Path, str]], repeat: int, **kw) -> tuple[float, float, list[str]]:
+def time_in_process(docs: list[tuple[Path, str]], repeat: int, **kw) -> tuple[float, float, list[str], list]:
     """(seconds to build the Cleaner, best seconds over ``repeat`` passes of cleaning
     all docs, errors). A document the cleaner refuses (a rule timing out, say) is
     counted and named, not allowed to stop the run."""
@@ -38,16 +38,19 @@ def time_in_process(docs: list[tuple[Path, str]], repeat: int, **kw) -> tuple[fl
     build = time.perf_counter() - t0
     best = float("inf")
     errors: list[str] = []
+    per_doc: list[tuple[float, Path, int]] = []
     for _ in range(repeat):
-        errors = []
+        errors, per_doc = [], []
         t0 = time.perf_counter()
         for path, text in docs:
+            t1 = time.perf_counter()
             try:
                 cleaner.clean(text)
             except CleanerError as e:
                 errors.append(f"{path}: {e}")
+            per_doc.append((time.perf_counter() - t1, path, len(text.encode("utf-8"))))
         best = min(best, time.perf_counter() - t0)
-    return build, best, errors
+    return build, best, errors, sorted(per_doc, key=lambda x: x[0], reverse=True)
 
 
 def find_clean() -> str | None:
@@ -59,28 +62,32 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default ../shared/corpus)")
     ap.add_argument("--cli", action="store_true", help="also time the whole `clean` command")
+    ap.add_argument("--name", default="scraped-full.txt",
+                    help="file name to read in every case folder (default scraped-full.txt)")
     ap.add_argument("--repeat", type=int, default=1, help="passes over the corpus; the best is reported")
     args = ap.parse_args()
     if not args.corpus.is_dir():
         sys.exit(f"bench/throughput.py: no corpus at {args.corpus}")
     sys.path.insert(0, str(REPO))
 
-    loaded = load_docs(args.corpus)
+    loaded = load_docs(args.corpus, args.name)
     if not loaded:
-        sys.exit(f"bench/throughput.py: no scraped-full.txt under {args.corpus}")
+        sys.exit(f"bench/throughput.py: no {args.name} under {args.corpus}")
     docs = [t for _, t in loaded]
     mb = sum(len(t.encode("utf-8")) for t in docs) / 1e6
     lines = sum(t.count("\n") + 1 for t in docs)
-    print(f"corpus: {len(docs)} scraped-full.txt documents, {mb:.2f} MB, {lines} lines ({args.corpus.resolve()})")
+    print(f"corpus: {len(docs)} {args.name} documents, {mb:.2f} MB, {lines} lines ({args.corpus.resolve()})")
     print()
     print(f"{'run':<44}{'build':>9}{'seconds':>10}{'MB/s':>9}{'docs/s':>9}")
     for label, kw in (("in-process Cleaner().clean, default", {}),
                       ("in-process Cleaner().clean, rules only", {"heuristics": False})):
         try:
-            build, secs, errors = time_in_process(loaded, args.repeat, **kw)
+            build, secs, errors, slowest = time_in_process(loaded, args.repeat, **kw)
         except TypeError:           # a Cleaner without that option
             continue
         print(f"{label:<44}{build * 1000:>7.0f}ms{secs:>10.2f}{mb / secs:>9.2f}{len(docs) / secs:>9.0f}")
+        for dt, path, size in slowest[:3]:
+            print(f"    slowest: {dt:6.2f}s  {size / 1000:7.1f} KB  {path.parent.parent.name}/{path.parent.name}")
         for e in errors[:5]:
             print(f"    error: {e}")
         if len(errors) > 5:
