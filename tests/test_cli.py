@@ -425,3 +425,16 @@ def test_json_one_line_per_input(run, seed_file, tmp_path):
     assert p.returncode == 0
     reports = [json.loads(line) for line in p.stdout.decode().splitlines()]
     assert [r["input"] for r in reports] == [str(seed_file), str(other)]
+
+
+@pytest.mark.xfail(reason="bug: --format jsonl splits its input with str.splitlines(), which also breaks "
+                          "on U+2028/U+2029/U+0085 inside JSON strings, so valid JSON Lines are "
+                          "rejected as 'invalid JSON'", strict=False)
+@pytest.mark.parametrize("sep", ["\u2028", "\u2029", "\u0085"])
+def test_jsonl_strings_may_hold_unicode_line_separators(run, sep):
+    import json
+    record = {"id": 7, "text": f"The minister spoke on Monday.{sep}She left.\n"}
+    p = run("--format", "jsonl", "--no-heuristics",
+            input=(json.dumps(record, ensure_ascii=False) + "\n").encode())
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout.decode()) == record
