@@ -438,3 +438,60 @@ def test_jsonl_strings_may_hold_unicode_line_separators(run, sep):
             input=(json.dumps(record, ensure_ascii=False) + "\n").encode())
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout.decode()) == record
+
+
+# --- --diff output is a patch that `patch` applies -------------------------------------------
+
+def _apply_patch(tmp_path, original: bytes, diff: bytes) -> bytes:
+    import shutil as _sh
+    if not _sh.which("patch"):
+        pytest.skip("no patch executable")
+    target = tmp_path / "target.txt"
+    target.write_bytes(original)
+    p = subprocess.run(["patch", "-s", "--no-backup-if-mismatch", str(target)], input=diff,
+                       capture_output=True, timeout=30)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return target.read_bytes()
+
+
+def test_diff_applies_with_patch(run, seed_input, seed_expected, tmp_path):
+    data = seed_input + b"\n"           # the seed without its missing final newline
+    f = tmp_path / "story.txt"
+    f.write_bytes(data)
+    d = run("--diff", f)
+    assert d.returncode == 0
+    assert _apply_patch(tmp_path, data, d.stdout) == run(f).stdout
+
+
+NO_EOL_BUG = ("bug: writer.unified_diff (difflib) leaves a last line without newline unterminated and "
+              "without the '\\ No newline at end of file' marker: patch rejects the diff, and with "
+              "several files the next '--- a/' header is glued to that line")
+
+
+@pytest.mark.xfail(reason=NO_EOL_BUG, strict=False)
+def test_diff_applies_with_patch_when_last_line_has_no_newline(run, seed_file, seed_input, seed_expected,
+                                                                tmp_path):
+    d = run("--diff", seed_file)
+    assert d.returncode == 0
+    assert _apply_patch(tmp_path, seed_input, d.stdout) == seed_expected
+
+
+@pytest.mark.xfail(reason=NO_EOL_BUG, strict=False)
+def test_diff_of_several_files_starts_each_header_on_its_own_line(run, seed_file, tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_bytes(OTHER.read_bytes())
+    d = run("--diff", seed_file, other).stdout.decode()
+    assert f"\n--- a/{other}\n" in d
+
+
+@pytest.mark.xfail(reason="bug: writer.unified_diff splits lines with str.splitlines(), so a kept line "
+                          "holding U+2028/U+0085/form feed breaks the hunk and patch rejects it", strict=False)
+@pytest.mark.parametrize("sep", ["\u2028", "\u0085", "\x0c"])
+def test_diff_applies_with_patch_when_lines_hold_unicode_separators(run, tmp_path, seed_input, sep):
+    data = seed_input.replace(b"Sechin officially worked", f"Sechin{sep}officially worked".encode()) + b"\n"
+    f = tmp_path / "story.txt"
+    f.write_bytes(data)
+    want = run(f).stdout
+    d = run("--diff", f)
+    assert d.returncode == 0
+    assert _apply_patch(tmp_path, data, d.stdout) == want
