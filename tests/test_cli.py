@@ -448,7 +448,7 @@ def _apply_patch(tmp_path, original: bytes, diff: bytes) -> bytes:
         pytest.skip("no patch executable")
     target = tmp_path / "target.txt"
     target.write_bytes(original)
-    p = subprocess.run(["patch", "-s", "--no-backup-if-mismatch", str(target)], input=diff,
+    p = subprocess.run(["patch", "-s", "--fuzz=0", "--no-backup-if-mismatch", str(target)], input=diff,
                        capture_output=True, timeout=30)
     assert p.returncode == 0, p.stdout + p.stderr
     return target.read_bytes()
@@ -488,7 +488,9 @@ def test_diff_of_several_files_starts_each_header_on_its_own_line(run, seed_file
                           "holding U+2028/U+0085/form feed breaks the hunk and patch rejects it", strict=False)
 @pytest.mark.parametrize("sep", ["\u2028", "\u0085", "\x0c"])
 def test_diff_applies_with_patch_when_lines_hold_unicode_separators(run, tmp_path, seed_input, sep):
-    data = seed_input.replace(b"Sechin officially worked", f"Sechin{sep}officially worked".encode()) + b"\n"
+    # a kept line two lines above the newsletter box, so it is context in the hunk
+    data = seed_input.replace(b"Channel 4 News", f"Channel 4{sep}News".encode()) + b"\n"
+    assert data != seed_input + b"\n"
     f = tmp_path / "story.txt"
     f.write_bytes(data)
     want = run(f).stdout
