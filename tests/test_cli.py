@@ -153,6 +153,17 @@ def test_html_file_is_extracted(run, tmp_path):
     assert "<" not in out and "stylesheet" not in out
 
 
+def test_html_on_stdin_is_detected_and_format_text_keeps_markup(run):
+    page = HTML_PAGE.read_bytes()
+    auto = run(input=page)
+    assert auto.returncode == 0, auto.stderr
+    assert b"Daring Fireball is written and produced by John Gruber." in auto.stdout
+    assert b"<html" not in auto.stdout
+    as_text = run("--format", "text", "--no-heuristics", "--no-builtin-rules", input=page)
+    assert as_text.returncode == 0
+    assert as_text.stdout == page
+
+
 # --- rules on the command line -------------------------------------------------------------------
 
 def test_rules_option_adds_a_rule(run, house):
