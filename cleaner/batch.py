@@ -299,7 +299,8 @@ def _worker_init(cleaner: Cleaner, options: BatchOptions, parent: int) -> None:
             time.sleep(0.2)
         signal.pthread_kill(main, signal.SIGTERM)
 
-    threading.Thread(target=watch, daemon=True).start()
+    if hasattr(signal, "pthread_kill"):   # POSIX; elsewhere the pool's own checks apply
+        threading.Thread(target=watch, daemon=True).start()
 
 
 def _scan_one(t: Target) -> Scan:
