@@ -516,3 +516,11 @@ def test_diff_applies_with_patch_when_lines_hold_unicode_separators(run, tmp_pat
 def test_blank_only_input_is_left_alone(run, data):
     p = run(input=data)
     assert (p.returncode, p.stdout) == (0, data)
+
+
+def test_a_backtracking_user_rule_cannot_hang_the_run(run, tmp_path):
+    evil = tmp_path / "evil.yaml"
+    evil.write_text("- id: evil.backtrack\n  pattern: '^(a|a)*$'\n", encoding="utf-8")
+    p = run("--rules", evil, "--no-heuristics", input=b"Fine first line.\n" + b"a" * 34 + b"!\n", timeout=120)
+    line = assert_one_line_error(p, "evil.backtrack", "timed out")
+    assert f"{evil}:1" in line and "line 2" in line
