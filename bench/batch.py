@@ -11,7 +11,12 @@ or from synthetic dirty articles when the corpus is absent, then times the real
 
 Prints wall time, files per second, CPU time of the run, and the speedup of
 two workers over one. Wall-clock speedup needs two idle cores: the load average
-is printed first, because other work on the machine eats into it.
+is printed first, because other work on the machine eats into it. On a shared
+Linux machine with the autogroup scheduler, `nice` does not reach across
+sessions; to give the benchmark the cores, raise its session's share first
+(as root: `echo -15 > /proc/self/autogroup`, and `echo 0` after). The CPU
+column shows the cost of parallelism itself: two workers should use only a few
+percent more CPU than one.
 """
 from __future__ import annotations
 
