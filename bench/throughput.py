@@ -109,6 +109,9 @@ def main() -> None:
                 secs = time.perf_counter() - t0
                 status = "" if p.returncode == 0 else f"  (exit {p.returncode})"
                 print(f"{label:<44}{'':>9}{secs:>10.2f}{mb / secs:>9.2f}{len(docs) / secs:>9.0f}{status}")
+                if p.returncode != 0:
+                    last = (p.stderr.decode("utf-8", "replace").strip().splitlines() or [""])[-1]
+                    print(f"    stderr: {last[:200]}")
 
 
 if __name__ == "__main__":
