@@ -37,6 +37,7 @@ import threading
 import time
 from collections import Counter, deque
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -343,6 +344,9 @@ def _clean_one(t: Target, common: CommonLines | None) -> Outcome:
         # out) name the rule and line, and need the file in front.
         text = str(e) if str(e).startswith(t.name + ":") else f"{t.name}: {e}"
         return Outcome(t, message=Message("error", text))
+    except Exception as e:  # a bug in the cleaner: name the file, keep the batch going
+        return Outcome(t, message=Message("error", f"{t.name}: internal error: "
+                                                   f"{type(e).__name__}: {e}"))
     if _OPTIONS.write:
         if not before.st_mode & 0o222:
             # os.replace would happily swap a read-only file (only the folder's
@@ -539,6 +543,13 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
                     err.write(f"clean: cleaned {o.target.name} ({o.removed} lines removed)\n")
             progress.advance(len(outcomes))
         out.flush()
+    except BrokenProcessPool:
+        # A worker died (killed from outside, out of memory): files it was
+        # rewriting are still whole, but the run cannot vouch for the rest.
+        progress.clear()
+        err.write(f"clean: error: a worker process died; {summary.changed} files "
+                  f"{'rewritten' if options.write else 'checked'} before it, none left half-written\n")
+        return EXIT_ERROR
     except Interrupted as e:
         if pool is not None:
             _stop_workers(pool)

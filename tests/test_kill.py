@@ -98,7 +98,7 @@ def _workers_alive(marker: str) -> list[int]:
     return pids
 
 
-def _interrupt(batch, tmp_path: Path, clean_exe: str, send) -> tuple[Path, int, list[Path]]:
+def _interrupt(batch, tmp_path: Path, clean_exe: str, send) -> tuple[Path, int, list[Path], str]:
     """Start an in-place run on a copy, wait until it has rewritten some files, ``send``."""
     orig, done = batch
     work = tmp_path / "work"
@@ -118,12 +118,14 @@ def _interrupt(batch, tmp_path: Path, clean_exe: str, send) -> tuple[Path, int, 
     assert proc.poll() is None, "the batch finished before it could be interrupted"
     send(proc)
     proc.wait(timeout=60)
+    err = proc.stderr.read().decode()
+    assert "Traceback" not in err, err
     # Orphaned workers (after SIGKILL) notice and finish their current file: wait for them.
     deadline = time.monotonic() + 20
     while _workers_alive(str(work)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _workers_alive(str(work)), "worker processes outlived the batch"
-    return work, proc.returncode, will_change
+    return work, proc.returncode, will_change, err
 
 
 def _check_whole(batch, work: Path, will_change: list[Path]) -> tuple[int, list[str]]:
@@ -141,7 +143,7 @@ def _check_whole(batch, work: Path, will_change: list[Path]) -> tuple[int, list[
 
 
 def test_sigkill_leaves_no_partial_file(batch, tmp_path, clean_exe):
-    work, status, will_change = _interrupt(batch, tmp_path, clean_exe, lambda p: p.kill())
+    work, status, will_change, err = _interrupt(batch, tmp_path, clean_exe, lambda p: p.kill())
     assert status == -signal.SIGKILL
     new, leftovers = _check_whole(batch, work, will_change)
     # Leftover temporary files, if any, are clearly ours (hidden, ".clean-tmp-"), and
@@ -150,17 +152,33 @@ def test_sigkill_leaves_no_partial_file(batch, tmp_path, clean_exe):
 
 
 def test_sigterm_stops_cleanly(batch, tmp_path, clean_exe):
-    work, status, will_change = _interrupt(batch, tmp_path, clean_exe,
+    work, status, will_change, err = _interrupt(batch, tmp_path, clean_exe,
                                            lambda p: p.send_signal(signal.SIGTERM))
     assert status == 128 + signal.SIGTERM
+    assert "clean: interrupted;" in err
     new, leftovers = _check_whole(batch, work, will_change)
     assert leftovers == []
 
 
 def test_ctrl_c_stops_cleanly(batch, tmp_path, clean_exe):
     # Ctrl-C on a terminal signals the whole foreground process group, workers included.
-    work, status, will_change = _interrupt(batch, tmp_path, clean_exe,
+    work, status, will_change, err = _interrupt(batch, tmp_path, clean_exe,
                                            lambda p: os.killpg(p.pid, signal.SIGINT))
     assert status == 128 + signal.SIGINT
     new, leftovers = _check_whole(batch, work, will_change)
     assert leftovers == []
+
+
+def _kill_a_worker(proc: subprocess.Popen) -> None:
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    assert children, "no worker processes found"
+    os.kill(int(children[0]), signal.SIGKILL)
+
+
+def test_a_worker_killed_is_one_error_line(batch, tmp_path, clean_exe):
+    # A worker dying under the batch (OOM killer, someone's kill -9) ends the run
+    # with one line and status 2; the files are still whole.
+    work, status, will_change, err = _interrupt(batch, tmp_path, clean_exe, _kill_a_worker)
+    assert status == 2
+    assert err.startswith("clean: error: a worker process died;") and err.count("\n") == 1, err
+    _check_whole(batch, work, will_change)
