@@ -14,6 +14,7 @@ from .repetition import CommonLines
 from .signals import rule_hits, tail_start_by_words
 
 MODES = ("careful", "balanced", "thorough")
+MAX_PASSES = 10   # a safety bound: documents settle in two or three passes
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,31 @@ class Cleaner:
         ``common``: lines seen across many documents of the same run (see
         ``repetition``); such lines count as boilerplate evidence.
         """
+        decisions = self._decide(text, common)
+        # Removing boilerplate changes the context the rest is judged in (the
+        # tail zone, the main run), so a second look can find more. Look again
+        # until nothing changes: then cleaning the output changes nothing.
+        for _ in range(MAX_PASSES - 1):
+            kept = [d for d in decisions if d.kept and not d.block.blank]
+            again = [d for d in self._decide(writer.render(decisions), common)
+                     if not d.block.blank]
+            if len(again) != len(kept):   # cannot happen: render emits exactly the kept lines
+                break
+            dropped = {k.block.index: Decision(k.block, False, d.reason, d.detail)
+                       for k, d in zip(kept, again) if not d.kept}
+            if not dropped:
+                break
+            decisions = [dropped.get(d.block.index, d) for d in decisions]
+        return CleanResult(name, text, decisions)
+
+    def _decide(self, text: str, common: CommonLines | None) -> list[Decision]:
         blocks = split_lines(text)
         hits = rule_hits(blocks, self.rules, tail_start_by_words(blocks))
         if not self.heuristics:
-            return CleanResult(name, text, decide(blocks, hits))
+            return decide(blocks, hits)
         from .heuristics import default_weights, verdicts  # data loads on first use
 
-        found = verdicts(blocks, default_weights(), self.mode)
-        return CleanResult(name, text, decide(blocks, hits, found, common))
+        return decide(blocks, hits, verdicts(blocks, default_weights(), self.mode), common)
 
     def clean(self, text: str, *, common: CommonLines | None = None) -> str:
         """The cleaned text: kept lines as written, boilerplate removed."""

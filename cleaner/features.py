@@ -33,6 +33,7 @@ _DATE = regex.compile(
     r"décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
     r"diciembre)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zä]*)",
     regex.I)
+_COLUMN_GAP = regex.compile(r"\S {3,}\S")
 _COPYRIGHT = regex.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|alle rechte", regex.I)
 
 NAMES: tuple[str, ...] = (
@@ -43,12 +44,13 @@ NAMES: tuple[str, ...] = (
     "copyright",
     "prev_log_words", "prev_stopword_density", "prev_terminal", "next_log_words",
     "next_stopword_density", "next_terminal", "near_long_lines", "blank_before", "blank_after",
+    "near_list_items", "near_short_units", "relative_length", "table_columns",
 )
 
 
 @dataclass(frozen=True)
 class WordLists:
-    cta: tuple[str, ...]
+    cta: object                    # compiled: a line opening with a call to action
     second_person: frozenset[str]
     first_plural: frozenset[str]
     payment: frozenset[str]
@@ -57,19 +59,12 @@ class WordLists:
 @lru_cache(maxsize=1)
 def word_lists() -> WordLists:
     data = yaml.safe_load((resources.files("cleaner") / "data" / "words.yaml").read_text("utf-8"))
-    cta = tuple(sorted({w.casefold() for ws in data["cta_openers"].values() for w in ws},
-                       key=len, reverse=True))
+    phrases = sorted({w.casefold() for ws in data["cta_openers"].values() for w in ws},
+                     key=len, reverse=True)
+    cta = regex.compile(r"(?:%s)(?!\w)" % "|".join(regex.escape(p) for p in phrases), regex.I)
     return WordLists(cta, frozenset(w.casefold() for w in data["second_person"]),
                      frozenset(w.casefold() for w in data["first_person_plural"]),
                      frozenset(w.casefold() for w in data["payment_words"]))
-
-
-def _starts_with_phrase(text: str, phrases: Sequence[str]) -> bool:
-    t = text.casefold()
-    for p in phrases:
-        if t.startswith(p) and (len(t) == len(p) or not t[len(p)].isalnum()):
-            return True
-    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +85,9 @@ def _own_facts(b: Block, n_blocks: int, stop: frozenset[str], wl: WordLists) -> 
     nstop = sum(1 for w in folded if w in stop)
     alpha = _ALPHA_WORD.findall(s)
     title = sum(1 for w in alpha if w[0].isupper()) / len(alpha) if alpha else 0.0
-    letters = sum(1 for c in s if c.isalpha())
-    chars = sum(1 for c in s if not c.isspace()) or 1
-    digits = sum(1 for c in s if c.isdigit())
+    letters = sum(map(str.isalpha, s))
+    chars = (len(s) - sum(map(str.isspace, s))) or 1
+    digits = sum(map(str.isdigit, s))
     symbols = chars - letters - digits
     terminal = bool(_TERMINAL.search(s))
     you = sum(1 for w in folded if w in wl.second_person)
@@ -116,7 +111,7 @@ def _own_facts(b: Block, n_blocks: int, stop: frozenset[str], wl: WordLists) -> 
         1.0 if _SEPARATORS.search(s) else 0.0,
         min(1.0, 5 * you / nw) if nw else 0.0,
         min(1.0, 5 * we / nw) if nw else 0.0,
-        1.0 if _starts_with_phrase(body, wl.cta) else 0.0,
+        1.0 if wl.cta.match(body) else 0.0,
         1.0 if _MONEY.search(s) else 0.0,
         1.0 if any(w in wl.payment for w in folded) else 0.0,
         min(1.0, s.count(",") / nw) if nw else 0.0,
@@ -154,6 +149,8 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
     idx_main = NAMES.index("main_indent")
     out: list[list[float]] = []
     n = len(content)
+    li, lc, sh = NAMES.index("list_marker"), NAMES.index("log_chars"), NAMES.index("short")
+    mean_chars = sum(f.values[lc] for f in facts) / n if n else 0.0
     for k, (b, f) in enumerate(zip(content, facts)):
         v = list(f.values)
         v[idx_main] = 1.0 if main_indent is not None and f.indent == main_indent else 0.0
@@ -171,6 +168,16 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
             near / 6.0,
             1.0 if b.index > 0 and blocks[b.index - 1].blank else 0.0,
             1.0 if nxt is None or blocks[content[k + 1].index - 1].blank else 0.0,
+        ))
+        # Menus and link lists come in runs of short items; an article's
+        # paragraphs stand among long ones.
+        near = [facts[j] for j in range(max(0, k - 3), min(n, k + 4)) if j != k]
+        v.extend((
+            sum(g.values[li] for g in near) / len(near) if near else 0.0,
+            sum(g.values[sh] for g in near) / len(near) if near else 0.0,
+            f.values[lc] - mean_chars,
+            # A table row rendered as text keeps its columns apart with runs of spaces.
+            1.0 if _COLUMN_GAP.search(b.stripped) else 0.0,
         ))
         out.append(v)
     return out

@@ -1,17 +1,22 @@
 """From unit features to keep/drop verdicts, in the context of the document.
 
 1. Each unit (a line, or a hard-wrapped paragraph) gets log-odds of being
-   article content: a logistic model over ``features.NAMES`` whose weights
-   are data (``data/weights.json``, fitted by ``scripts/fit_weights.py``).
-2. The article's main run is the stretch of units where content concentrates:
-   the maximum-sum run of size-weighted, squashed log-odds (shifted by the
-   mode's ``bias``). Inside it a unit stays unless its log-odds fall below the
-   mode's ``inside`` threshold (strong evidence of boilerplate: a share bar
-   between paragraphs); outside it a unit goes unless they rise above
-   ``outside`` (strong evidence of content far from the article).
-3. A short document gives too little context to find a run, so the whole of
-   it is treated as the run: the cleaner is unsure, and leaves it closer to
-   whole.
+   article content from a logistic model over ``features.NAMES``.
+2. Each unit is then judged in context by a second logistic model over
+   ``CONTEXT_NAMES``: its own log-odds, those of its neighbours at three
+   distances (jusText-style smoothing between good and bad neighbours), its
+   place relative to the article's main run (the maximum-sum stretch of
+   squashed, size-weighted log-odds, found at four levels of generosity), and
+   how much of the document's content mass lies above and below it (the tail
+   zone after the article has little below it).
+3. The context log-odds are smoothed once more by a two-state segmentation
+   (Viterbi) where every switch between article and boilerplate costs
+   ``switch``, and a unit stays when they are above the mode's threshold.
+
+All weights and thresholds are data (``data/weights.json``), fitted by
+``scripts/fit_weights.py``. A document of fewer than ``short_document`` units
+gives too little context: there only units with very low own log-odds go,
+so a document the cleaner is unsure about is left closer to whole.
 """
 from __future__ import annotations
 
@@ -26,28 +31,35 @@ from .blocks import Block, merged, paragraphs
 from .features import NAMES, unit_features
 
 _LOG_CHARS = NAMES.index("log_chars")
-
-
-@dataclass(frozen=True)
-class ModeParams:
-    bias: float      # added to every unit's log-odds when finding the main run
-    inside: float    # a unit in the run goes when its log-odds are below this
-    outside: float   # a unit outside the run stays when its log-odds are above this
+RUN_BIASES = (0.0, 1.0, 2.0, 3.0)
+CONTEXT_NAMES: tuple[str, ...] = (
+    "bias", "logit", "near1", "near3", "near10", "max_near2",
+    "in_run_0", "in_run_1", "in_run_2", "in_run_3", "log_before_run", "log_after_run",
+    "mass_above", "mass_below", "log_units", "positive_share",
+)
 
 
 @dataclass(frozen=True)
 class Weights:
     line: tuple[float, ...]
-    modes: dict[str, ModeParams]
-    short_document: int     # documents with fewer units are one run
+    context: tuple[float, ...]
+    thresholds: dict[str, float]   # per mode, on the context log-odds
+    switch: float                  # cost of a switch in the final segmentation
+    short_document: int            # fewer units than this: only strong evidence counts
+    short_floor: float             # ...namely own log-odds below this
+
+
+def weights_from(data: dict) -> Weights:
+    return Weights(tuple(data["line"][n] for n in NAMES),
+                   tuple(data["context"][n] for n in CONTEXT_NAMES),
+                   dict(data["thresholds"]), float(data["switch"]),
+                   int(data["short_document"]), float(data["short_floor"]))
 
 
 @lru_cache(maxsize=1)
 def default_weights() -> Weights:
-    data = json.loads((resources.files("cleaner") / "data" / "weights.json").read_text("utf-8"))
-    return Weights(tuple(data["line"][n] for n in NAMES),
-                   {m: ModeParams(**p) for m, p in data["modes"].items()},
-                   int(data["short_document"]))
+    path = resources.files("cleaner") / "data" / "weights.json"
+    return weights_from(json.loads(path.read_text("utf-8")))
 
 
 def main_run(margins: Sequence[float]) -> tuple[int, int]:
@@ -64,28 +76,84 @@ def main_run(margins: Sequence[float]) -> tuple[int, int]:
     return best_span
 
 
+def segment(scores: Sequence[float], switch: float) -> list[bool]:
+    """Best content (True) / boilerplate labelling of log-odds when each switch costs ``switch``."""
+    if not scores:
+        return []
+    v0, v1 = 0.0, scores[0]
+    back: list[tuple[int, int]] = []
+    for x in scores[1:]:
+        from0 = (0, v0) if v0 >= v1 - switch else (1, v1 - switch)
+        from1 = (1, v1) if v1 >= v0 - switch else (0, v0 - switch)
+        back.append((from0[0], from1[0]))
+        v0, v1 = from0[1], from1[1] + x
+    state = 1 if v1 > v0 else 0
+    states = [state]
+    for b in reversed(back):
+        state = b[state]
+        states.append(state)
+    return [s == 1 for s in reversed(states)]
+
+
+def _mean(xs: list[float]) -> float:
+    return sum(xs) / len(xs) if xs else 0.0
+
+
+def context_features(logits: Sequence[float], sizes: Sequence[float]) -> list[list[float]]:
+    """Stage-2 feature vectors (``CONTEXT_NAMES`` order), one per unit."""
+    n = len(logits)
+    runs = []
+    for bias in RUN_BIASES:
+        runs.append(main_run([math.tanh((z + bias) / 2) * s for z, s in zip(logits, sizes)]))
+    mass = [max(0.0, math.tanh(z / 2)) * s for z, s in zip(logits, sizes)]
+    total = sum(mass) or 1.0
+    above = 0.0
+    positive = sum(1 for z in logits if z > 0) / n if n else 0.0
+    a1, b1 = runs[1]
+    out = []
+    for i, z in enumerate(logits):
+        def near(r: int) -> float:
+            return _mean([logits[j] for j in range(max(0, i - r), min(n, i + r + 1)) if j != i])
+        near2 = [logits[j] for j in range(max(0, i - 2), min(n, i + 3)) if j != i]
+        out.append([
+            1.0, z, near(1), near(3), near(10), max(near2) if near2 else z,
+            *(1.0 if a <= i <= b else 0.0 for a, b in runs),
+            math.log1p(a1 - i) if i < a1 else 0.0,
+            math.log1p(i - b1) if i > b1 else 0.0,
+            above / total, (total - above - mass[i]) / total,
+            math.log1p(n), positive,
+        ])
+        above += mass[i]
+    return out
+
+
 @dataclass(frozen=True)
 class UnitScores:
-    """Stage-1 results for a document, shared by every mode."""
+    """What the heuristics computed for a document, shared by every mode."""
     units: list[list[Block]]
     features: list[list[float]]
-    logits: list[float]
+    logits: list[float]            # stage 1: the unit alone
+    context: list[float]           # stage 2: the unit in its document
+
+
+def _dot(w: Sequence[float], x: Sequence[float]) -> float:
+    return sum(a * b for a, b in zip(w, x))
 
 
 def score_units(blocks: Sequence[Block], weights: Weights) -> UnitScores:
     units = paragraphs(list(blocks))
     feats = unit_features(blocks, [merged(u) for u in units])
-    logits = [sum(w * x for w, x in zip(weights.line, f)) for f in feats]
-    return UnitScores(units, feats, logits)
+    logits = [_dot(weights.line, f) for f in feats]
+    ctx = context_features(logits, [1 + f[_LOG_CHARS] for f in feats])
+    return UnitScores(units, feats, logits, [_dot(weights.context, c) for c in ctx])
 
 
-def run_of(scores: UnitScores, params: ModeParams, short_document: int) -> tuple[int, int]:
-    n = len(scores.logits)
-    if n < short_document:
-        return 0, n - 1
-    margins = [math.tanh((z + params.bias) / 2) * (1 + f[_LOG_CHARS])
-               for z, f in zip(scores.logits, scores.features)]
-    return main_run(margins)
+def keep_units(scores: UnitScores, weights: Weights, mode: str) -> list[bool]:
+    """The keep/drop labelling of a document's units for a mode."""
+    if len(scores.units) < weights.short_document:
+        return [z >= weights.short_floor for z in scores.logits]
+    t = weights.thresholds[mode]
+    return segment([c - t for c in scores.context], weights.switch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,30 +164,27 @@ class Verdict:
 
 
 def _evidence(weights: Weights, feats: Sequence[float], k: int = 3) -> str:
-    """The features that pushed hardest towards boilerplate."""
-    contrib = sorted(((w * x, n) for w, x, n in zip(weights.line, feats, NAMES)
-                      if n != "bias" and w * x < 0))
-    return ", ".join(f"{n}={x:+.2f}" for x, n in contrib[:k])
+    """The unit features that pushed hardest towards boilerplate."""
+    contrib = sorted((w * x, n) for w, x, n in zip(weights.line, feats, NAMES)
+                     if n != "bias" and w * x < 0)
+    return ", ".join(f"{n} {c:+.2f}" for c, n in contrib[:k])
 
 
 def verdicts(blocks: Sequence[Block], weights: Weights, mode: str) -> dict[int, Verdict]:
     """A verdict for every non-blank line, by block index."""
-    params = weights.modes[mode]
     scores = score_units(blocks, weights)
-    a, b = run_of(scores, params, weights.short_document)
+    keeps = keep_units(scores, weights, mode)
+    short = len(scores.units) < weights.short_document
     out: dict[int, Verdict] = {}
-    for k, (unit, z, f) in enumerate(zip(scores.units, scores.logits, scores.features)):
-        inside = a <= k <= b
-        if inside:
-            keep = z >= params.inside
-            reason = "heuristic.boilerplate-in-article"
-            detail = f"log-odds {z:.2f} < {params.inside} inside the main run ({_evidence(weights, f)})"
+    for unit, keep, z, c, f in zip(scores.units, keeps, scores.logits, scores.context,
+                                   scores.features):
+        if short:
+            reason = "heuristic.boilerplate-line"
+            detail = f"own log-odds {z:.2f} < {weights.short_floor} ({_evidence(weights, f)})"
         else:
-            keep = z > params.outside
-            where = "before" if k < a else "after"
-            reason = "heuristic.outside-article"
-            detail = (f"{where} the main run (units {a + 1}-{b + 1} of {len(scores.units)}), "
-                      f"log-odds {z:.2f} <= {params.outside}")
+            reason = "heuristic.boilerplate"
+            detail = (f"in context log-odds {c:.2f} (threshold {weights.thresholds[mode]}), "
+                      f"own {z:.2f} ({_evidence(weights, f)})")
         for blk in unit:
             out[blk.index] = Verdict(keep, reason, detail)
     return out

@@ -3,18 +3,21 @@
     pip install -e '.[fit]'
     python scripts/fit_weights.py [--folds 5] [--out cleaner/data/weights.json]
 
-Stage 1 is a logistic regression with an L2 penalty, fitted by Newton's
-method, on the unit features (cleaner.features.NAMES). Every document weighs
-the same; inside a document a unit weighs by its length, as the scorer counts
-shingles. Stage 2 has three numbers per mode (cleaner.heuristics.ModeParams),
-chosen on a small grid from the stage-1 log-odds predicted OUT OF FOLD (cases
-split by id, so no page is in both the fitting and the checking part): the
-figures printed for each mode are therefore an estimate of behaviour on pages
-the weights were not fitted on. The modes are chosen as:
+Two logistic regressions with an L2 penalty, fitted by Newton's method:
+stage 1 on the unit features (cleaner.features.NAMES), stage 2 on the
+context features (cleaner.heuristics.CONTEXT_NAMES) computed from stage-1
+log-odds predicted OUT OF FOLD, so stage 2 learns how far to trust stage 1
+on pages it was not fitted on. Every document weighs the same; inside a
+document a unit weighs by its length, as the scorer counts shingles.
 
-  careful   most boilerplate removed while keeping >= 99.7% of article lines
-  balanced  best token F1 while keeping >= 99.0% of article lines
-  thorough  best token F1, whatever it costs in article lines
+Then, per mode, a threshold and the segmentation's switch cost are chosen on a
+grid, from stage-2 log-odds that are themselves out of fold (cases are split
+by id: no page is in both the fitting and the checking part). The figures
+printed are therefore estimates for pages the weights have not seen:
+
+  careful   most boilerplate removed while keeping >= 98.9% of article lines
+  balanced  best token F1 while keeping >= 98.0% of article lines
+  thorough  best token F1
 """
 from __future__ import annotations
 
@@ -33,13 +36,15 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from cleaner.blocks import split_lines  # noqa: E402
 from cleaner.features import NAMES  # noqa: E402
-from cleaner.heuristics import ModeParams, UnitScores, Weights, run_of, score_units  # noqa: E402
+from cleaner.heuristics import (CONTEXT_NAMES, UnitScores, Weights,  # noqa: E402
+                                context_features, keep_units, score_units)
 import dataset  # noqa: E402
 
-GRID_BIAS = (-1.0, 0.0, 0.5, 1.0, 1.5, 2.0)
-GRID_INSIDE = (-2.0, -3.0, -4.0, -5.0, -7.0)
-GRID_OUTSIDE = (1.0, 2.0, 3.0, 5.0)
+GRID_THRESHOLD = tuple(x / 4 for x in range(-12, 13))
+GRID_SWITCH = (0.0, 0.5, 1.0, 2.0, 3.0)
 SHORT_DOCUMENT = 6
+SHORT_FLOOR = -4.0
+MODES = {"careful": 0.989, "balanced": 0.98, "thorough": 0.0}
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0,
@@ -60,16 +65,13 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0,
 
 
 def doc_rows(doc: dataset.Doc, weights: Weights):
-    """Units of a document with their features, labels and sizes."""
-    blocks = split_lines(doc.text)
-    sc = score_units(blocks, weights)
-    labels, sizes, words = [], [], []
+    """Units of a document with their features, labels and word counts."""
+    sc = score_units(split_lines(doc.text), weights)
+    labels, words = [], []
     for unit in sc.units:
         ls = [doc.labels[b.index] for b in unit if b.index in doc.labels]
         labels.append(-1 if not ls else int(sum(ls) * 2 >= len(ls)))
-        nw = [len(b.words()) for b in unit]
-        words.append(sum(nw))
-        sizes.append(len(unit))
+        words.append(sum(len(b.words()) for b in unit))
     return sc, np.array(sc.features), np.array(labels), words
 
 
@@ -80,26 +82,22 @@ def unit_weights(labels: np.ndarray, words: list[int]) -> np.ndarray:
     return w / total if total else w
 
 
-def evaluate(docs_rows, logits_of, params: ModeParams):
-    """Pooled article-line kept share, boilerplate-line removed share, macro token F1."""
+def evaluate(rows, weights: Weights, mode: str):
+    """Pooled article lines kept, boilerplate lines removed, macro token F1."""
     ck = cn = bk = bn = 0
     f1s = []
-    for k, (sc, X, labels, words) in docs_rows.items():
+    for sc, _X, labels, words in rows:
         if not len(labels):
             continue
-        s2 = UnitScores(sc.units, sc.features, list(logits_of[k]))
-        a, b = run_of(s2, params, SHORT_DOCUMENT)
         tp = fp = fn = 0
-        for i, (z, lab, nw) in enumerate(zip(s2.logits, labels, words)):
-            keep = z >= params.inside if a <= i <= b else z > params.outside
+        for unit, keep, lab, nw in zip(sc.units, keep_units(sc, weights, mode), labels, words):
             if lab < 0:
                 continue
-            nlines = len(sc.units[i])
             if lab == 1:
-                cn += nlines; ck += nlines * keep
+                cn += len(unit); ck += len(unit) * keep
                 tp += nw * keep; fn += nw * (not keep)
             else:
-                bn += nlines; bk += nlines * keep
+                bn += len(unit); bk += len(unit) * keep
                 fp += nw * keep
         if tp + fn:
             p = tp / (tp + fp) if tp + fp else 0.0
@@ -112,59 +110,81 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--l2", type=float, default=0.01)
+    ap.add_argument("--curve", action="store_true", help="print the whole trade-off grid")
     ap.add_argument("--out", default=str(ROOT / "cleaner" / "data" / "weights.json"))
     a = ap.parse_args()
 
     docs = dataset.load()
-    zero = Weights(tuple(0.0 for _ in NAMES), {}, SHORT_DOCUMENT)
+    zero = Weights(tuple(0.0 for _ in NAMES), tuple(0.0 for _ in CONTEXT_NAMES), {}, 0.0,
+                   SHORT_DOCUMENT, SHORT_FLOOR)
     rows = {k: doc_rows(d, zero) for k, d in enumerate(docs)}
-    cases = sorted({d.case for d in docs})
-    fold_of = {c: i % a.folds for i, c in enumerate(cases)}
+    rows = {k: r for k, r in rows.items() if len(r[2])}
+    cases = sorted({docs[k].case for k in rows})
+    fold_of = {k: cases.index(docs[k].case) % a.folds for k in rows}
 
-    def stack(keys):
+    def stack(keys, X_of):
         Xs, ys, ws = [], [], []
         for k in keys:
-            sc, X, labels, words = rows[k]
-            if not len(labels):
-                continue
-            Xs.append(X)
+            _sc, _X, labels, words = rows[k]
+            Xs.append(X_of(k))
             ys.append(np.maximum(labels, 0))
             ws.append(unit_weights(labels, words))
         return np.vstack(Xs), np.concatenate(ys), np.concatenate(ws)
 
-    oof: dict[int, np.ndarray] = {}
-    for f in range(a.folds):
-        beta = fit_logistic(*stack([k for k, d in enumerate(docs) if fold_of[d.case] != f]), a.l2)
-        for k, d in enumerate(docs):
-            if fold_of[d.case] == f and len(rows[k][2]):
-                oof[k] = rows[k][1] @ beta
-    line_beta = fit_logistic(*stack(range(len(docs))), a.l2)
+    def out_of_fold(X_of):
+        pred = {}
+        for f in range(a.folds):
+            beta = fit_logistic(*stack([k for k in rows if fold_of[k] != f], X_of), a.l2)
+            for k in rows:
+                if fold_of[k] == f:
+                    pred[k] = X_of(k) @ beta
+        return pred, fit_logistic(*stack(list(rows), X_of), a.l2)
 
+    line_oof, line_beta = out_of_fold(lambda k: rows[k][1])
+    sizes = {k: [1 + f[NAMES.index("log_chars")] for f in rows[k][0].features] for k in rows}
+    ctx = {k: np.array(context_features(list(line_oof[k]), sizes[k])) for k in rows}
+    ctx_oof, ctx_beta = out_of_fold(lambda k: ctx[k])
+
+    honest = [UnitScores(rows[k][0].units, rows[k][0].features, list(line_oof[k]),
+                         list(ctx_oof[k])) for k in rows]
+    honest_rows = [(sc, None, rows[k][2], rows[k][3]) for sc, k in zip(honest, rows)]
     table = []
-    for bias, inside, outside in itertools.product(GRID_BIAS, GRID_INSIDE, GRID_OUTSIDE):
-        p = ModeParams(bias, inside, outside)
-        table.append((p, *evaluate({k: rows[k] for k in oof}, oof, p)))
+    for t, sw in itertools.product(GRID_THRESHOLD, GRID_SWITCH):
+        w = Weights(zero.line, zero.context, {"m": t}, sw, SHORT_DOCUMENT, SHORT_FLOOR)
+        table.append((t, sw, *evaluate(honest_rows, w, "m")))
 
-    def best(min_kept, key):
-        ok = [t for t in table if t[1] >= min_kept] or table
-        return max(ok, key=key)
-
-    chosen = {
-        "careful": best(0.997, key=lambda t: (t[2], t[3])),
-        "balanced": best(0.99, key=lambda t: t[3]),
-        "thorough": best(0.0, key=lambda t: t[3]),
-    }
+    if a.curve:
+        for r in table:
+            print(f"  threshold {r[0]:+.2f} switch {r[1]:.1f}: kept {100 * r[2]:.2f}% "
+                  f"removed {100 * r[3]:.1f}% F1 {r[4]:.3f}")
+    chosen = {}
+    for mode, min_kept in MODES.items():
+        ok = [r for r in table if r[2] >= min_kept]
+        if mode == "careful":
+            chosen[mode] = max(ok, key=lambda r: (r[3], r[4])) if ok else max(table, key=lambda r: r[2])
+        else:
+            chosen[mode] = max(ok, key=lambda r: r[4]) if ok else max(table, key=lambda r: r[2])
+    switches = {r[1] for r in chosen.values()}
+    switch = chosen["balanced"][1]
+    if len(switches) > 1:  # one switch cost for all modes: re-pick thresholds with it
+        for mode, min_kept in MODES.items():
+            ok = [r for r in table if r[1] == switch and r[2] >= min_kept]
+            same = [r for r in table if r[1] == switch]
+            key = (lambda r: (r[3], r[4])) if mode == "careful" else (lambda r: r[4])
+            chosen[mode] = max(ok, key=key) if ok else max(same, key=lambda r: r[2])
     print("out-of-fold estimate (article lines kept / boilerplate lines removed / token F1):")
-    for m, (p, kept, removed, f1) in chosen.items():
-        print(f"  {m:9s} bias={p.bias:+.1f} inside={p.inside:+.1f} outside={p.outside:+.1f}"
-              f"  kept {100 * kept:.2f}%  removed {100 * removed:.1f}%  F1 {f1:.3f}")
+    for mode, (t, sw, kept, removed, f1) in chosen.items():
+        print(f"  {mode:9s} threshold {t:+.2f} switch {sw:.1f}  kept {100 * kept:.2f}%  "
+              f"removed {100 * removed:.1f}%  F1 {f1:.3f}")
 
     out = {
         "_comment": "Fitted by scripts/fit_weights.py on the dev corpus; see docs/heuristics.md.",
         "line": {n: round(float(v), 4) for n, v in zip(NAMES, line_beta)},
-        "modes": {m: {"bias": p.bias, "inside": p.inside, "outside": p.outside}
-                  for m, (p, *_r) in chosen.items()},
+        "context": {n: round(float(v), 4) for n, v in zip(CONTEXT_NAMES, ctx_beta)},
+        "thresholds": {m: r[0] for m, r in chosen.items()},
+        "switch": switch,
         "short_document": SHORT_DOCUMENT,
+        "short_floor": SHORT_FLOOR,
     }
     Path(a.out).write_text(json.dumps(out, indent=1) + "\n")
     print(f"wrote {a.out}")
