@@ -8,6 +8,7 @@ from typing import Iterable
 from . import writer
 from .blocks import split_lines
 from .decide import Decision, decide
+from .errors import CleanerError
 from .reader import Document, read_bytes
 from .rules import RuleSet, load_rules
 from .repetition import CommonLines
@@ -74,6 +75,12 @@ class Cleaner:
         ``common``: lines seen across many documents of the same run (see
         ``repetition``); such lines count as boilerplate evidence.
         """
+        try:
+            return self._analyze(text, name, common)
+        except CleanerError as e:   # name the input: with many files, which one failed?
+            raise CleanerError(f"{name}: {e}") from None
+
+    def _analyze(self, text: str, name: str, common: CommonLines | None) -> CleanResult:
         decisions = self._decide(text, common)
         # Removing boilerplate changes the context the rest is judged in (the
         # tail zone, the main run), so a second look can find more. Look again

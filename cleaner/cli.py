@@ -163,9 +163,13 @@ def _run_jsonl(cleaner: Cleaner, paths: list[str], encoding: str, field: str) ->
     """Clean a JSON Lines stream: each object's text field is replaced by its cleaned text."""
     records = []
     for path in paths:
-        data, name = read_input(path)
-        text = decode(data, name, encoding)
-        for no, line in enumerate(text.splitlines(), 1):
+        try:
+            data, name = read_input(path)
+            text = decode(data, name, encoding)
+        except CleanerError as e:
+            raise fail(str(e))
+        # JSON Lines are separated by "\n" only: a raw U+2028 inside a string is data.
+        for no, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
             try:

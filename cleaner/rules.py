@@ -6,7 +6,7 @@ file's stem. The schema is documented in ``rules/README.md``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
@@ -41,12 +41,21 @@ class Rule:
     examples_drop: tuple[str, ...] = ()
     examples_keep: tuple[str, ...] = ()
     source: str = ""              # "file:line" where the rule is defined
+    line: int | None = None       # that line
+    # Seconds a match may take. The shipped packs are tested against
+    # pathological lines and run without one (a timeout costs ~1 µs per call,
+    # which over every rule and line is most of the rules' time); rules a user
+    # adds with --rules get MATCH_TIMEOUT.
+    timeout: float | None = MATCH_TIMEOUT
 
     def search(self, text: str):
-        return self.pattern.search(text, timeout=MATCH_TIMEOUT)
+        return self.pattern.search(text, timeout=self.timeout)
 
     def end_search(self, text: str):
-        return self.until.search(text, timeout=MATCH_TIMEOUT)
+        return self.until.search(text, timeout=self.timeout)
+
+    def finditer(self, text: str):
+        return self.pattern.finditer(text, timeout=self.timeout)
 
 
 @dataclass(frozen=True)
@@ -94,24 +103,25 @@ def rule_files(path: Path) -> list[Path]:
 
 def load_rules(paths: Iterable[str | Path], *, builtin: bool = True) -> RuleSet:
     """Load the built-in packs (unless ``builtin`` is false) and the given files/folders."""
-    files: list[Path] = []
+    files: list[tuple[Path, bool]] = []
     if builtin:
-        files.extend(rule_files(builtin_rules_dir()))
+        files.extend((f, True) for f in rule_files(builtin_rules_dir()))
     for p in paths:
-        files.extend(rule_files(Path(p)))
+        files.extend((f, False) for f in rule_files(Path(p)))
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for f in files:
-        for rule in load_file(f):
+    for f, shipped in files:
+        for rule in load_file(f, trusted=shipped):
             if rule.id in seen:
-                raise RuleError(str(f), int(rule.source.rsplit(":", 1)[1]), rule.id,
+                raise RuleError(str(f), rule.line, rule.id,
                                 f"duplicate rule id (first defined at {seen[rule.id]})")
             seen[rule.id] = rule.source
             rules.append(rule)
-    return RuleSet(tuple(rules), tuple(str(f) for f in files))
+    return RuleSet(tuple(rules), tuple(str(f) for f, _ in files))
 
 
-def load_file(path: Path) -> list[Rule]:
+def load_file(path: Path, *, trusted: bool = False) -> list[Rule]:
+    """The rules of one file; ``trusted`` (shipped) rules match without a timeout."""
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -137,7 +147,8 @@ def load_file(path: Path) -> list[Rule]:
         data = data.get("rules") or []
     if not isinstance(data, list):
         raise RuleError(name, 1, None, "expected a list of rules or a mapping with 'rules:'")
-    return [_build_rule(item, name, pack) for item in data]
+    rules = [_build_rule(item, name, pack) for item in data]
+    return [replace(r, timeout=None) for r in rules] if trusted else rules
 
 
 def _compile(pat: Any, case: str, where: tuple[str, int, str], key: str):
@@ -164,7 +175,10 @@ def _strings(value: Any, where: tuple[str, int, str], key: str) -> tuple[str, ..
 def _build_rule(item: Any, name: str, pack: str) -> Rule:
     if not isinstance(item, dict):
         raise RuleError(name, None, None, "each rule must be a mapping")
-    line = item.pop("__line__", None)
+    line = item.get("__line__")
+    # Keys other than the line marker; the mapping itself is left untouched,
+    # since YAML aliases may share it between rules.
+    item = {k: v for k, v in item.items() if k != "__line__"}
     rid = item.get("id")
     if not isinstance(rid, str) or not regex.fullmatch(r"[\w.-]+", rid or ""):
         raise RuleError(name, line, None, "every rule needs an 'id' of letters, digits, '.', '-', '_'")
@@ -196,10 +210,14 @@ def _build_rule(item: Any, name: str, pack: str) -> Rule:
     examples = item.get("examples") or {}
     if not isinstance(examples, dict):
         raise RuleError(*where, "'examples' must be a mapping with 'drop' and 'keep' lists")
-    examples.pop("__line__", None)
+    examples = {k: v for k, v in examples.items() if k != "__line__"}
     bad = set(examples) - {"drop", "keep"}
     if bad:
         raise RuleError(*where, f"unknown key {sorted(bad)[0]!r} in examples (expected drop, keep)")
+    lang = item.get("lang")
+    if lang is not None and not (isinstance(lang, str) or
+                                 (isinstance(lang, list) and all(isinstance(x, str) for x in lang))):
+        raise RuleError(*where, "'lang' must be a language code or a list of them")
     description = item.get("description", "")
     if not isinstance(description, str):
         raise RuleError(*where, "'description' must be a string")
@@ -208,4 +226,4 @@ def _build_rule(item: Any, name: str, pack: str) -> Rule:
                 lang=item.get("lang"),
                 examples_drop=_strings(examples.get("drop"), where, "examples.drop"),
                 examples_keep=_strings(examples.get("keep"), where, "examples.keep"),
-                source=f"{name}:{line}")
+                source=f"{name}:{line}", line=line)

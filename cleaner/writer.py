@@ -4,6 +4,8 @@ from __future__ import annotations
 import difflib
 import json
 
+from .blocks import split_lines
+
 from .decide import Decision
 
 
@@ -42,7 +44,7 @@ def render(decisions: list[Decision]) -> str:
         started = True
         pending, best, removed = [], [], False
     if not started:
-        return ""
+        return "" if removed else "".join(pending)
     if not removed:
         out.extend(pending)
     return "".join(out)
@@ -70,10 +72,21 @@ def explain(decisions: list[Decision], name: str = "<stdin>", width: int = 72) -
     return lines
 
 
+def _lines(text: str) -> list[str]:
+    """Lines with their ends, split where blocks.split_lines splits (not at U+2028)."""
+    return [b.text + b.eol for b in split_lines(text)]
+
+
 def unified_diff(original: str, cleaned: str, name: str = "<stdin>") -> str:
-    return "".join(difflib.unified_diff(
-        original.splitlines(keepends=True), cleaned.splitlines(keepends=True),
-        fromfile=f"a/{name}", tofile=f"b/{name}"))
+    """A unified diff that patch(1) applies, including to files without a final newline."""
+    out = []
+    for line in difflib.unified_diff(_lines(original), _lines(cleaned),
+                                     fromfile=f"a/{name}", tofile=f"b/{name}"):
+        if line.endswith(("\n", "\r")):
+            out.append(line)
+        else:
+            out.append(line + "\n\\ No newline at end of file\n")
+    return "".join(out)
 
 
 def json_report(decisions: list[Decision], name: str = "<stdin>") -> str:

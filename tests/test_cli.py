@@ -38,7 +38,6 @@ ARTICLE = (
     "Opposition deputies said the plan relied on optimistic forecasts for tax revenue.\n"
 )
 
-
 @pytest.fixture
 def run(run_clean, tmp_path):
     """`clean` with the temporary folder as working directory."""
@@ -46,20 +45,17 @@ def run(run_clean, tmp_path):
         return run_clean(*args, input=input, cwd=tmp_path, timeout=timeout)
     return _run
 
-
 @pytest.fixture
 def seed_file(tmp_path, seed_input):
     p = tmp_path / "seed.txt"
     p.write_bytes(seed_input)
     return p
 
-
 @pytest.fixture
 def house(tmp_path):
     p = tmp_path / "house.yaml"
     p.write_text(HOUSE_RULES, encoding="utf-8")
     return p
-
 
 def assert_one_line_error(proc, *needles: str):
     err = proc.stderr.decode("utf-8", "replace")
@@ -71,7 +67,6 @@ def assert_one_line_error(proc, *needles: str):
         assert n in lines[0], (n, lines[0])
     return lines[0]
 
-
 # --- the filter --------------------------------------------------------------------------------
 
 def test_stdin_to_stdout(run, seed_input, seed_expected):
@@ -80,17 +75,14 @@ def test_stdin_to_stdout(run, seed_input, seed_expected):
     assert p.stdout == seed_expected
     assert p.stderr == b""
 
-
 def test_file_argument(run, seed_file, seed_expected):
     p = run(seed_file)
     assert p.returncode == 0, p.stderr
     assert p.stdout == seed_expected
 
-
 def test_dash_reads_stdin(run, seed_input, seed_expected):
     p = run("-", input=seed_input)
     assert p.returncode == 0 and p.stdout == seed_expected
-
 
 def test_multiple_files_in_order(run, seed_file, seed_expected, tmp_path):
     other = tmp_path / "other.txt"
@@ -103,7 +95,6 @@ def test_multiple_files_in_order(run, seed_file, seed_expected, tmp_path):
     reverse = run(other, seed_file)
     assert reverse.stdout == alone.stdout + seed_expected
 
-
 def test_file_and_stdin_mixed(run, seed_file, seed_input, seed_expected, tmp_path):
     other = tmp_path / "other.txt"
     other.write_bytes(OTHER.read_bytes())
@@ -111,7 +102,6 @@ def test_file_and_stdin_mixed(run, seed_file, seed_input, seed_expected, tmp_pat
     p = run(other, "-", input=seed_input)
     assert p.returncode == 0
     assert p.stdout == alone + seed_expected
-
 
 def test_empty_input(run, tmp_path):
     p = run(input=b"")
@@ -121,18 +111,15 @@ def test_empty_input(run, tmp_path):
     p = run(empty)
     assert (p.returncode, p.stdout, p.stderr) == (0, b"", b"")
 
-
 def test_crlf_input_keeps_crlf_bytes(run, seed_input, seed_expected):
     p = run(input=seed_input.replace(b"\n", b"\r\n"))
     assert p.returncode == 0
     assert p.stdout == seed_expected.replace(b"\n", b"\r\n")
 
-
 def test_non_ascii_passes_through_byte_exact(run, seed_input, seed_expected):
     data = seed_input.replace(b"Sechin", "Séchin – “Сечин”".encode())
     p = run(input=data)
     assert p.stdout == seed_expected.replace(b"Sechin", "Séchin – “Сечин”".encode())
-
 
 def test_encoding_latin1(run, seed_input, seed_expected):
     data = seed_input.decode().replace("Sechin", "Séchin").encode("latin-1")
@@ -141,7 +128,6 @@ def test_encoding_latin1(run, seed_input, seed_expected):
     p = run("--encoding", "latin-1", input=data)
     assert p.returncode == 0, p.stderr
     assert p.stdout == seed_expected.decode().replace("Sechin", "Séchin").encode("utf-8")
-
 
 def test_html_file_is_extracted(run, tmp_path):
     page = tmp_path / "page.html"
@@ -152,7 +138,6 @@ def test_html_file_is_extracted(run, tmp_path):
     assert "Web standards are important, and Daring Fireball adheres to them." in out
     assert "<" not in out and "stylesheet" not in out
 
-
 def test_html_on_stdin_is_detected_and_format_text_keeps_markup(run):
     page = HTML_PAGE.read_bytes()
     auto = run(input=page)
@@ -162,7 +147,6 @@ def test_html_on_stdin_is_detected_and_format_text_keeps_markup(run):
     as_text = run("--format", "text", "--no-heuristics", "--no-builtin-rules", input=page)
     assert as_text.returncode == 0
     assert as_text.stdout == page
-
 
 # --- rules on the command line -------------------------------------------------------------------
 
@@ -175,13 +159,11 @@ def test_rules_option_adds_a_rule(run, house):
     assert "The minister said on Monday" not in out
     assert out == ARTICLE.replace(ARTICLE.splitlines(keepends=True)[2], "").replace("\n\n\n", "\n\n")
 
-
 def test_disable_by_id_and_by_pack(run, house):
     for off in ("house.minister", "house"):
         p = run("--rules", house, "--disable", off, input=ARTICLE.encode())
         assert p.returncode == 0
         assert p.stdout == ARTICLE.encode(), off
-
 
 def test_disable_builtin_rule(run, seed_input):
     on = run(input=seed_input).stdout
@@ -189,17 +171,14 @@ def test_disable_builtin_rule(run, seed_input):
     off = run("--disable", "donation.support-banner", "--no-heuristics", input=seed_input).stdout
     assert off.startswith(b"Support The Moscow Times!\n")
 
-
 def test_no_builtin_rules(run, house, seed_input):
     p = run("--no-builtin-rules", "--no-heuristics", "--rules", house, input=seed_input)
     assert p.returncode == 0
     assert p.stdout == seed_input
 
-
 # --- explain, diff, json -----------------------------------------------------------------------
 
 EXPLAIN_LINE = re.compile(r"^(?P<name>.+):(?P<line>\d+): drop (?:line|span) \[(?P<reason>[^\]]+)\] ")
-
 
 def test_explain_goes_to_stderr(run, seed_file, seed_expected, seed_input):
     p = run("--explain", seed_file)
@@ -218,11 +197,9 @@ def test_explain_goes_to_stderr(run, seed_file, seed_expected, seed_input):
         assert src[no - 1].strip()
     assert "'Support The Moscow Times!'" in lines[0]
 
-
 def test_explain_names_stdin(run, seed_input):
     p = run("--explain", input=seed_input)
     assert p.stderr.decode().startswith("<stdin>:1: drop line [donation.support-banner]")
-
 
 def test_diff(run, seed_file, seed_input, seed_expected):
     p = run("--diff", seed_file)
@@ -231,16 +208,17 @@ def test_diff(run, seed_file, seed_input, seed_expected):
     want = "".join(difflib.unified_diff(
         seed_input.decode().splitlines(keepends=True), seed_expected.decode().splitlines(keepends=True),
         fromfile=f"a/{name}", tofile=f"b/{name}"))
+    # The seed has no final newline: like diff(1), the last line says so.
+    assert want.endswith("\n-Read more")
+    want += "\n\\ No newline at end of file\n"
     got = p.stdout.decode()
     assert got == want
     assert got.startswith(f"--- a/{name}\n+++ b/{name}\n@@ ")
     assert "\n-Support The Moscow Times!\n" in got and "\n-Read more" in got
 
-
 def test_diff_of_clean_text_is_empty(run, house):
     p = run("--diff", input=ARTICLE.encode())
     assert (p.returncode, p.stdout) == (0, b"")
-
 
 def test_json_report(run, seed_file):
     import json
@@ -252,7 +230,6 @@ def test_json_report(run, seed_file):
     assert rep["lines"] == 46
     assert rep["removed_lines"] == 19
     assert rep["removed"][0]["line"] == 1 and rep["removed"][0]["reason"] == "donation.support-banner"
-
 
 # --- clean rules ... -------------------------------------------------------------------------------
 
@@ -271,19 +248,16 @@ def test_rules_list(run, house):
     only = run("rules", "list", "--no-builtin-rules", "--rules", house)
     assert only.stdout == b"house.minister\tdrop\ta test rule on an article-like sentence\n"
 
-
 def test_rules_test_good_file(run, house):
     p = run("rules", "test", house)
     assert p.returncode == 0, p.stderr
     assert p.stderr.decode().splitlines()[-1] == "1 rules, 2 examples, 0 failed"
-
 
 def test_rules_test_builtin(run):
     p = run("rules", "test")
     assert p.returncode in (0, 1)           # the shipped examples are another test's business
     assert re.search(r"^\d+ rules, \d+ examples, \d+ failed$", p.stderr.decode(), re.M)
     assert "Traceback" not in p.stderr.decode()
-
 
 def test_rules_test_failing_examples(run, tmp_path):
     bad = tmp_path / "bad.yaml"
@@ -304,13 +278,11 @@ def test_rules_test_failing_examples(run, tmp_path):
     assert all(f.startswith(f"{bad}:1: rule bad.greedy:") for f in failures)
     assert err.splitlines()[-1] == "1 rules, 3 examples, 2 failed"
 
-
 def test_rules_test_invalid_file(run, tmp_path):
     bad = tmp_path / "broken.yaml"
     bad.write_text("- id: x.ok\n  pattern: 'a'\n- id: x.bad\n  pattern: '(a'\n", encoding="utf-8")
     p = run("rules", "test", bad)
     assert_one_line_error(p, f"{bad}:3:", "x.bad")
-
 
 # --- errors: one line, exit 2, no traceback ----------------------------------------------------
 
@@ -320,13 +292,11 @@ def test_invalid_utf8_on_stdin(run):
     assert line.startswith("clean: error:")
     assert p.stdout == b""
 
-
 def test_invalid_utf8_in_file(run, tmp_path):
     f = tmp_path / "bad.txt"
     f.write_bytes("Grüße\n".encode() + b"\xc3(\n")
     p = run(f)
     assert_one_line_error(p, str(f), "byte 8")
-
 
 def test_invalid_rules_file(run, tmp_path, seed_input):
     bad = tmp_path / "rules.yaml"
@@ -337,16 +307,13 @@ def test_invalid_rules_file(run, tmp_path, seed_input):
     assert line.startswith("clean: error:")
     assert p.stdout == b""
 
-
 def test_yaml_syntax_error_in_rules_file(run, tmp_path):
     bad = tmp_path / "rules.yaml"
     bad.write_text("- id: a.b\n  pattern: [oops\n", encoding="utf-8")
     assert_one_line_error(run("--rules", bad, input=b"x\n"), str(bad), "YAML")
 
-
 def test_missing_rules_file(run, tmp_path):
     assert_one_line_error(run("--rules", tmp_path / "nope.yaml", input=b"x\n"), "nope.yaml")
-
 
 def test_missing_input_file(run, tmp_path):
     missing = tmp_path / "missing.txt"
@@ -354,16 +321,13 @@ def test_missing_input_file(run, tmp_path):
     assert_one_line_error(p, str(missing))
     assert p.stdout == b""
 
-
 def test_missing_file_among_others_still_cleans_the_rest(run, seed_file, seed_expected, tmp_path):
     p = run(tmp_path / "missing.txt", seed_file)
     assert_one_line_error(p, "missing.txt")
     assert p.stdout == seed_expected
 
-
 def test_folder_without_in_place(run, tmp_path):
     assert_one_line_error(run(tmp_path), str(tmp_path))
-
 
 def test_unknown_option(run):
     p = run("--no-such-option", input=b"x\n")
@@ -373,19 +337,14 @@ def test_unknown_option(run):
     assert "--no-such-option" in err
     assert p.stdout == b""
 
-
 def test_unknown_encoding(run):
     assert_one_line_error(run("--encoding", "klingon-8", input=b"x\n"), "klingon-8")
-
 
 def test_help(run):
     p = run("--help")
     assert p.returncode == 0
     assert p.stdout.decode().startswith("Usage: clean")
 
-
-@pytest.mark.xfail(reason="bug: with --format jsonl, read/decode errors escape as a traceback "
-                          "(exit 1) instead of one line and exit 2", strict=False)
 @pytest.mark.parametrize("case", ["missing", "bad-utf8"])
 def test_jsonl_input_errors_are_one_line(run, tmp_path, case):
     if case == "missing":
@@ -393,7 +352,6 @@ def test_jsonl_input_errors_are_one_line(run, tmp_path, case):
     else:
         p = run("--format", "jsonl", input=b'{"text": "caf\xff"}\n')
     assert_one_line_error(p)
-
 
 # --- a reader that goes away --------------------------------------------------------------
 
@@ -415,7 +373,6 @@ def test_closed_pipe_is_quiet(clean_exe, tmp_path, seed_input):
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr and "Exception ignored" not in stderr
     assert status in (0, 141), (status, stderr)
 
-
 # --- the command and the library agree -------------------------------------------------------
 
 @pytest.mark.parametrize("case", sorted(p.parent for p in FIXTURES.glob("*/input.txt")), ids=lambda p: p.name)
@@ -427,7 +384,6 @@ def test_cli_output_equals_library_output(run, case):
     assert p.returncode == 0, p.stderr
     assert p.stdout == Cleaner().clean(data.decode("utf-8")).encode("utf-8")
 
-
 def test_json_one_line_per_input(run, seed_file, tmp_path):
     import json
     other = tmp_path / "other.txt"
@@ -437,10 +393,6 @@ def test_json_one_line_per_input(run, seed_file, tmp_path):
     reports = [json.loads(line) for line in p.stdout.decode().splitlines()]
     assert [r["input"] for r in reports] == [str(seed_file), str(other)]
 
-
-@pytest.mark.xfail(reason="bug: --format jsonl splits its input with str.splitlines(), which also breaks "
-                          "on U+2028/U+2029/U+0085 inside JSON strings, so valid JSON Lines are "
-                          "rejected as 'invalid JSON'", strict=False)
 @pytest.mark.parametrize("sep", ["\u2028", "\u2029", "\u0085"])
 def test_jsonl_strings_may_hold_unicode_line_separators(run, sep):
     import json
@@ -449,7 +401,6 @@ def test_jsonl_strings_may_hold_unicode_line_separators(run, sep):
             input=(json.dumps(record, ensure_ascii=False) + "\n").encode())
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout.decode()) == record
-
 
 # --- --diff output is a patch that `patch` applies -------------------------------------------
 
@@ -464,7 +415,6 @@ def _apply_patch(tmp_path, original: bytes, diff: bytes) -> bytes:
     assert p.returncode == 0, p.stdout + p.stderr
     return target.read_bytes()
 
-
 def test_diff_applies_with_patch(run, seed_input, seed_expected, tmp_path):
     data = seed_input + b"\n"           # the seed without its missing final newline
     f = tmp_path / "story.txt"
@@ -473,30 +423,18 @@ def test_diff_applies_with_patch(run, seed_input, seed_expected, tmp_path):
     assert d.returncode == 0
     assert _apply_patch(tmp_path, data, d.stdout) == run(f).stdout
 
-
-NO_EOL_BUG = ("bug: writer.unified_diff (difflib) leaves a last line without newline unterminated and "
-              "without the '\\ No newline at end of file' marker: patch rejects the diff, and with "
-              "several files the next '--- a/' header is glued to that line")
-
-
-@pytest.mark.xfail(reason=NO_EOL_BUG, strict=False)
 def test_diff_applies_with_patch_when_last_line_has_no_newline(run, seed_file, seed_input, seed_expected,
                                                                 tmp_path):
     d = run("--diff", seed_file)
     assert d.returncode == 0
     assert _apply_patch(tmp_path, seed_input, d.stdout) == seed_expected
 
-
-@pytest.mark.xfail(reason=NO_EOL_BUG, strict=False)
 def test_diff_of_several_files_starts_each_header_on_its_own_line(run, seed_file, tmp_path):
     other = tmp_path / "other.txt"
     other.write_bytes(OTHER.read_bytes())
     d = run("--diff", seed_file, other).stdout.decode()
     assert f"\n--- a/{other}\n" in d
 
-
-@pytest.mark.xfail(reason="bug: writer.unified_diff splits lines with str.splitlines(), so a kept line "
-                          "holding U+2028/U+0085/form feed breaks the hunk and patch rejects it", strict=False)
 @pytest.mark.parametrize("sep", ["\u2028", "\u0085", "\x0c"])
 def test_diff_applies_with_patch_when_lines_hold_unicode_separators(run, tmp_path, seed_input, sep):
     # a kept line two lines above the newsletter box, so it is context in the hunk
@@ -509,14 +447,10 @@ def test_diff_applies_with_patch_when_lines_hold_unicode_separators(run, tmp_pat
     assert d.returncode == 0
     assert _apply_patch(tmp_path, data, d.stdout) == want
 
-
-@pytest.mark.xfail(reason="bug: writer.render returns '' for blank-only input although nothing was removed, "
-                          "so `clean --check` reports such a file as changed with 0 lines removed", strict=False)
 @pytest.mark.parametrize("data", [b"\n", b"\n\n", b"  \r\n"])
 def test_blank_only_input_is_left_alone(run, data):
     p = run(input=data)
     assert (p.returncode, p.stdout) == (0, data)
-
 
 def test_a_backtracking_user_rule_cannot_hang_the_run(run, tmp_path):
     evil = tmp_path / "evil.yaml"
@@ -525,9 +459,6 @@ def test_a_backtracking_user_rule_cannot_hang_the_run(run, tmp_path):
     line = assert_one_line_error(p, "evil.backtrack", "timed out")
     assert f"{evil}:1" in line and "line 2" in line
 
-
-@pytest.mark.xfail(reason="defect: a rule timeout error names the rule and the line but not the input "
-                          "file, so with several inputs the user cannot tell which one", strict=False)
 def test_rule_timeout_error_names_the_input(run, tmp_path, seed_file):
     evil = tmp_path / "evil.yaml"
     evil.write_text("- id: evil.backtrack\n  pattern: '^(a|a)*$'\n", encoding="utf-8")

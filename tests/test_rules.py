@@ -338,9 +338,6 @@ def test_builtin_rules_do_not_time_out_on_pathological_lines():
         pytest.fail(str(e))
 
 
-@pytest.mark.xfail(reason="bug: _build_rule pops '__line__' from the loaded mapping; a YAML alias of a rule "
-                          "shares that mapping, so the duplicate has no line and load_rules crashes with "
-                          "ValueError int('None') instead of a RuleError", strict=False)
 def test_yaml_alias_of_a_rule_is_a_duplicate_id_error(tmp_path):
     p = write(tmp_path, "alias.yaml", """
         - &r

@@ -96,9 +96,6 @@ def test_everything_removed_gives_empty_output():
     assert clean("X\n\nY\n", {"X", "Y"}) == ""
 
 
-@pytest.mark.xfail(reason="bug: render() returns '' for blank-only input although nothing was "
-                          "removed (its docstring says blank lines only go when a removal touched them)",
-                   strict=False)
 @pytest.mark.parametrize("text", ["\n", "\n\n", "  \r\n"])
 def test_blank_only_input_with_nothing_removed_is_unchanged(text):
     assert clean(text) == text
@@ -249,9 +246,6 @@ def test_render_invariants_under_random_removals(path, seed):
         assert render([Decision(b, True) for b in out_blocks]) == out
 
 
-@pytest.mark.xfail(reason="bug: unified_diff splits with str.splitlines(), which also breaks lines at "
-                          "U+2028/U+2029/U+0085/form feed; the diff then injects a prefix inside a line "
-                          "and its hunk counts do not match what patch sees", strict=False)
 @pytest.mark.parametrize("sep", ["\u2028", "\u2029", "\u0085", "\x0c"])
 def test_unified_diff_lines_are_the_cleaners_lines(sep):
     before = f"Title\n\nA line with a{sep}separator inside.\n\nSubscribe now\n\nEnd.\n"
