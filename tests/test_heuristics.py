@@ -1,0 +1,177 @@
+"""Heuristics: units, features, language, the context model, repetition, safety nets."""
+from __future__ import annotations
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.blocks import paragraphs, split_lines
+from cleaner.features import NAMES, unit_features
+from cleaner.heuristics import default_weights, main_run, segment, verdicts
+from cleaner.language import guess_language, stopwords
+from cleaner.repetition import CommonLines
+
+ARTICLE = """\
+City Council Approves New Budget After Long Debate
+
+The city council approved a new budget on Tuesday after a debate that lasted more than six hours, with members arguing over funding for parks, roads and the police.
+
+The mayor said the plan would keep taxes flat for a third year while adding money for repairs to bridges that engineers have warned are in poor condition.
+
+Opponents said the budget relied on optimistic forecasts of sales tax revenue, and that the city could face a shortfall if the economy slowed next year.
+
+The vote was seven to four. The new budget takes effect on the first of July, and the council will review spending again in the autumn.
+"""
+
+NAV = """\
+* Home
+* News
+* Sport
+* Weather
+* Contact us
+"""
+
+
+def test_main_run_is_the_maximum_sum_stretch():
+    assert main_run([-1, 2, 3, -1, 4, -9, 1]) == (1, 4)
+    assert main_run([-3, -1, -2]) == (1, 1)
+
+
+def test_segment_smooths_one_odd_unit_when_switching_costs():
+    scores = [3, 3, -1, 3, 3]
+    assert segment(scores, 0.0) == [True, True, False, True, True]
+    assert segment(scores, 2.0) == [True] * 5
+    assert segment([-2, -2, 1, -2], 2.0) == [False] * 4
+
+
+def test_wrapped_paragraph_is_one_unit_but_list_items_are_not():
+    text = ("The committee met on Monday and agreed that the new rules would apply\n"
+            "from next year, after a consultation with the industry.\n"
+            "\n"
+            "* First item of a list that is long enough to look wrapped\n"
+            "* Second item\n")
+    units = paragraphs(split_lines(text))
+    assert [[b.index for b in u] for u in units] == [[0, 1], [3], [4]]
+
+
+def test_feature_vectors_have_one_value_per_name():
+    blocks = split_lines(ARTICLE + NAV)
+    units = [u[0] for u in paragraphs(blocks)]
+    feats = unit_features(blocks, units)
+    assert len(feats) == len(units)
+    assert all(len(f) == len(NAMES) for f in feats)
+
+
+def _feature(text: str, name: str) -> float:
+    blocks = split_lines(text)
+    return unit_features(blocks, [b for b in blocks if not b.blank])[0][NAMES.index(name)]
+
+
+def test_call_to_action_money_and_list_features():
+    assert _feature("Subscribe now for full access", "cta_opener") == 1.0
+    assert _feature("Subscribers were angry when the price doubled.", "cta_opener") == 0.0
+    assert _feature("Jetzt abonnieren und weiterlesen", "cta_opener") == 1.0
+    assert _feature("Give $5 a month", "money") == 1.0
+    assert _feature("* Weather", "list_marker") == 1.0
+    assert _feature("Name      Age      Town", "table_columns") == 1.0
+
+
+def test_language_guess_uses_justext_stop_words():
+    assert "the" in stopwords("English")
+    assert guess_language("der die und das ist nicht mit dem".split()) == "German"
+    assert guess_language("the of and to in is that it was".split()) == "English"
+    assert guess_language([]) == "English"
+
+
+WEAK_MENUS = ("known gap: the fitted context model rates one-word menu items right next to the "
+              "article near the threshold and keeps some of them (see docs/heuristics.md)")
+
+
+@pytest.mark.xfail(reason=WEAK_MENUS, strict=False)
+def test_article_between_navigation_keeps_article_and_drops_menu():
+    text = NAV + "\n" + ARTICLE + "\n" + NAV.replace("Home", "About").replace("News", "Jobs")
+    out = Cleaner().clean(text)
+    for line in ARTICLE.splitlines():
+        if line.strip():
+            assert line in out.splitlines()
+    assert "* Weather" not in out
+    assert "* Jobs" not in out
+
+
+@pytest.mark.xfail(reason=WEAK_MENUS, strict=False)
+def test_headline_leading_into_the_article_is_kept():
+    out = Cleaner().clean("* Home\n* World\n\n" + ARTICLE)
+    assert out.splitlines()[0] == "City Council Approves New Budget After Long Debate"
+
+
+def test_removals_are_explained_with_a_named_heuristic_and_values():
+    text = NAV + "\n" + ARTICLE + "\n" + NAV
+    result = Cleaner().analyze(text, "page.txt")
+    heur = [d for d in result.removed if d.reason.startswith("heuristic.")]
+    assert heur
+    assert all("log-odds" in d.detail for d in heur)
+    assert any("heuristic." in line and "page.txt:" in line for line in result.explain())
+
+
+def test_every_mode_has_a_threshold_and_careful_keeps_at_least_as_much():
+    weights = default_weights()
+    assert set(weights.thresholds) == {"careful", "balanced", "thorough"}
+    assert weights.thresholds["careful"] <= weights.thresholds["balanced"] <= weights.thresholds["thorough"]
+    text = NAV + "\n" + ARTICLE + "\n" + NAV
+    kept = {m: len(Cleaner(mode=m).clean(text).splitlines()) for m in ("careful", "balanced", "thorough")}
+    assert kept["careful"] >= kept["balanced"] >= kept["thorough"]
+
+
+def test_verdicts_cover_every_non_blank_line():
+    blocks = split_lines(NAV + "\n" + ARTICLE)
+    v = verdicts(blocks, default_weights(), "balanced")
+    assert set(v) == {b.index for b in blocks if not b.blank}
+
+
+# Never lose the article: short texts, lists, tables, non-news text.
+
+def test_short_article_survives():
+    text = "Storm closes schools\n\nAll schools in the county will be closed on Friday because of the storm, officials said.\n"
+    assert Cleaner().clean(text) == text
+
+
+def test_a_text_that_is_mostly_a_list_is_not_emptied():
+    text = ("Ingredients\n\n* 200 g flour\n* 2 eggs\n* 1 cup of milk\n* a pinch of salt\n* butter for the pan\n\n"
+            "Whisk everything into a smooth batter and let it rest for ten minutes before frying.\n")
+    out = Cleaner().clean(text)
+    assert "Whisk everything into a smooth batter" in out
+    assert sum(1 for line in out.splitlines() if line.startswith("* ")) >= 4
+
+
+def test_a_table_is_not_emptied():
+    rows = "\n".join(f"{name:<12}{pts:>6}{wins:>6}" for name, pts, wins in
+                     [("Arsenal", 30, 9), ("Chelsea", 28, 8), ("Liverpool", 27, 8),
+                      ("Everton", 20, 6), ("Fulham", 18, 5), ("Burnley", 12, 3)])
+    out = Cleaner().clean("League table after round twelve\n\n" + rows + "\n")
+    assert out.strip()
+    assert sum(1 for line in out.splitlines() if line[:1].isalpha()) >= 4
+
+
+def test_non_news_text_is_not_emptied():
+    poem = ("The fog comes\non little cat feet.\n\nIt sits looking\nover harbor and city\n"
+            "on silent haunches\nand then moves on.\n")
+    out = Cleaner().clean(poem)
+    assert out.strip()
+    assert "on little cat feet." in out
+
+
+def test_a_line_shared_by_many_documents_is_dropped_as_repeated():
+    footer = "Independent local reporting from the valley since 1921"
+    texts = [ARTICLE.replace("six hours", f"{n} hours") + "\n" + footer + "\n" for n in range(5)]
+    common = CommonLines.from_texts(texts)
+    assert footer in common
+    outs = Cleaner().clean_many(texts)
+    assert all(footer not in o for o in outs)
+    result = Cleaner().analyze(texts[0], common=common)
+    assert any(d.reason == "heuristic.repeated" for d in result.removed)
+
+
+def test_repetition_needs_enough_documents():
+    texts = ["a line that two documents share\nother text one\n",
+             "a line that two documents share\nother text two\n",
+             "something else entirely here\n"]
+    assert "a line that two documents share" not in CommonLines.from_texts(texts)
