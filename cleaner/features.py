@@ -45,6 +45,7 @@ NAMES: tuple[str, ...] = (
     "prev_log_words", "prev_stopword_density", "prev_terminal", "next_log_words",
     "next_stopword_density", "next_terminal", "near_long_lines", "blank_before", "blank_after",
     "near_list_items", "near_short_units", "relative_length", "table_columns",
+    "repeated_in_document", "indent_offset", "share_of_longest",
 )
 
 
@@ -151,6 +152,13 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
     n = len(content)
     li, lc, sh = NAMES.index("list_marker"), NAMES.index("log_chars"), NAMES.index("short")
     mean_chars = sum(f.values[lc] for f in facts) / n if n else 0.0
+    longest = max((f.words for f in facts), default=0) or 1
+    # Menus and footers are often rendered twice on a page (header and footer,
+    # desktop and mobile); an article's sentences are not.
+    seen: dict[str, int] = {}
+    for b in content:
+        key = " ".join(b.text.split()).casefold()
+        seen[key] = seen.get(key, 0) + 1
     for k, (b, f) in enumerate(zip(content, facts)):
         v = list(f.values)
         v[idx_main] = 1.0 if main_indent is not None and f.indent == main_indent else 0.0
@@ -178,6 +186,9 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
             f.values[lc] - mean_chars,
             # A table row rendered as text keeps its columns apart with runs of spaces.
             1.0 if _COLUMN_GAP.search(b.stripped) else 0.0,
+            1.0 if seen[" ".join(b.text.split()).casefold()] > 1 else 0.0,
+            min(1.0, abs(f.indent - main_indent) / 8) if main_indent is not None else 0.0,
+            f.words / longest,
         ))
         out.append(v)
     return out
