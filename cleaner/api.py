@@ -86,6 +86,8 @@ class Cleaner:
         # tail zone, the main run), so a second look can find more. Look again
         # until nothing changes: then cleaning the output changes nothing.
         for _ in range(MAX_PASSES - 1):
+            if all(d.reason is None for d in decisions):
+                break   # nothing removed: a second look would see the same text
             kept = [d for d in decisions if d.kept and not d.block.blank]
             again = [d for d in self._decide(writer.render(decisions), common)
                      if not d.block.blank]
