@@ -81,7 +81,8 @@ class Cleaner:
             raise CleanerError(f"{name}: {e}") from None
 
     def _analyze(self, text: str, name: str, common: CommonLines | None) -> CleanResult:
-        decisions = self._decide(text, common)
+        cache: dict = {}   # line text -> rule matches, shared by every look
+        decisions = self._decide(text, common, cache)
         # Removing boilerplate changes the context the rest is judged in (the
         # tail zone, the main run), so a second look can find more. Look again
         # until nothing changes: then cleaning the output changes nothing.
@@ -89,7 +90,7 @@ class Cleaner:
             if all(d.reason is None for d in decisions):
                 break   # nothing removed: a second look would see the same text
             kept = [d for d in decisions if d.kept and not d.block.blank]
-            again = [d for d in self._decide(writer.render(decisions), common)
+            again = [d for d in self._decide(writer.render(decisions), common, cache)
                      if not d.block.blank]
             if len(again) != len(kept):   # cannot happen: render emits exactly the kept lines
                 break
@@ -100,9 +101,9 @@ class Cleaner:
             decisions = [dropped.get(d.block.index, d) for d in decisions]
         return CleanResult(name, text, decisions)
 
-    def _decide(self, text: str, common: CommonLines | None) -> list[Decision]:
+    def _decide(self, text: str, common: CommonLines | None, cache: dict) -> list[Decision]:
         blocks = split_lines(text)
-        hits = rule_hits(blocks, self.rules, tail_start_by_words(blocks))
+        hits = rule_hits(blocks, self.rules, tail_start_by_words(blocks), cache)
         if not self.heuristics:
             return decide(blocks, hits)
         from .heuristics import default_weights, verdicts  # data loads on first use

@@ -160,7 +160,7 @@ def keep_units(scores: UnitScores, weights: Weights, mode: str) -> list[bool]:
 class Verdict:
     keep: bool
     reason: str          # named heuristic
-    detail: str          # its values, for --explain
+    detail: str          # its values, for --explain (empty for kept lines)
 
 
 def _evidence(weights: Weights, feats: Sequence[float], k: int = 3) -> str:
@@ -178,7 +178,9 @@ def verdicts(blocks: Sequence[Block], weights: Weights, mode: str) -> dict[int, 
     out: dict[int, Verdict] = {}
     for unit, keep, z, c, f in zip(scores.units, keeps, scores.logits, scores.context,
                                    scores.features):
-        if short:
+        if keep:
+            reason, detail = "", ""
+        elif short:
             reason = "heuristic.boilerplate-line"
             detail = f"own log-odds {z:.2f} < {weights.short_floor} ({_evidence(weights, f)})"
         else:

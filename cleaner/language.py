@@ -39,19 +39,30 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset(w.strip().casefold() for w in text.splitlines() if w.strip())
 
 
+@lru_cache(maxsize=1)
+def _index() -> dict[str, tuple[int, ...]]:
+    """Each stop word of the candidates -> the candidates (by position) that list it."""
+    langs: dict[str, list[int]] = {}
+    for i, lang in enumerate(CANDIDATES):
+        for w in stopwords(lang):
+            langs.setdefault(w, []).append(i)
+    return {w: tuple(ix) for w, ix in langs.items()}
+
+
 def guess_language(words: Iterable[str], sample: int = 2000) -> str:
-    """The candidate language whose stop words cover most of the (case-folded) words."""
-    folded = []
-    for i, w in enumerate(words):
-        if i >= sample:
+    """The candidate language whose stop words cover most of the (case-folded) words.
+
+    Ties go to the earlier candidate; no words at all means English.
+    """
+    index = _index()
+    hits = [0] * len(CANDIDATES)
+    seen = 0
+    for w in words:
+        if seen >= sample:
             break
-        folded.append(w)
-    if not folded:
+        seen += 1
+        for i in index.get(w, ()):
+            hits[i] += 1
+    if not any(hits):
         return "English"
-    best, best_hits = "English", -1
-    for lang in CANDIDATES:
-        sw = stopwords(lang)
-        hits = sum(1 for w in folded if w in sw)
-        if hits > best_hits:
-            best, best_hits = lang, hits
-    return best
+    return CANDIDATES[max(range(len(CANDIDATES)), key=lambda i: (hits[i], -i))]

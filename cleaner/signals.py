@@ -40,32 +40,51 @@ def tail_start_by_words(blocks: list[Block], share: float = 0.5) -> int:
     return len(blocks)
 
 
-def _search(rule: Rule, text: str, line_no: int):
+def line_matches(text: str, rules: RuleSet, line_no: int) -> tuple[tuple[Rule, tuple], ...]:
+    """The rules whose (start) pattern matches one line, in rule order.
+
+    Each comes with the spans it removes (drop-span) or an empty tuple. This
+    depends on the line's text alone, so it can be cached by text.
+    """
+    stripped = text.strip()
+    found = []
+    rule = None
     try:
-        return rule.search(text)
+        for rule in rules:
+            if rule.action == "drop-span":
+                spans = tuple(m.span() for m in rule.finditer(text) if m.end() > m.start())
+                if spans:
+                    found.append((rule, spans))
+            elif rule.search(stripped):
+                found.append((rule, ()))
     except TimeoutError:
         raise CleanerError(f"rule {rule.id} ({rule.source}): pattern timed out on line {line_no}") from None
+    return tuple(found)
 
 
-def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int) -> list[list[Hit]]:
-    """For every block, the rule hits that concern it (in rule order)."""
+def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int,
+              cache: dict | None = None) -> list[list[Hit]]:
+    """For every block, the rule hits that concern it (in rule order).
+
+    ``cache`` maps a line's text to its ``line_matches``: pass the same dict
+    for several looks at one document and each line is matched once.
+    """
     hits: list[list[Hit]] = [[] for _ in blocks]
     n = len(blocks)
     for b in blocks:
         if b.blank:
             continue
-        stripped = b.stripped
-        for rule in rules:
+        found = cache.get(b.text) if cache is not None else None
+        if found is None:
+            found = line_matches(b.text, rules, b.line_no)
+            if cache is not None:
+                cache[b.text] = found
+        for rule, spans in found:
             if rule.zone == "tail" and b.index < tail_start:
                 continue
             if rule.action == "drop-span":
-                spans = _spans(rule, b)
-                if spans:
-                    hits[b.index].append(Hit(rule, spans))
-                continue
-            if not _search(rule, stripped, b.line_no):
-                continue
-            if rule.action == "drop":
+                hits[b.index].append(Hit(rule, spans))
+            elif rule.action == "drop":
                 hits[b.index].append(Hit(rule))
             elif rule.action == "drop-rest":
                 for j in range(b.index, n):
@@ -75,13 +94,6 @@ def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int) -> list[list
                 for j in range(b.index, last + 1):
                     hits[j].append(Hit(rule, origin=b.index))
     return hits
-
-
-def _spans(rule: Rule, b: Block) -> tuple[tuple[int, int], ...]:
-    try:
-        return tuple(m.span() for m in rule.finditer(b.text) if m.end() > m.start())
-    except TimeoutError:
-        raise CleanerError(f"rule {rule.id} ({rule.source}): pattern timed out on line {b.line_no}") from None
 
 
 def _until_end(rule: Rule, blocks: list[Block], start: int) -> int:
