@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
 
 from .blocks import Block
 from .errors import CleanerError

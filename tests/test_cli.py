@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from conftest import FIXTURES, SEED
+from conftest import FIXTURES
 
 HTML_PAGE = FIXTURES / "html" / "readability-daringfireball-1" / "page.html"
 OTHER = FIXTURES / "trafilatura-guatemala-telegram-es" / "input.txt"
