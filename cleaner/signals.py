@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 from .blocks import Block
 from .errors import CleanerError
 from .rules import Rule, RuleSet
