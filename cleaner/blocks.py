@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import regex
 
 _LINE = regex.compile(r"([^\r\n]*)(\r\n|\n|\r|)")
-_WORD = regex.compile(r"\w+")
+WORD = regex.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ class Block:
         return self.text.strip()
 
     def words(self) -> list[str]:
-        return _WORD.findall(self.text)
+        return WORD.findall(self.text)
 
 
 def split_lines(text: str) -> list[Block]:
@@ -52,7 +52,8 @@ def split_lines(text: str) -> list[Block]:
     return blocks
 
 
-_LIST_START = regex.compile(r"^\s*(?:[*+•·▪►›»\-–—]\s|\d{1,3}[.)]\s)")
+# A list item's marker: a bullet or "1." / "1)", then a space.
+LIST_MARKER = regex.compile(r"^\s*(?:[*+•·▪►›»\-–—]\s|\d{1,3}[.)]\s)")
 _ENDS_SENTENCE = regex.compile(r"[.!?:;…\"”»|]$")
 
 
@@ -66,7 +67,7 @@ def continues(prev: Block, line: Block) -> bool:
     previous one is long enough to have been wrapped).
     """
     p, s = prev.stripped, line.stripped
-    if not p or not s or _ENDS_SENTENCE.search(p) or _LIST_START.match(line.text):
+    if not p or not s or _ENDS_SENTENCE.search(p) or LIST_MARKER.match(line.text):
         return False
     if len(p.split()) < 5:
         return False

@@ -15,12 +15,10 @@ from typing import Sequence
 import regex
 import yaml
 
-from .blocks import Block
+from .blocks import LIST_MARKER, WORD, Block
 from .language import guess_language, stopwords
 
-_WORD = regex.compile(r"\w+")
 _ALPHA_WORD = regex.compile(r"\p{L}[\p{L}'’-]*")
-_LIST_MARKER = regex.compile(r"^(?:[*+•·▪►›»\-–—]\s|\d{1,3}[.)]\s)")
 _URL = regex.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|uk)\b|@\w|#\w", regex.I)
 _SEPARATORS = regex.compile(r"\s[|·•/]\s|\s[|·•]$|^[|·•]\s")
 _MONEY = regex.compile(r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|eur\b|euro\b|usd\b|dollars?\b)", regex.I)
@@ -80,7 +78,7 @@ class LineFacts:
 
 def _own_facts(b: Block, n_blocks: int, stop: frozenset[str], wl: WordLists) -> LineFacts:
     s = b.stripped
-    toks = _WORD.findall(s)
+    toks = WORD.findall(s)
     folded = [t.casefold() for t in toks]
     nw = len(toks)
     nstop = sum(1 for w in folded if w in stop)
@@ -93,7 +91,7 @@ def _own_facts(b: Block, n_blocks: int, stop: frozenset[str], wl: WordLists) -> 
     terminal = bool(_TERMINAL.search(s))
     you = sum(1 for w in folded if w in wl.second_person)
     we = sum(1 for w in folded if w in wl.first_plural)
-    body = _LIST_MARKER.sub("", s)
+    body = LIST_MARKER.sub("", s)
     values = (
         1.0,
         math.log1p(nw),
@@ -107,7 +105,7 @@ def _own_facts(b: Block, n_blocks: int, stop: frozenset[str], wl: WordLists) -> 
         1.0 if letters >= 2 and s.upper() == s else 0.0,
         digits / chars,
         symbols / chars,
-        1.0 if _LIST_MARKER.match(s) else 0.0,
+        1.0 if LIST_MARKER.match(s) else 0.0,
         1.0 if _URL.search(s) else 0.0,
         1.0 if _SEPARATORS.search(s) else 0.0,
         min(1.0, 5 * you / nw) if nw else 0.0,
@@ -126,7 +124,7 @@ def _own_facts(b: Block, n_blocks: int, stop: frozenset[str], wl: WordLists) -> 
 
 
 def document_language(blocks: Sequence[Block]) -> str:
-    words = (w.casefold() for b in blocks for w in _WORD.findall(b.text))
+    words = (w.casefold() for b in blocks for w in WORD.findall(b.text))
     return guess_language(words)
 
 
@@ -155,9 +153,9 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
     longest = max((f.words for f in facts), default=0) or 1
     # Menus and footers are often rendered twice on a page (header and footer,
     # desktop and mobile); an article's sentences are not.
+    keys = [" ".join(b.text.split()).casefold() for b in content]
     seen: dict[str, int] = {}
-    for b in content:
-        key = " ".join(b.text.split()).casefold()
+    for key in keys:
         seen[key] = seen.get(key, 0) + 1
     for k, (b, f) in enumerate(zip(content, facts)):
         v = list(f.values)
@@ -186,7 +184,7 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
             f.values[lc] - mean_chars,
             # A table row rendered as text keeps its columns apart with runs of spaces.
             1.0 if _COLUMN_GAP.search(b.stripped) else 0.0,
-            1.0 if seen[" ".join(b.text.split()).casefold()] > 1 else 0.0,
+            1.0 if seen[keys[k]] > 1 else 0.0,
             min(1.0, abs(f.indent - main_indent) / 8) if main_indent is not None else 0.0,
             f.words / longest,
         ))
