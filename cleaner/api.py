@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from . import writer
 from .blocks import split_lines
@@ -11,8 +11,10 @@ from .decide import Decision, decide
 from .errors import CleanerError
 from .reader import Document, read_bytes
 from .rules import RuleSet, load_rules
-from .repetition import CommonLines
 from .signals import rule_hits, tail_start_by_words
+
+if TYPE_CHECKING:  # imported where used: one document never needs it (start-up time)
+    from .repetition import CommonLines
 
 MODES = ("careful", "balanced", "thorough")
 MAX_PASSES = 10   # a safety bound: documents settle in two or three passes
@@ -117,6 +119,8 @@ class Cleaner:
     def clean_many(self, texts: Iterable[str]) -> list[str]:
         """Clean several documents of one run, using lines they share as evidence."""
         texts = list(texts)
+        from .repetition import CommonLines
+
         common = CommonLines.from_texts(texts)
         return [self.clean(t, common=common) for t in texts]
 

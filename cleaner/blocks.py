@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
+import re
 
-_LINE = regex.compile(r"([^\r\n]*)(\r\n|\n|\r|)")
-WORD = regex.compile(r"\w+")
+_LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|)")
+WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +53,8 @@ def split_lines(text: str) -> list[Block]:
 
 
 # A list item's marker: a bullet or "1." / "1)", then a space.
-LIST_MARKER = regex.compile(r"^\s*(?:[*+•·▪►›»\-–—]\s|\d{1,3}[.)]\s)")
-_ENDS_SENTENCE = regex.compile(r"[.!?:;…\"”»|]$")
+LIST_MARKER = re.compile(r"^\s*(?:[*+•·▪►›»\-–—]\s|\d{1,3}[.)]\s)")
+_ENDS_SENTENCE = re.compile(r"[.!?:;…\"”»|]$")
 
 
 def continues(prev: Block, line: Block) -> bool:

@@ -13,7 +13,6 @@ from .api import MODES, Cleaner
 from .config import Config, find_config, load_config
 from .errors import CleanerError
 from .reader import decode, read_bytes
-from .repetition import CommonLines
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
@@ -136,7 +135,7 @@ def main_command(
             # Report and go on: one bad file must not cost the others their output.
             sys.stderr.write(f"clean: error: {e}\n")
             status = EXIT_ERROR
-    common = CommonLines.from_texts(d.text for d in docs) if len(docs) > 1 else None
+    common = _common_lines([d.text for d in docs])
     try:
         for doc in docs:
             result = cleaner.analyze(doc.text, doc.name, common=common)
@@ -145,6 +144,15 @@ def main_command(
     except CleanerError as e:
         raise fail(str(e))
     raise typer.Exit(status)
+
+
+def _common_lines(texts: list[str]):
+    """Lines shared across the run's documents (None for a single document)."""
+    if len(texts) < 2:
+        return None
+    from .repetition import CommonLines  # imported here: one document never needs it
+
+    return CommonLines.from_texts(texts)
 
 
 def _emit(result, explain: bool, diff: bool, json_report: bool) -> None:
@@ -179,7 +187,7 @@ def _run_jsonl(cleaner: Cleaner, paths: list[str], encoding: str, field: str) ->
             if not isinstance(obj, dict) or not isinstance(obj.get(field), str):
                 raise fail(f"{name}:{no}: expected an object with a string field {field!r}")
             records.append((f"{name}:{no}", obj))
-    common = CommonLines.from_texts(o[field] for _, o in records) if len(records) > 1 else None
+    common = _common_lines([o[field] for _, o in records])
     try:
         for where, obj in records:
             result = cleaner.analyze(obj[field], where, common=common)

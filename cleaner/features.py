@@ -7,32 +7,37 @@ can show the values behind a removal.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Sequence
 
-import regex
 import yaml
 
 from .blocks import LIST_MARKER, WORD, Block
 from .language import guess_language, stopwords
 
-_ALPHA_WORD = regex.compile(r"\p{L}[\p{L}'’-]*")
-_URL = regex.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|uk)\b|@\w|#\w", regex.I)
-_SEPARATORS = regex.compile(r"\s[|·•/]\s|\s[|·•]$|^[|·•]\s")
-_MONEY = regex.compile(r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|eur\b|euro\b|usd\b|dollars?\b)", regex.I)
-_TERMINAL = regex.compile(r"[.!?…:;\"”»'’)\]]$")
-_SENTENCE_END = regex.compile(r"[.!?…][\"”»'’)]?\s+\p{Lu}")
-_DATE = regex.compile(
+# A run of letters with inner apostrophes and hyphens ([^\W\d_] is "a letter" in re).
+_ALPHA_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*")
+_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|uk)\b|@\w|#\w", re.I)
+_SEPARATORS = re.compile(r"\s[|·•/]\s|\s[|·•]$|^[|·•]\s")
+_MONEY = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|eur\b|euro\b|usd\b|dollars?\b)", re.I)
+_TERMINAL = re.compile(r"[.!?…:;\"”»'’)\]]$")
+# A sentence end followed by a letter; _sentence_starts keeps the upper-case ones.
+_SENTENCE_END = re.compile(r"[.!?…][\"”»'’)]?\s+([^\W\d_])")
+_DATE = re.compile(
     r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}\b|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|"
     r"oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|"
     r"décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
     r"diciembre)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zä]*)",
-    regex.I)
-_COLUMN_GAP = regex.compile(r"\S {3,}\S")
-_COPYRIGHT = regex.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|alle rechte", regex.I)
+    re.I)
+_COLUMN_GAP = re.compile(r"\S {3,}\S")
+DATA = Path(__file__).resolve().parent / "data"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|alle rechte", re.I)
 
 NAMES: tuple[str, ...] = (
     "bias", "log_words", "log_chars", "short", "stopword_density", "log_stopwords", "terminal_punct",
@@ -57,10 +62,10 @@ class WordLists:
 
 @lru_cache(maxsize=1)
 def word_lists() -> WordLists:
-    data = yaml.safe_load((resources.files("cleaner") / "data" / "words.yaml").read_text("utf-8"))
+    data = yaml.load((DATA / "words.yaml").read_text("utf-8"), Loader=_YAML_LOADER)
     phrases = sorted({w.casefold() for ws in data["cta_openers"].values() for w in ws},
                      key=len, reverse=True)
-    cta = regex.compile(r"(?:%s)(?!\w)" % "|".join(regex.escape(p) for p in phrases), regex.I)
+    cta = re.compile(r"(?:%s)(?!\w)" % "|".join(re.escape(p) for p in phrases), re.I)
     return WordLists(cta, frozenset(w.casefold() for w in data["second_person"]),
                      frozenset(w.casefold() for w in data["first_person_plural"]),
                      frozenset(w.casefold() for w in data["payment_words"]))
@@ -114,7 +119,7 @@ def _own_facts(b: Block, n_blocks: int, stop: frozenset[str], wl: WordLists) -> 
         1.0 if _MONEY.search(s) else 0.0,
         1.0 if any(w in wl.payment for w in folded) else 0.0,
         min(1.0, s.count(",") / nw) if nw else 0.0,
-        min(3.0, float(len(_SENTENCE_END.findall(s)))),
+        min(3.0, float(sum(1 for c in _SENTENCE_END.findall(s) if c.isupper()))),
         0.0,   # main_indent: filled in once the document's indentation is known
         b.index / max(1, n_blocks - 1),
         1.0 if _DATE.search(s) else 0.0,

@@ -24,11 +24,10 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Sequence
 
 from .blocks import Block, merged, paragraphs
-from .features import NAMES, unit_features
+from .features import DATA, NAMES, unit_features
 
 _LOG_CHARS = NAMES.index("log_chars")
 RUN_BIASES = (0.0, 1.0, 2.0, 3.0)
@@ -58,7 +57,7 @@ def weights_from(data: dict) -> Weights:
 
 @lru_cache(maxsize=1)
 def default_weights() -> Weights:
-    path = resources.files("cleaner") / "data" / "weights.json"
+    path = DATA / "weights.json"
     return weights_from(json.loads(path.read_text("utf-8")))
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
-import regex
+import re
 
 # A line counts as common when it occurs in at least this many documents AND in
 # at least this share of the documents of the run. Two conditions so that a
@@ -26,7 +26,7 @@ MIN_SHARE = 0.1
 # a lone "Yes." could recur by chance inside real articles.
 MIN_CHARS = 12
 
-_SPACE = regex.compile(r"\s+")
+_SPACE = re.compile(r"\s+")
 
 
 def line_key(line: str) -> bytes | None:

@@ -1,7 +1,6 @@
 """Turn decisions back into text, a diff, an explanation or a JSON report."""
 from __future__ import annotations
 
-import difflib
 import json
 
 from .blocks import split_lines
@@ -80,6 +79,8 @@ def _lines(text: str) -> list[str]:
 def unified_diff(original: str, cleaned: str, name: str = "<stdin>") -> str:
     """A unified diff that patch(1) applies, including to files without a final newline."""
     out = []
+    import difflib  # only --diff needs it
+
     for line in difflib.unified_diff(_lines(original), _lines(cleaned),
                                      fromfile=f"a/{name}", tofile=f"b/{name}"):
         if line.endswith(("\n", "\r")):

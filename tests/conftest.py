@@ -1,11 +1,13 @@
 """Shared helpers: where things are, and how to run the real `clean` executable."""
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,13 @@ SEED = FIXTURES / "seed-moscowtimes-bout"
 # The shared evaluation corpus lives beside the repository (../shared/corpus);
 # tests that read it skip when it is not there.
 CORPUS = REPO / ".." / "shared" / "corpus"
+
+# The compiled-pattern cache of this test session (and of the `clean`
+# subprocesses, which inherit the environment) lives in a temporary folder,
+# not in the user's ~/.cache.
+if "CLEAN_CACHE_DIR" not in os.environ:
+    os.environ["CLEAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="clean-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["CLEAN_CACHE_DIR"], True)
 
 _EOL = re.compile(r"\r\n|\r|\n")
 
