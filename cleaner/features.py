@@ -6,6 +6,7 @@ can show the values behind a removal.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ NAMES: tuple[str, ...] = (
     "prev_log_words", "prev_stopword_density", "prev_terminal", "next_log_words",
     "next_stopword_density", "next_terminal", "near_long_lines", "blank_before", "blank_after",
     "near_list_items", "near_short_units", "relative_length", "table_columns",
-    "repeated_in_document", "indent_offset", "share_of_longest",
+    "repeated_in_document", "indent_offset", "share_of_longest", "lexicon",
 )
 
 
@@ -69,6 +70,35 @@ def word_lists() -> WordLists:
     return WordLists(cta, frozenset(w.casefold() for w in data["second_person"]),
                      frozenset(w.casefold() for w in data["first_person_plural"]),
                      frozenset(w.casefold() for w in data["payment_words"]))
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def lexicon_tokens(text: str) -> list[str]:
+    """The words of a text as the lexicon knows them: case-folded, numbers as '#'."""
+    return ["#" if _DIGIT.search(t) else t.casefold() for t in WORD.findall(text)]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, float]:
+    """Word -> log-odds of appearing in article rather than boilerplate text.
+
+    Fitted by scripts/fit_weights.py from how many dev-corpus sites use the word
+    in article text and in boilerplate; only words seen on many sites are kept,
+    so it knows the vocabulary of menus, share bars and credits in general,
+    not the names of particular sites.
+    """
+    path = DATA / "lexicon.json"
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text("utf-8"))["words"]
+
+
+def lexicon_score(text: str, table: dict[str, float]) -> float:
+    """Mean lexicon weight of the words of a text (unknown words weigh 0)."""
+    toks = lexicon_tokens(text)
+    return sum(table.get(t, 0.0) for t in toks) / len(toks) if toks else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +170,7 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
     each merged into one block (``blocks.paragraphs``), in order.
     """
     wl = word_lists()
+    table = lexicon()
     stop = stopwords(document_language(blocks))
     content = list(units)
     facts = [_own_facts(b, len(blocks), stop, wl) for b in content]
@@ -192,6 +223,7 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
             1.0 if seen[keys[k]] > 1 else 0.0,
             min(1.0, abs(f.indent - main_indent) / 8) if main_indent is not None else 0.0,
             f.words / longest,
+            lexicon_score(b.text, table),
         ))
         out.append(v)
     return out

@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from cleaner.blocks import split_lines  # noqa: E402
-from cleaner.features import NAMES  # noqa: E402
+from cleaner.blocks import merged, split_lines  # noqa: E402
+from cleaner.features import NAMES, lexicon_score, lexicon_tokens  # noqa: E402
 from cleaner.heuristics import (CONTEXT_NAMES, UnitScores, Weights,  # noqa: E402
                                 context_features, keep_units, score_units)
 import dataset  # noqa: E402
@@ -45,6 +45,37 @@ GRID_SWITCH = (0.0, 0.5, 1.0, 2.0, 3.0)
 SHORT_DOCUMENT = 6
 SHORT_FLOOR = -4.0
 MODES = {"careful": 0.989, "balanced": 0.98, "thorough": 0.0}
+# The lexicon keeps a word only if this many different cases (sites) use it,
+# so that it learns the vocabulary of boilerplate, not names of sites.
+LEXICON_MIN_CASES = 8
+LEXICON_CLIP = 3.0
+LEXICON_SIZE = 6000
+
+
+def fit_lexicon(units_by_case: dict[str, list[tuple[set[str], int]]]) -> dict[str, float]:
+    """Word -> log((cases using it in article text + 1) / (cases using it in boilerplate + 1)).
+
+    Counting cases, not occurrences, makes a word count once per site however
+    long its pages are, and a menu label seen on 40 sites outweighs a name
+    repeated 40 times on one.
+    """
+    in_content: dict[str, int] = {}
+    in_boiler: dict[str, int] = {}
+    for units in units_by_case.values():
+        content, boiler = set(), set()
+        for toks, label in units:
+            (content if label == 1 else boiler).update(toks)
+        for w in content:
+            in_content[w] = in_content.get(w, 0) + 1
+        for w in boiler:
+            in_boiler[w] = in_boiler.get(w, 0) + 1
+    table = {}
+    for w in in_content.keys() | in_boiler.keys():
+        a, b = in_content.get(w, 0), in_boiler.get(w, 0)
+        if len(w) > 1 and a + b >= LEXICON_MIN_CASES:
+            table[w] = max(-LEXICON_CLIP, min(LEXICON_CLIP, math.log((a + 1) / (b + 1))))
+    best = sorted(table, key=lambda w: (-abs(table[w]), w))[:LEXICON_SIZE]
+    return {w: round(table[w], 2) for w in sorted(best)}
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0,
@@ -122,6 +153,28 @@ def main() -> None:
     cases = sorted({docs[k].case for k in rows})
     fold_of = {k: cases.index(docs[k].case) % a.folds for k in rows}
 
+    # The lexicon feature, out of fold: each document's units are scored with
+    # a lexicon fitted on the other folds' cases only.
+    unit_text = {k: [merged(u).text for u in rows[k][0].units] for k in rows}
+    unit_toks = {k: [set(lexicon_tokens(t)) for t in unit_text[k]] for k in rows}
+
+    def lexicon_of(keys) -> dict[str, float]:
+        by_case: dict[str, list] = {}
+        for k in keys:
+            by_case.setdefault(docs[k].case, []).extend(
+                (t, int(lab)) for t, lab in zip(unit_toks[k], rows[k][2]) if lab >= 0)
+        return fit_lexicon(by_case)
+
+    lex_col = NAMES.index("lexicon")
+    for f in range(a.folds):
+        table = lexicon_of([k for k in rows if fold_of[k] != f])
+        for k in rows:
+            if fold_of[k] == f:
+                rows[k][1][:, lex_col] = [lexicon_score(t, table) for t in unit_text[k]]
+                for feats, x in zip(rows[k][0].features, rows[k][1][:, lex_col]):
+                    feats[lex_col] = float(x)
+    full_lexicon = lexicon_of(list(rows))
+
     def stack(keys, X_of):
         Xs, ys, ws = [], [], []
         for k in keys:
@@ -188,6 +241,13 @@ def main() -> None:
     }
     Path(a.out).write_text(json.dumps(out, indent=1) + "\n")
     print(f"wrote {a.out}")
+    lex_out = Path(a.out).with_name("lexicon.json")
+    lex_out.write_text(json.dumps({
+        "_comment": ("Fitted by scripts/fit_weights.py: log((dev-corpus cases using the word in "
+                     "article text + 1) / (cases using it in boilerplate + 1)), words used by at "
+                     f"least {LEXICON_MIN_CASES} cases; numbers are '#'. See docs/heuristics.md."),
+        "words": full_lexicon}, ensure_ascii=False, indent=0, sort_keys=True) + "\n")
+    print(f"wrote {lex_out} ({len(full_lexicon)} words)")
 
 
 if __name__ == "__main__":
