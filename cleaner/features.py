@@ -35,6 +35,13 @@ _DATE = re.compile(
     r"diciembre)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zä]*)",
     re.I)
 _COLUMN_GAP = re.compile(r"\S {3,}\S")
+# Source code and shell sessions quoted in an article: statement punctuation,
+# a prompt, or a keyword opening the line. SQL keywords count in capitals only.
+_CODE = re.compile(
+    r"[;{}]\s*$|^[{}]|[=!<>]=|=>|->|\w\(\)|^(?:\$|>>>|#include\b|#!/)|"
+    r"^(?:import|from|def|class|return|function|var|let|const|if|elif|else|for|while|try|catch|"
+    r"public|private|static|void|int|echo|sudo|git|pip|npm|cd)\b[^.!?]*$|"
+    r"^(?-i:SELECT|FROM|WHERE|ORDER BY|GROUP BY|LIMIT|INSERT|UPDATE|DELETE|JOIN|WITH|AND|OR)\b")
 DATA = Path(__file__).resolve().parent / "data"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -50,6 +57,7 @@ NAMES: tuple[str, ...] = (
     "next_stopword_density", "next_terminal", "near_long_lines", "blank_before", "blank_after",
     "near_list_items", "near_short_units", "relative_length", "table_columns",
     "repeated_in_document", "indent_offset", "share_of_longest", "lexicon",
+    "code", "near_code",
 )
 
 
@@ -193,6 +201,7 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
     seen: dict[str, int] = {}
     for key in keys:
         seen[key] = seen.get(key, 0) + 1
+    code = [1.0 if _CODE.search(b.stripped) else 0.0 for b in content]
     for k, (b, f) in enumerate(zip(content, facts)):
         v = list(f.values)
         v[idx_main] = 1.0 if main_indent is not None and f.indent == main_indent else 0.0
@@ -224,6 +233,9 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
             min(1.0, abs(f.indent - main_indent) / 8) if main_indent is not None else 0.0,
             f.words / longest,
             lexicon_score(b.text, table),
+            code[k],
+            # Code comes in blocks: a keyword-less line inside one is code too.
+            sum(code[j] for j in range(max(0, k - 3), min(n, k + 4)) if j != k) / 6.0,
         ))
         out.append(v)
     return out
