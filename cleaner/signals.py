@@ -21,12 +21,14 @@ class Hit:
 
 
 def tail_start_by_words(blocks: list[Block], share: float = 0.5) -> int:
-    """Index of the first block after which at least ``share`` of the words lie before it.
+    """Index of the first block after which at least ``share`` of the text lies before it.
 
     Without better evidence, the tail zone (where "Read more" cuts are safe) is
-    the part of the document after the first half of its words.
+    the part of the document after the first half of its text. Text is measured
+    in word characters, not words: Chinese or Japanese runs without spaces would
+    count as one word each and put the tail zone near the top.
     """
-    counts = [len(b.words()) for b in blocks]
+    counts = [sum(map(len, b.words())) for b in blocks]
     total = sum(counts)
     if not total:
         return 0
