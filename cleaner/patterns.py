@@ -60,6 +60,7 @@ class PatternCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.programs: dict[_Key, tuple] = {}
+        self.used: set[_Key] = set()
         self.added = False
         if path is not None:
             try:
@@ -73,6 +74,7 @@ class PatternCache:
     def compile(self, pattern: str, flags: int) -> re.Pattern:
         """``re.compile(pattern, flags)``, from the cached program when there is one."""
         key = (pattern, int(flags))
+        self.used.add(key)
         program = self.programs.get(key)
         if program is None:
             program = _program(pattern, int(flags))
@@ -87,10 +89,16 @@ class PatternCache:
         return re.compile(pattern, flags)
 
     def save(self) -> None:
-        """Write the cache if patterns were added; never fails the caller."""
-        if not self.added or self.path is None:
+        """Write the cache if patterns were added or some went stale; never fails the caller.
+
+        Only the programs this process used are written, so entries of edited
+        or removed rules do not pile up in the file.
+        """
+        stale = self.used and not self.programs.keys() <= self.used
+        if not (self.added or stale) or self.path is None:
             return
         self.added = False
+        self.programs = {k: v for k, v in self.programs.items() if k in self.used}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".patterns-")

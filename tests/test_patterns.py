@@ -110,3 +110,18 @@ def test_the_plain_text_path_does_not_import_regex():
     out = subprocess.run([sys.executable, "-c", probe], input=(SEED / "input.txt").read_bytes(),
                          capture_output=True)
     assert out.stderr.decode().endswith("NOREGEX"), out.stderr.decode()[-300:]
+
+
+def test_entries_of_patterns_no_longer_used_are_dropped_on_save(tmp_path):
+    path = tmp_path / "p.marshal"
+    old = PatternCache(path)
+    old.compile("old rule", 0)
+    old.compile("kept rule", 0)
+    old.save()
+    new = PatternCache(path)
+    new.compile("kept rule", 0)        # "old rule" was edited away
+    new.save()
+    assert set(PatternCache(path).programs) == {("kept rule", 0)}
+    untouched = PatternCache(path)     # a run that compiled no shipped pattern...
+    untouched.save()                   # ...(e.g. --no-builtin-rules) leaves the file alone
+    assert set(PatternCache(path).programs) == {("kept rule", 0)}
