@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # imported where used: one document never needs it (start-up 
 
 MODES = ("careful", "balanced", "thorough")
 MAX_PASSES = 10   # a safety bound: documents settle in two or three passes
+# Distinct lines whose rule matches a Cleaner remembers (a few hundred bytes each).
+MATCH_CACHE_LINES = 50_000
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,14 @@ class Cleaner:
         self.disabled = tuple(disable)
         base = ruleset if ruleset is not None else load_rules(rules, builtin=builtin)
         self.rules = base.without(self.disabled)
+        # Line text -> rule matches, shared by every look at every document:
+        # menus, footers and share bars recur across the pages of a site.
+        self._matches: dict = {}
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_matches"] = {}   # a cache, not worth pickling to workers
+        return state
 
     def analyze(self, text: str, name: str = "<text>", *,
                 common: CommonLines | None = None) -> CleanResult:
@@ -83,7 +93,9 @@ class Cleaner:
             raise CleanerError(f"{name}: {e}") from None
 
     def _analyze(self, text: str, name: str, common: CommonLines | None) -> CleanResult:
-        cache: dict = {}   # line text -> rule matches, shared by every look
+        cache = self._matches
+        if len(cache) > MATCH_CACHE_LINES:   # bounded memory over a long run
+            cache.clear()
         decisions = self._decide(text, common, cache)
         # Removing boilerplate changes the context the rest is judged in (the
         # tail zone, the main run), so a second look can find more. Look again

@@ -239,3 +239,14 @@ def test_analyze_bytes_utf8_and_latin1():
 def test_analyze_bytes_seed(default):
     res = default.analyze_bytes((SEED / "input.txt").read_bytes(), "seed")
     assert res.text == seed_expected()
+
+
+def test_a_cleaner_reused_across_documents_gives_what_a_fresh_one_gives():
+    """Rule matches are remembered by line text across documents; that must not leak
+    decisions from one document into the next (the tail zone differs, say)."""
+    docs = [(SEED / "input.txt").read_text(encoding="utf-8"),
+            "Read more\n\nA short note that happens to start with a tail marker.\n",
+            (SEED / "input.txt").read_text(encoding="utf-8").replace("Support", "Back")]
+    shared = Cleaner()
+    assert [shared.clean(d) for d in docs] == [Cleaner().clean(d) for d in docs]
+    assert len(pickle.dumps(shared)) == len(pickle.dumps(Cleaner()))  # the cache is not pickled
