@@ -6,8 +6,8 @@
     imported (they must not be: only HTML input pays for them).
 (b) Wall time of `clean < seed` against `python -c "import typer"` (the floor
     any typer CLI pays), median of N runs each, and their ratio (target < 3x).
-    Measured twice: with the compiled-pattern cache warm (every run after the
-    first, see cleaner/patterns.py), and cold (a fresh, empty cache folder per
+    Measured twice: with the start-up cache warm (every run after the
+    first, see cleaner/diskcache.py), and cold (a fresh, empty cache folder per
     run: the first run after an install or a Python upgrade).
 (c) Where the time goes, phase by phase, in one fresh interpreter (warm cache).
 
@@ -57,7 +57,7 @@ def imported_modules(cmd: list[str], stdin: bytes) -> tuple[list[str], dict[str,
 
 
 def wall_times(cmd: list[str], stdin: bytes, runs: int, cold: bool = False) -> list[float]:
-    """Wall times of `cmd`; `cold` gives every run an empty pattern cache."""
+    """Wall times of `cmd`; `cold` gives every run an empty cache folder."""
     out = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as empty:
@@ -90,7 +90,7 @@ def main() -> None:
     print(f"    {'trafilatura / lxml / justext ...':<34}{verdict}")
 
     # (b) wall time against the typer import floor
-    wall_times([clean], seed, 1)  # fills the pattern cache if it is empty
+    wall_times([clean], seed, 1)  # fills the start-up cache if it is empty
     clean_t = wall_times([clean], seed, args.runs)
     cold_t = wall_times([clean], seed, args.runs, cold=True)
     typer_t = wall_times([sys.executable, "-c", "import typer"], b"", args.runs)
