@@ -61,6 +61,9 @@ NAMES: tuple[str, ...] = (
 )
 
 
+_POSITION_AT = NAMES.index("position")
+
+
 @dataclass(frozen=True)
 class WordLists:
     cta: object                    # compiled: a line opening with a call to action
@@ -119,8 +122,23 @@ class LineFacts:
     values: tuple[float, ...]      # own features, in NAMES order up to "copyright"
 
 
-def _own_facts(b: Block, n_blocks: int, stop: frozenset[str], wl: WordLists) -> LineFacts:
-    s = b.stripped
+def _own_facts(b: Block, n_blocks: int, language: str) -> LineFacts:
+    """A unit's own facts: those of its text, plus its position in the document."""
+    f = _text_facts(b.text, language)
+    values = list(f.values)
+    values[_POSITION_AT] = b.index / max(1, n_blocks - 1)
+    return LineFacts(f.words, f.stop, f.terminal, f.indent, tuple(values))
+
+
+@lru_cache(maxsize=16384)
+def _text_facts(text: str, language: str) -> LineFacts:
+    """The facts that depend on a unit's text alone (position left at 0).
+
+    Cached: each look at a document (``Cleaner.analyze`` looks until nothing
+    changes) sees mostly the same units again, and sites repeat their menus.
+    """
+    stop, wl = stopwords(language), word_lists()
+    s = text.strip()
     toks = WORD.findall(s)
     folded = [t.casefold() for t in toks]
     nw = len(toks)
@@ -159,11 +177,11 @@ def _own_facts(b: Block, n_blocks: int, stop: frozenset[str], wl: WordLists) -> 
         min(1.0, s.count(",") / nw) if nw else 0.0,
         min(3.0, float(sum(1 for c in _SENTENCE_END.findall(s) if c.isupper()))),
         0.0,   # main_indent: filled in once the document's indentation is known
-        b.index / max(1, n_blocks - 1),
+        0.0,   # position: filled in by _own_facts
         1.0 if _DATE.search(s) else 0.0,
         1.0 if _COPYRIGHT.search(s) else 0.0,
     )
-    return LineFacts(nw, nstop, terminal, len(b.text) - len(b.text.lstrip()), values)
+    return LineFacts(nw, nstop, terminal, len(text) - len(text.lstrip()), values)
 
 
 def document_language(blocks: Sequence[Block]) -> str:
@@ -177,11 +195,10 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
     ``units`` are the document's non-blank lines, or its wrapped paragraphs
     each merged into one block (``blocks.paragraphs``), in order.
     """
-    wl = word_lists()
     table = lexicon()
-    stop = stopwords(document_language(blocks))
+    language = document_language(blocks)
     content = list(units)
-    facts = [_own_facts(b, len(blocks), stop, wl) for b in content]
+    facts = [_own_facts(b, len(blocks), language) for b in content]
     # The article's paragraphs share one indentation in scraped layouts: the
     # indentation carrying most words of long lines.
     weight: dict[int, int] = {}

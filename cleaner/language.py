@@ -65,7 +65,7 @@ def guess_language(words: Iterable[str], sample: int = 2000) -> str:
     # Count the sample's distinct words once, then ask each list about those
     # only: far cheaper than indexing all ~38,000 stop words of the candidates.
     counts = Counter(islice(words, sample))
-    hits = [sum(n for w, n in counts.items() if w in stopwords(lang)) for lang in CANDIDATES]
+    hits = [sum(counts[w] for w in stopwords(lang).intersection(counts)) for lang in CANDIDATES]
     diskcache.shared("stopwords").save()
     if not any(hits):
         return "English"
