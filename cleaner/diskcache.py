@@ -101,3 +101,9 @@ def shared(name: str) -> DiskCache:
     if name not in _shared:
         _shared[name] = DiskCache(name)
     return _shared[name]
+
+
+def save_all() -> None:
+    """Save every shared cache this process has opened (see ``DiskCache.save``)."""
+    for cache in list(_shared.values()):
+        cache.save()

@@ -20,6 +20,7 @@ import marshal
 import re
 from typing import Any
 
+from . import diskcache
 from .diskcache import DiskCache
 
 try:  # CPython internals; absent or different elsewhere, then no cache.
@@ -50,9 +51,6 @@ class PatternCache:
                 self.store.forget(key)
         return re.compile(pattern, flags)
 
-    def save(self) -> None:
-        self.store.save()
-
 
 def _program(pattern: str, flags: int) -> tuple | None:
     """The arguments ``re`` passes to the C engine for this pattern, or None.
@@ -78,12 +76,6 @@ def _program(pattern: str, flags: int) -> tuple | None:
         return None
 
 
-_shared: PatternCache | None = None
-
-
 def shared_cache() -> PatternCache:
-    """The process's pattern cache (loaded on first use)."""
-    global _shared
-    if _shared is None:
-        _shared = PatternCache(DiskCache(f"patterns-{getattr(_sre, 'MAGIC', 0)}"))
-    return _shared
+    """The process's pattern cache: its store is ``diskcache``'s shared one."""
+    return PatternCache(diskcache.shared(f"patterns-{getattr(_sre, 'MAGIC', 0)}"))

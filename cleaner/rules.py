@@ -124,8 +124,7 @@ def load_rules(paths: Iterable[str | Path], *, builtin: bool = True) -> RuleSet:
                                 f"duplicate rule id (first defined at {seen[rule.id]})")
             seen[rule.id] = rule.source
             rules.append(rule)
-    shared_cache().save()
-    diskcache.shared("rules").save()
+    diskcache.save_all()   # compiled programs and parsed packs, if anything was new
     return RuleSet(tuple(rules), tuple(str(f) for f, _ in files))
 
 

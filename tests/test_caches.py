@@ -35,7 +35,7 @@ def test_a_reloaded_cache_matches_exactly_like_re(tmp_path):
     first = _patterns(path)
     for pattern, flags, _ in CASES:
         first.compile(pattern, flags)
-    first.save()
+    first.store.save()
     assert path.is_file()
 
     again = _patterns(path)
@@ -53,7 +53,7 @@ def test_a_reloaded_cache_matches_exactly_like_re(tmp_path):
 def test_named_groups_survive_the_cache(tmp_path):
     cache = _patterns(tmp_path / "p.marshal")
     cache.compile(r"(?P<word>\w+)-(\d+)", 0)
-    cache.save()
+    cache.store.save()
     m = _patterns(tmp_path / "p.marshal").compile(r"(?P<word>\w+)-(\d+)", 0).search("ab-12")
     assert m.group("word") == "ab" and m.group(2) == "12"
 
@@ -77,7 +77,7 @@ def test_an_unwritable_cache_folder_is_not_an_error(tmp_path):
     blocker.write_text("a file where the cache folder would go")
     cache = _patterns(blocker / "sub" / "p.marshal")
     cache.compile("abc", 0)
-    cache.save()  # must not raise
+    cache.store.save()  # must not raise
     assert not (blocker / "sub").exists()
 
 
@@ -123,13 +123,13 @@ def test_entries_of_patterns_no_longer_used_are_dropped_on_save(tmp_path):
     old = _patterns(path)
     old.compile("old rule", 0)
     old.compile("kept rule", 0)
-    old.save()
+    old.store.save()
     new = _patterns(path)
     new.compile("kept rule", 0)        # "old rule" was edited away
-    new.save()
+    new.store.save()
     assert set(_patterns(path).store.entries) == {("kept rule", 0)}
     untouched = _patterns(path)     # a run that compiled no shipped pattern...
-    untouched.save()                   # ...(e.g. --no-builtin-rules) leaves the file alone
+    untouched.store.save()             # ...(e.g. --no-builtin-rules) leaves the file alone
     assert set(_patterns(path).store.entries) == {("kept rule", 0)}
 
 
