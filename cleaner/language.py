@@ -1,8 +1,9 @@
-"""Stop words per language (jusText's lists) and a cheap language guess.
+"""Stop words per language (jusText's lists, and ours) and a cheap language guess.
 
 jusText ships its stop-word lists as plain files. We read them straight from
 the installed package without importing it: importing justext pulls in lxml,
-and the plain-text path must stay light.
+and the plain-text path must stay light. jusText has no list for Chinese or
+Japanese; ours (``data/stoplists``) fill that gap and are looked up first.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from . import diskcache
 CANDIDATES = ("English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch",
               "Polish", "Czech", "Swedish", "Danish", "Norwegian_Bokmal", "Finnish",
               "Russian", "Ukrainian", "Romanian", "Hungarian", "Turkish", "Indonesian",
-              "Greek", "Croatian", "Catalan")
+              "Greek", "Croatian", "Catalan", "Chinese", "Japanese", "Korean")
+OWN_STOPLISTS = Path(__file__).parent / "data" / "stoplists"
 
 
 def _stoplist_dir() -> Path | None:
@@ -30,13 +32,20 @@ def _stoplist_dir() -> Path | None:
     return Path(list(spec.submodule_search_locations)[0]) / "stoplists"
 
 
+def _stoplist_path(language: str) -> Path | None:
+    own = OWN_STOPLISTS / f"{language}.txt"
+    if own.is_file():
+        return own
+    folder = _stoplist_dir()
+    return folder / f"{language}.txt" if folder is not None else None
+
+
 @lru_cache(maxsize=None)
 def stopwords(language: str) -> frozenset[str]:
-    """The case-folded stop words of a language; empty if jusText has no list."""
-    folder = _stoplist_dir()
-    if folder is None:
+    """The case-folded stop words of a language; empty if there is no list."""
+    path = _stoplist_path(language)
+    if path is None:
         return frozenset()
-    path = folder / f"{language}.txt"
     try:
         stat = path.stat()
     except OSError:
@@ -52,7 +61,9 @@ def stopwords(language: str) -> frozenset[str]:
         except OSError:
             return frozenset()
         # One word per line; split() also drops blank lines and stray spaces.
-        words = frozenset(text.casefold().split())
+        # Our own lists start with "#" comment lines; jusText's have none.
+        words = frozenset(w for line in text.casefold().splitlines()
+                          if not line.lstrip().startswith("#") for w in line.split())
         store.put(key, words)
     return words
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner import Cleaner
-from cleaner.blocks import paragraphs, split_lines
+from cleaner.blocks import WORD, paragraphs, split_lines
 from cleaner.features import NAMES, lexicon, lexicon_score, lexicon_tokens, unit_features
 from cleaner.heuristics import default_weights, main_run, segment, verdicts
 from cleaner.language import guess_language, stopwords
@@ -102,6 +102,22 @@ def test_language_guess_uses_justext_stop_words():
 
 WEAK_MENUS = ("known gap: the fitted context model rates one-word menu items right next to the "
               "article near the threshold and keeps some of them (see docs/heuristics.md)")
+
+
+def test_chinese_and_japanese_characters_count_as_words():
+    # A Chinese sentence has no spaces: as one \\w+ run it would look like a
+    # one-word label. Han and kana count one word each; spaced scripts are unchanged.
+    assert WORD.findall("谷歌在2014年收购的公司") == ["谷", "歌", "在", "2014", "年", "收", "购", "的", "公", "司"]
+    assert WORD.findall("お知らせ ist über 한국어 단어") == ["お", "知", "ら", "せ", "ist", "über", "한국어", "단어"]
+
+
+def test_language_guess_knows_chinese_and_japanese():
+    zh = "这款产品具有极其重要的意义，因为这意味着未来的人工智能技术可能不需要人类来教它"
+    ja = "東京都は新しい計画を発表しました。市民の生活を支えるための取り組みです"
+    assert guess_language(w for w in WORD.findall(zh)) == "Chinese"
+    assert guess_language(w for w in WORD.findall(ja)) == "Japanese"
+    assert "的" in stopwords("Chinese") and "の" in stopwords("Japanese")
+    assert not any(w.startswith("#") for w in stopwords("Chinese"))   # comment lines skipped
 
 
 def test_article_between_navigation_keeps_article_and_drops_menu():
