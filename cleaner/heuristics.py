@@ -9,6 +9,10 @@
    squashed, size-weighted log-odds, found at four levels of generosity), and
    how much of the document's content mass lies above and below it (the tail
    zone after the article has little below it).
+   The weights may hold more than one context pass: each later pass sees the
+   same features again computed from the previous pass's log-odds, so the
+   neighbours it looks at have already been judged in context themselves
+   (stacked sequential learning).
 3. The context log-odds are smoothed once more by a two-state segmentation
    (Viterbi) where every switch between article and boilerplate costs
    ``switch``, and a unit stays when they are above the mode's threshold.
@@ -38,10 +42,16 @@ CONTEXT_NAMES: tuple[str, ...] = (
 )
 
 
+def pass_names(k: int) -> tuple[str, ...]:
+    """Feature names of context pass ``k`` (0-based): CONTEXT_NAMES, then for each
+    earlier pass j the same features (bias aside) on its log-odds, as ``pass{j+2}.name``."""
+    return CONTEXT_NAMES + tuple(f"pass{j + 2}.{n}" for j in range(k) for n in CONTEXT_NAMES[1:])
+
+
 @dataclass(frozen=True)
 class Weights:
     line: tuple[float, ...]
-    context: tuple[float, ...]
+    context: tuple[tuple[float, ...], ...]   # one weight vector per context pass
     thresholds: dict[str, float]   # per mode, on the context log-odds
     switch: float                  # cost of a switch in the final segmentation
     short_document: int            # fewer units than this: only strong evidence counts
@@ -50,7 +60,7 @@ class Weights:
 
 def weights_from(data: dict) -> Weights:
     return Weights(tuple(data["line"][n] for n in NAMES),
-                   tuple(data["context"][n] for n in CONTEXT_NAMES),
+                   tuple(tuple(p[n] for n in pass_names(k)) for k, p in enumerate(data["context"])),
                    dict(data["thresholds"]), float(data["switch"]),
                    int(data["short_document"]), float(data["short_floor"]))
 
@@ -139,12 +149,24 @@ def _dot(w: Sequence[float], x: Sequence[float]) -> float:
     return sum(a * b for a, b in zip(w, x))
 
 
+def context_passes(logits: Sequence[float], sizes: Sequence[float],
+                   passes: Sequence[Sequence[float]]) -> list[float]:
+    """Context log-odds after every pass; pass k sees pass k-1's log-odds in context too."""
+    feats = context_features(logits, sizes)
+    scores = list(logits)
+    for k, w in enumerate(passes):
+        if k:
+            feats = [f + g[1:] for f, g in zip(feats, context_features(scores, sizes))]
+        scores = [_dot(w, f) for f in feats]
+    return scores
+
+
 def score_units(blocks: Sequence[Block], weights: Weights) -> UnitScores:
     units = paragraphs(list(blocks))
     feats = unit_features(blocks, [merged(u) for u in units])
     logits = [_dot(weights.line, f) for f in feats]
-    ctx = context_features(logits, [1 + f[_LOG_CHARS] for f in feats])
-    return UnitScores(units, feats, logits, [_dot(weights.context, c) for c in ctx])
+    sizes = [1 + f[_LOG_CHARS] for f in feats]
+    return UnitScores(units, feats, logits, context_passes(logits, sizes, weights.context))
 
 
 def keep_units(scores: UnitScores, weights: Weights, mode: str) -> list[bool]:

@@ -6,7 +6,8 @@ import pytest
 from cleaner import Cleaner
 from cleaner.blocks import WORD, paragraphs, split_lines
 from cleaner.features import NAMES, lexicon, lexicon_score, lexicon_tokens, unit_features
-from cleaner.heuristics import default_weights, main_run, segment, verdicts
+from cleaner.heuristics import (CONTEXT_NAMES, context_features, context_passes, default_weights,
+                                main_run, pass_names, segment, verdicts)
 from cleaner.language import guess_language, stopwords
 from cleaner.repetition import CommonLines
 
@@ -41,6 +42,28 @@ def test_segment_smooths_one_odd_unit_when_switching_costs():
     assert segment(scores, 0.0) == [True, True, False, True, True]
     assert segment(scores, 2.0) == [True] * 5
     assert segment([-2, -2, 1, -2], 2.0) == [False] * 4
+
+
+def test_a_later_context_pass_sees_the_previous_pass_in_context():
+    logits, sizes = [2.0, -1.0, 3.0, -4.0, 1.0], [3.0, 1.0, 4.0, 1.0, 2.0]
+    n = len(CONTEXT_NAMES)
+    first = tuple(0.1 * (i + 1) for i in range(n))
+    base = context_features(logits, sizes)
+    once = context_passes(logits, sizes, [first])
+    assert once == pytest.approx([sum(w * x for w, x in zip(first, f)) for f in base])
+    # The second pass weighs only the new features: its result is pass one's
+    # log-odds put through the context features again.
+    second = tuple([0.0] * n + [0.5] * (n - 1))
+    again = context_features(once, sizes)
+    twice = context_passes(logits, sizes, [first, second])
+    assert twice == pytest.approx([0.5 * sum(g[1:]) for g in again])
+    assert len(pass_names(1)) == 2 * n - 1 and pass_names(1)[n] == "pass2.logit"
+
+
+def test_shipped_weights_name_every_feature_of_every_pass():
+    w = default_weights()
+    assert len(w.line) == len(NAMES)
+    assert [len(p) for p in w.context] == [len(pass_names(k)) for k in range(len(w.context))]
 
 
 def test_wrapped_paragraph_is_one_unit_but_list_items_are_not():
