@@ -57,7 +57,7 @@ NAMES: tuple[str, ...] = (
     "next_stopword_density", "next_terminal", "near_long_lines", "blank_before", "blank_after",
     "near_list_items", "near_short_units", "relative_length", "table_columns",
     "repeated_in_document", "indent_offset", "share_of_longest", "lexicon",
-    "code", "near_code",
+    "code", "near_code", "list_run", "list_run_title", "list_run_nested",
 )
 
 
@@ -219,6 +219,28 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
     for key in keys:
         seen[key] = seen.get(key, 0) + 1
     code = [1.0 if _CODE.search(b.stripped) else 0.0 for b in content]
+    # A menu is a long run of list items that read as labels; a list inside an
+    # article is short, or its items are sentences.
+    ti = NAMES.index("title_case")
+    run_len = [0] * n
+    run_title = [0.0] * n
+    run_nested = [0.0] * n
+    k = 0
+    while k < n:
+        if facts[k].values[li]:
+            j = k + 1
+            # A run ends at the first unit that is no list item. Blank lines do
+            # not end it: scraped menus often leave one between their groups
+            # (ending runs there lost article list items on the snippet check).
+            while j < n and facts[j].values[li]:
+                j += 1
+            mean_title = sum(facts[m].values[ti] for m in range(k, j)) / (j - k)
+            nested = 1.0 if len({facts[m].indent for m in range(k, j)}) > 1 else 0.0
+            for m in range(k, j):
+                run_len[m], run_title[m], run_nested[m] = j - k, mean_title, nested
+            k = j
+        else:
+            k += 1
     for k, (b, f) in enumerate(zip(content, facts)):
         v = list(f.values)
         v[idx_main] = 1.0 if main_indent is not None and f.indent == main_indent else 0.0
@@ -253,6 +275,9 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
             code[k],
             # Code comes in blocks: a keyword-less line inside one is code too.
             sum(code[j] for j in range(max(0, k - 3), min(n, k + 4)) if j != k) / 6.0,
+            math.log1p(run_len[k]),
+            run_title[k] * math.log1p(run_len[k]),
+            run_nested[k],
         ))
         out.append(v)
     return out

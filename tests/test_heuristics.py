@@ -1,6 +1,8 @@
 """Heuristics: units, features, language, the context model, repetition, safety nets."""
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from cleaner import Cleaner
@@ -96,6 +98,25 @@ def test_call_to_action_money_and_list_features():
     assert _feature("Give $5 a month", "money") == 1.0
     assert _feature("* Weather", "list_marker") == 1.0
     assert _feature("Name      Age      Town", "table_columns") == 1.0
+
+
+def test_list_runs_tell_a_nested_menu_from_a_list_of_sentences():
+    menu = ("* Rund ums Fahrzeug\n  + Elektromobilität\n  + Autonomes Fahren\n"
+            "  + Motorrad & Roller\n* Verkehr\n  + Routenplaner\n")
+    steps = ("- Preheat the oven and grease a tin.\n- mix the flour with the sugar.\n"
+             "- bake for forty minutes, then let it cool.\n")
+    blocks = split_lines(menu + "\nTo make the cake:\n" + steps)
+    units = [b for b in blocks if not b.blank]
+    feats = unit_features(blocks, units)
+    col = {n: NAMES.index(n) for n in ("list_run", "list_run_title", "list_run_nested")}
+    first_menu, first_step = feats[0], feats[7]
+    assert first_menu[col["list_run"]] == pytest.approx(math.log1p(6))
+    assert first_menu[col["list_run_nested"]] == 1.0
+    assert first_step[col["list_run"]] == pytest.approx(math.log1p(3))
+    assert first_step[col["list_run_nested"]] == 0.0
+    # Title-case labels weigh their run; mostly lower-case sentences barely do.
+    assert first_menu[col["list_run_title"]] > 2 * first_step[col["list_run_title"]]
+    assert _feature("A paragraph, not a list item.", "list_run") == 0.0
 
 
 def test_lexicon_knows_boilerplate_words_not_site_names():
