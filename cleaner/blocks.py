@@ -13,8 +13,8 @@ import re
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|)")
 # Chinese and Japanese run words together without spaces, so a whole sentence
 # would be one \w+ run; there each Han or kana character counts as a word.
-# Chinese words are one or two characters long, so a sentence then counts a
-# little more "words" than its English translation, not one or two: the length
+# Their words are one or two characters long, so a sentence then counts a few
+# more "words" than its English translation (rather than one), and the length
 # features and stop-word density keep their meaning.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
