@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Sequence
 
@@ -120,6 +121,8 @@ class LineFacts:
     terminal: bool
     indent: int
     values: tuple[float, ...]      # own features, in NAMES order up to "copyright"
+    lexicon: float                 # mean lexicon weight of the words
+    code: float                    # 1.0 when the text reads as source code
 
 
 def _own_facts(b: Block, n_blocks: int, language: str) -> LineFacts:
@@ -127,7 +130,7 @@ def _own_facts(b: Block, n_blocks: int, language: str) -> LineFacts:
     f = _text_facts(b.text, language)
     values = list(f.values)
     values[_POSITION_AT] = b.index / max(1, n_blocks - 1)
-    return LineFacts(f.words, f.stop, f.terminal, f.indent, tuple(values))
+    return LineFacts(f.words, f.stop, f.terminal, f.indent, tuple(values), f.lexicon, f.code)
 
 
 @lru_cache(maxsize=16384)
@@ -181,7 +184,8 @@ def _text_facts(text: str, language: str) -> LineFacts:
         1.0 if _DATE.search(s) else 0.0,
         1.0 if _COPYRIGHT.search(s) else 0.0,
     )
-    return LineFacts(nw, nstop, terminal, len(text) - len(text.lstrip()), values)
+    return LineFacts(nw, nstop, terminal, len(text) - len(text.lstrip()), values,
+                     lexicon_score(text, lexicon()), 1.0 if _CODE.search(s) else 0.0)
 
 
 def document_language(blocks: Sequence[Block]) -> str:
@@ -195,7 +199,6 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
     ``units`` are the document's non-blank lines, or its wrapped paragraphs
     each merged into one block (``blocks.paragraphs``), in order.
     """
-    table = lexicon()
     language = document_language(blocks)
     content = list(units)
     facts = [_own_facts(b, len(blocks), language) for b in content]
@@ -218,29 +221,24 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
     seen: dict[str, int] = {}
     for key in keys:
         seen[key] = seen.get(key, 0) + 1
-    code = [1.0 if _CODE.search(b.stripped) else 0.0 for b in content]
+    code = [f.code for f in facts]
     # A menu is a long run of list items that read as labels; a list inside an
     # article is short, or its items are sentences.
     ti = NAMES.index("title_case")
     run_len = [0] * n
     run_title = [0.0] * n
     run_nested = [0.0] * n
-    k = 0
-    while k < n:
-        if facts[k].values[li]:
-            j = k + 1
-            # A run ends at the first unit that is no list item. Blank lines do
-            # not end it: scraped menus often leave one between their groups
-            # (ending runs there lost article list items on the snippet check).
-            while j < n and facts[j].values[li]:
-                j += 1
-            mean_title = sum(facts[m].values[ti] for m in range(k, j)) / (j - k)
-            nested = 1.0 if len({facts[m].indent for m in range(k, j)}) > 1 else 0.0
-            for m in range(k, j):
-                run_len[m], run_title[m], run_nested[m] = j - k, mean_title, nested
-            k = j
-        else:
-            k += 1
+    # A run ends at the first unit that is no list item. Blank lines do not end
+    # it: scraped menus often leave one between their groups (ending runs there
+    # lost article list items on the snippet check).
+    for is_item, group in groupby(range(n), key=lambda m: facts[m].values[li]):
+        run = list(group)
+        if not is_item:
+            continue
+        mean_title = sum(facts[m].values[ti] for m in run) / len(run)
+        nested = 1.0 if len({facts[m].indent for m in run}) > 1 else 0.0
+        for m in run:
+            run_len[m], run_title[m], run_nested[m] = len(run), mean_title, nested
     for k, (b, f) in enumerate(zip(content, facts)):
         v = list(f.values)
         v[idx_main] = 1.0 if main_indent is not None and f.indent == main_indent else 0.0
@@ -271,7 +269,7 @@ def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[
             1.0 if seen[keys[k]] > 1 else 0.0,
             min(1.0, abs(f.indent - main_indent) / 8) if main_indent is not None else 0.0,
             f.words / longest,
-            lexicon_score(b.text, table),
+            f.lexicon,
             code[k],
             # Code comes in blocks: a keyword-less line inside one is code too.
             sum(code[j] for j in range(max(0, k - 3), min(n, k + 4)) if j != k) / 6.0,

@@ -50,7 +50,7 @@ def stopwords(language: str) -> frozenset[str]:
         stat = path.stat()
     except OSError:
         return frozenset()
-    # Building the 22 candidate sets was a tenth of the start-up time, so they
+    # Building the candidate sets was a tenth of the start-up time, so they
     # are cached on disk, keyed like a .pyc by the list's path, size and mtime.
     store = diskcache.shared("stopwords")
     key = (str(path), stat.st_size, stat.st_mtime_ns)
