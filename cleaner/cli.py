@@ -1,7 +1,6 @@
 """The `clean` command: a Unix filter around Cleaner, plus `clean rules ...`."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ import typer
 from .api import MODES, Cleaner
 from .config import Config, find_config, load_config
 from .errors import CleanerError
-from .reader import decode, read_bytes
+from .reader import read_bytes
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
@@ -63,6 +62,9 @@ def main_command(
     format: str = typer.Option("auto", "--format", metavar="FORMAT",
                                help="Input format: auto, text, html, or jsonl (one JSON object per line)."),
     text_field: str = typer.Option("text", "--text-field", metavar="KEY", help="jsonl: the field holding the text."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="jsonl: pass bad records (invalid JSON, no string text field) through unchanged and count them, instead of stopping."),
+    annotate: bool = typer.Option(False, "--annotate", help='jsonl: add a field "clean" to each record: {"removed": [{"line", "reason", "text"}, ...]}.'),
+    stats: bool = typer.Option(False, "--stats", help="jsonl: on stderr at the end, records changed and lines removed per kind and reason."),
     no_builtin: bool = typer.Option(False, "--no-builtin-rules", help="Use only the rules given with --rules."),
     in_place: bool = typer.Option(False, "--in-place", "-i",
                                   help="Batch: rewrite FILEs and the text files in folders that need cleaning."),
@@ -123,8 +125,17 @@ def main_command(
                            exit_nonzero_on_fix=exit_nonzero_on_fix, quiet=quiet)
         raise typer.Exit(status)
     if format == "jsonl":
-        status = _run_jsonl(cleaner, files or ["-"], encoding, text_field)
-        raise typer.Exit(status)
+        if diff or json_report:
+            raise fail(f"{'--diff' if diff else '--json'} cannot be used with --format jsonl "
+                       f"(--annotate adds the removed lines to each record)")
+        from .jsonl import run_jsonl  # lazy: the plain-text path does not need it
+
+        raise typer.Exit(run_jsonl(cleaner, files or ["-"], field=text_field, encoding=encoding,
+                                   jobs=jobs or cfg.jobs, skip_bad=skip_bad, explain=explain,
+                                   stats=stats, annotate=annotate, quiet=quiet))
+    if skip_bad or annotate or stats:
+        raise fail(f"{'--skip-bad' if skip_bad else '--annotate' if annotate else '--stats'} "
+                   f"needs --format jsonl")
     status = EXIT_OK
     docs = []
     for path in files or ["-"]:
@@ -165,38 +176,6 @@ def _emit(result, explain: bool, diff: bool, json_report: bool) -> None:
         write_out(result.to_json() + "\n")
     else:
         write_out(result.text)
-
-
-def _run_jsonl(cleaner: Cleaner, paths: list[str], encoding: str, field: str) -> int:
-    """Clean a JSON Lines stream: each object's text field is replaced by its cleaned text."""
-    records = []
-    for path in paths:
-        try:
-            data, name = read_input(path)
-            text = decode(data, name, encoding)
-        except CleanerError as e:
-            raise fail(str(e))
-        # JSON Lines are separated by "\n" only: a raw U+2028 inside a string is data.
-        for no, line in enumerate(text.split("\n"), 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise fail(f"{name}:{no}: invalid JSON: {e.msg}")
-            if not isinstance(obj, dict) or not isinstance(obj.get(field), str):
-                raise fail(f"{name}:{no}: expected an object with a string field {field!r}")
-            records.append((f"{name}:{no}", obj))
-    common = _common_lines([o[field] for _, o in records])
-    try:
-        for where, obj in records:
-            result = cleaner.analyze(obj[field], where, common=common)
-            obj[field] = result.text
-            write_out(json.dumps(obj, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
-    except CleanerError as e:
-        raise fail(str(e))
-    return EXIT_OK
 
 
 @rules_app.command("list")
