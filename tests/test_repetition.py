@@ -1,0 +1,108 @@
+"""Repetition across documents: common lines, near-duplicates counted once."""
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from cleaner.repetition import (CommonLines, LineTally, clusters, document_keys,
+                                document_signature, scan_document)
+
+FOOTER = "Copyright 2024 Example Media Group. All rights reserved worldwide."
+SIGNUP = "Get the best of our journalism in your inbox every single morning"
+
+
+def _article(seed: int, sentences: int = 12) -> str:
+    """A made-up article whose sentences are its own (no two seeds share a line)."""
+    rng = random.Random(seed)
+    words = [f"w{seed}x{i}" for i in range(400)] + "the a of to and in that was for".split()
+    lines = [" ".join(rng.choice(words) for _ in range(rng.randint(14, 30))) + "."
+             for _ in range(sentences)]
+    return "\n\n".join(lines)
+
+
+def _page(seed: int, body: str | None = None, head: str = "") -> str:
+    return "\n".join([head or f"Headline of story {seed}", body or _article(seed), SIGNUP, FOOTER]) + "\n"
+
+
+def test_a_footer_shared_by_many_different_documents_is_common():
+    texts = [_page(i) for i in range(10)]
+    common = CommonLines.from_texts(texts)
+    assert FOOTER in common and SIGNUP in common
+    assert common.documents == 10 and bool(common)
+    assert "Headline of story 3" not in common
+
+
+def test_copies_of_one_story_count_once():
+    story = _article(99)
+    copies = [_page(i, story, head=f"Wire story, version {i} by Reporter {i}") for i in range(5)]
+    others = [_page(i) for i in range(100, 120)]
+    common = CommonLines.from_texts(copies + others)
+    assert common.documents == 21                      # five copies are one document
+    for line in story.splitlines():
+        assert line not in common                      # counted once, not five times
+    assert FOOTER in common                            # the real boilerplate still is
+
+
+def test_without_clustering_the_copies_would_look_common():
+    # The same documents counted the old way (each copy on its own): the story's
+    # lines reach the threshold. This is what the clustering prevents.
+    story = _article(99)
+    texts = [_page(i, story, head=f"Version {i}") for i in range(5)] + [_page(i) for i in range(100, 120)]
+    counts: Counter = Counter()
+    for t in texts:
+        counts.update(document_keys(t))
+    naive = CommonLines.from_counts(counts, len(texts))
+    assert any(line in naive for line in story.splitlines() if line)
+
+
+def test_different_articles_with_the_same_boilerplate_are_not_duplicates():
+    sigs = [document_signature(_page(i)) for i in range(30)]
+    assert clusters(sigs) == list(range(30))
+
+
+def test_a_lightly_edited_copy_is_a_duplicate_and_a_half_copy_is_not():
+    story = _article(7, sentences=20)
+    lines = story.split("\n\n")
+    edited = "\n\n".join(lines[:-1] + ["An editor's note added at the end of the copy by another outlet."])
+    half = "\n\n".join(lines[:10] + _article(8, sentences=10).split("\n\n"))
+    labels = clusters([document_signature(story), document_signature(edited), document_signature(half)])
+    assert labels[0] == labels[1]
+    assert labels[2] != labels[0]
+
+
+def test_documents_without_long_lines_have_no_signature_and_never_cluster():
+    menu = "Home\nNews\nSport\nWeather\nContact us today\n"
+    assert document_signature(menu) is None
+    assert clusters([None, None, document_signature(menu)]) == [0, 1, 2]
+
+
+def test_signature_is_stable_and_short_documents_still_match_their_copies():
+    short = "Officials said the bridge would reopen to traffic next week after repairs.\n"
+    assert document_signature(short) == document_signature("Other headline\n" + short)
+    assert len(document_signature(short) or b"") == 128 * 8
+
+
+def test_result_does_not_depend_on_order_or_on_how_documents_are_split():
+    story = _article(555)
+    texts = ([_page(i, story, head=f"Copy {i}") for i in range(4)] + [_page(i) for i in range(40)]
+             + [_page(200 + i, _article(300 + i // 2)) for i in range(6)])   # three pairs of twins
+    whole = CommonLines.from_texts(texts)
+    for seed in range(5):
+        shuffled = texts[:]
+        random.Random(seed).shuffle(shuffled)
+        # scanned in "workers" (any split), added to one tally in any order
+        scans = [scan_document(t) for t in shuffled]
+        tally = LineTally()
+        for s in scans[1::2] + scans[0::2]:
+            tally.add(s)
+        again = tally.common()
+        assert again.keys == whole.keys and again.documents == whole.documents
+    assert whole.documents == 40 + 1 + 3
+
+
+def test_from_counts_keeps_its_thresholds():
+    k = document_keys(FOOTER)
+    counts = Counter({next(iter(k)): 3})
+    assert FOOTER in CommonLines.from_counts(counts, 30)
+    assert FOOTER not in CommonLines.from_counts(counts, 31)    # 3 < 10% of 31
+    assert not CommonLines.from_texts([])
