@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Literal, Mapping, get_args
 
 from . import writer
 from .blocks import split_lines
@@ -11,15 +11,26 @@ from .decide import Decision, decide
 from .errors import CleanerError
 from .reader import Document, read_bytes
 from .rules import RuleSet, load_rules
-from .signals import rule_hits, tail_start_by_words
 
-if TYPE_CHECKING:  # imported where used: one document never needs it (start-up time)
+if TYPE_CHECKING:  # imported where used: one document never needs them (start-up time)
+    from .model import Model
     from .repetition import CommonLines
 
-MODES = ("careful", "balanced", "thorough")
-MAX_PASSES = 10   # a safety bound: documents settle in two or three passes
+Mode = Literal["careful", "balanced", "thorough"]
+MODES: tuple[str, ...] = get_args(Mode)
+# Names `disable` accepts besides rule ids and packs.
+HEURISTIC_IDS = ("heuristic", "heuristic.boilerplate", "heuristic.repeated")
 # Distinct lines whose rule matches a Cleaner remembers (a few hundred bytes each).
 MATCH_CACHE_LINES = 50_000
+# A document longer than this is cleaned in windows of about this many lines,
+# cut at blank lines, so that time and memory stay linear in its size
+# (see ``windows``). Shorter documents, every page of the corpus among them,
+# are cleaned whole.
+WINDOW_LINES = 20_000
+
+
+class ModeError(CleanerError, ValueError):
+    """An unknown mode."""
 
 
 @dataclass(frozen=True)
@@ -52,33 +63,81 @@ class CleanResult:
         return writer.json_report(self.decisions, self.name)
 
 
+def windows(text: str, size: int = WINDOW_LINES) -> Iterator[tuple[int, int, str]]:
+    """``(first line index, character offset, text)`` of the windows of a long text.
+
+    A window ends at the first blank line after ``size`` lines (or, when none
+    comes within another ``size`` lines, there), so paragraphs are not split.
+    A text of at most ``2 * size`` lines is one window.
+    """
+    line, pos, n = 0, 0, len(text)
+    while pos < n:
+        cut, lines = pos, 0
+        end = None
+        while cut < n:
+            nl = text.find("\n", cut)
+            nxt = n if nl < 0 else nl + 1
+            lines += 1
+            if lines > size and (not text[cut:nxt].strip() or lines > 2 * size):
+                end = nxt
+                break
+            cut = nxt
+        if end is None or n - end < size:   # what is left is short: take it along
+            end = n
+        yield line, pos, text[pos:end]
+        line += lines if end != n else 0
+        pos = end
+
+
 class Cleaner:
     """Strips boilerplate from scraped text. Rules are compiled once, here.
 
-    ``rules``: extra rule files or folders; ``disable``: rule ids or pack names
-    to turn off; ``builtin``: load the shipped packs. A Cleaner holds no global
-    state and pickles, so one object serves a pipe, a process pool or a
-    distributed map.
+    ``rules``: extra rule files or folders; ``disable``: rule ids, pack names,
+    or ``heuristic`` (all heuristics), ``heuristic.boilerplate`` (the model),
+    ``heuristic.repeated`` (cross-document repetition); ``builtin``: load the
+    shipped packs; ``weights``: another weights file, mapping or ``Model`` for
+    the heuristics (default: the shipped ``data/weights.json``);
+    ``repetition``: count lines recurring across documents as evidence.
+    A Cleaner holds no global state and pickles, so one object serves a pipe,
+    a process pool or a distributed map.
     """
 
     def __init__(self, rules: Iterable[str | Path] = (), disable: Iterable[str] = (),
                  *, builtin: bool = True, ruleset: RuleSet | None = None,
-                 mode: str = "balanced", heuristics: bool = True):
+                 mode: Mode = "balanced", heuristics: bool = True, repetition: bool = True,
+                 weights: "str | Path | Mapping[str, Any] | Model | None" = None):
         if mode not in MODES:
-            raise ValueError(f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
+            raise ModeError(f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
         self.mode = mode
-        self.heuristics = heuristics
         self.disabled = tuple(disable)
+        off = set(self.disabled)
+        self.heuristics = heuristics and "heuristic" not in off
+        self.model_on = self.heuristics and "heuristic.boilerplate" not in off
+        self.repetition = repetition and self.heuristics and "heuristic.repeated" not in off
         base = ruleset if ruleset is not None else load_rules(rules, builtin=builtin)
-        self.rules = base.without(self.disabled)
-        # Line text -> rule matches, shared by every look at every document:
-        # menus, footers and share bars recur across the pages of a site.
+        self.rules = base.without(n for n in self.disabled if n not in HEURISTIC_IDS)
+        self._weights = weights
+        self._model: Model | None = None
+        # Line text -> rule matches, shared by every document: menus, footers
+        # and share bars recur across the pages of a site.
         self._matches: dict = {}
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_matches"] = {}   # a cache, not worth pickling to workers
+        state["_model"] = None   # rebuilt from the weights where it is used
         return state
+
+    @property
+    def model(self) -> "Model | None":
+        """The heuristics' scorer (loaded on first use), or None when they are off."""
+        if not self.model_on:
+            return None
+        if self._model is None:
+            from .model import load_model  # numpy and the weights load on first use
+
+            self._model = load_model(self._weights)
+        return self._model
 
     def analyze(self, text: str, name: str = "<text>", *,
                 common: CommonLines | None = None) -> CleanResult:
@@ -87,42 +146,31 @@ class Cleaner:
         ``common``: lines seen across many documents of the same run (see
         ``repetition``); such lines count as boilerplate evidence.
         """
-        try:
-            return self._analyze(text, name, common)
-        except CleanerError as e:   # name the input: with many files, which one failed?
-            raise CleanerError(f"{name}: {e}") from None
-
-    def _analyze(self, text: str, name: str, common: CommonLines | None) -> CleanResult:
-        cache = self._matches
-        if len(cache) > MATCH_CACHE_LINES:   # bounded memory over a long run
-            cache.clear()
-        decisions = self._decide(text, common, cache)
-        # Removing boilerplate changes the context the rest is judged in (the
-        # tail zone, the main run), so a second look can find more. Look again
-        # until nothing changes: then cleaning the output changes nothing.
-        for _ in range(MAX_PASSES - 1):
-            if all(d.reason is None for d in decisions):
-                break   # nothing removed: a second look would see the same text
-            kept = [d for d in decisions if d.kept and not d.block.blank]
-            again = [d for d in self._decide(writer.render(decisions), common, cache)
-                     if not d.block.blank]
-            if len(again) != len(kept):   # cannot happen: render emits exactly the kept lines
-                break
-            dropped = {k.block.index: Decision(k.block, False, d.reason, d.detail)
-                       for k, d in zip(kept, again) if not d.kept}
-            if not dropped:
-                break
-            decisions = [dropped.get(d.block.index, d) for d in decisions]
+        decisions: list[Decision] = []
+        for first, offset, part in windows(text):
+            decisions.extend(self._decide(part, name, common, first, offset))
         return CleanResult(name, text, decisions)
 
-    def _decide(self, text: str, common: CommonLines | None, cache: dict) -> list[Decision]:
-        blocks = split_lines(text)
-        hits = rule_hits(blocks, self.rules, tail_start_by_words(blocks), cache)
-        if not self.heuristics:
-            return decide(blocks, hits)
-        from .heuristics import default_weights, verdicts  # data loads on first use
+    def iter_clean(self, text: str, name: str = "<text>", *,
+                   common: CommonLines | None = None) -> Iterator[str]:
+        """The cleaned text in pieces, one per window: memory stays bounded by a window."""
+        for first, offset, part in windows(text):
+            yield writer.render(self._decide(part, name, common, first, offset))
 
-        return decide(blocks, hits, verdicts(blocks, default_weights(), self.mode), common)
+    def _decide(self, text: str, name: str, common: CommonLines | None,
+                first: int = 0, offset: int = 0) -> list[Decision]:
+        from .evidence import gather
+
+        if len(self._matches) > MATCH_CACHE_LINES:   # bounded memory over a long run
+            self._matches.clear()
+        try:
+            blocks = split_lines(text, first, offset)
+            model = self.model
+            ev = gather(blocks, self.rules, model, common if self.repetition else None,
+                        self._matches)
+            return decide(ev, model, self.mode)
+        except CleanerError as e:   # name the input: with many files, which one failed?
+            raise CleanerError(f"{name}: {e}") from None
 
     def clean(self, text: str, *, common: CommonLines | None = None) -> str:
         """The cleaned text: kept lines as written, boilerplate removed."""
@@ -133,7 +181,7 @@ class Cleaner:
         texts = list(texts)
         from .repetition import CommonLines
 
-        common = CommonLines.from_texts(texts)
+        common = CommonLines.from_texts(texts) if self.repetition else None
         return [self.clean(t, common=common) for t in texts]
 
     def analyze_bytes(self, data: bytes, name: str = "<stdin>", *, encoding: str = "utf-8",

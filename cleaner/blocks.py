@@ -18,6 +18,9 @@ _LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|)")
 # features and stop-word density keep their meaning.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
+# The same words, and the newlines between the lines of a joined text: one
+# findall over a whole document gives every line's words in order.
+TOKEN = re.compile(f"\n|[{_CJK}]|[^\\W{_CJK}]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,19 +50,28 @@ class Block:
         return WORD.findall(self.text)
 
 
-def split_lines(text: str) -> list[Block]:
-    """All lines of text as blocks; an empty text has no blocks."""
+def split_lines(text: str, first_index: int = 0, offset: int = 0) -> list[Block]:
+    """All lines of text as blocks; an empty text has no blocks.
+
+    ``first_index`` and ``offset`` number the lines and place them when the
+    text is one window of a larger document.
+    """
+    if not text:
+        return []
+    found = _LINE.findall(text)
+    if found and found[-1] == ("", ""):
+        found.pop()     # the empty match at the very end
     blocks: list[Block] = []
-    pos, n = 0, len(text)
-    while pos < n:
-        m = _LINE.match(text, pos)
-        blocks.append(Block(len(blocks), pos, m.group(1), m.group(2)))
-        pos = m.end()
+    pos = offset
+    for i, (line, eol) in enumerate(found, first_index):
+        blocks.append(Block(i, pos, line, eol))
+        pos += len(line) + len(eol)
     return blocks
 
 
 # A list item's marker: a bullet or "1." / "1)", then a space.
-LIST_MARKER = re.compile(r"^\s*(?:[*+•·▪►›»\-–—]\s|\d{1,3}[.)]\s)")
+LIST_MARKER_SOURCE = r"^[ \t]*(?:[*+•·▪►›»\-–—][ \t]|\d{1,3}[.)][ \t])"
+LIST_MARKER = re.compile(LIST_MARKER_SOURCE)
 _ENDS_SENTENCE = re.compile(r"[.!?:;…\"”»|]$")
 
 

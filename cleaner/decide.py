@@ -1,10 +1,43 @@
-"""The one place where evidence becomes keep or drop, with the reason recorded."""
+"""The one place where evidence becomes keep or drop, each removal with one reason.
+
+In order:
+
+1. **Rules**: a whole-line hit removes the line, span hits trim it. Inside a
+   structure (code block, table, front matter) rules never cut: a structure
+   goes only when a multi-line rule covers all of it.
+2. **Repetition**: a line that recurs across the documents of the run is
+   removed (``heuristic.repeated``), unless it is article prose: a wire story
+   carried by several outlets is not boilerplate.
+3. **The model**: a unit the segmentation labels boilerplate is removed
+   (``heuristic.boilerplate``; in a short document ``heuristic.boilerplate-line``).
+4. **Guards**: never lose the article (when the removed units hold much more
+   prose than the kept ones, the prose comes back: ``guard.article``); never
+   empty (``guard.never-empty``); keep the headline (``guard.headline``).
+   A guard's decision is logged on the lines it kept.
+
+Cleaning the cleaned text changes nothing by design: the features do not
+depend on removed boilerplate, the tail zone is measured on prose, and a
+Viterbi segment of kept units stays kept when the boilerplate around it goes.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from .blocks import Block
 from .signals import Hit
+
+if TYPE_CHECKING:
+    from .evidence import Evidence
+    from .model import Model
+
+# The article guard acts when the model removes at least this many prose words
+# and this many times the prose it keeps.
+ARTICLE_GUARD_MIN_WORDS = 30
+ARTICLE_GUARD_RATIO = 2.0
+HEADLINE_WORDS = (2, 20)
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +47,8 @@ class Decision:
     reason: str | None = None                  # rule id or heuristic name, when something goes
     detail: str = ""                           # human-readable evidence for --explain
     spans: tuple[tuple[int, int], ...] = ()    # removed spans inside a kept line
+    kind: str | None = None                    # what was removed: the rule's kind or pack, or "heuristic"
+    note: str = ""                             # a guard that kept this line, and why
 
     @property
     def text(self) -> str:
@@ -38,6 +73,10 @@ def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     return tuple((s, e) for s, e in merged)
 
 
+def rule_kind(rule) -> str:
+    return getattr(rule, "kind", None) or rule.pack
+
+
 def _rule_detail(hit: Hit) -> str:
     detail = hit.rule.description or hit.rule.action
     if hit.origin is not None:
@@ -50,73 +89,147 @@ def decide_block(block: Block, hits: list[Hit]) -> Decision:
     whole = [h for h in hits if h.whole_line]
     if whole:
         h = whole[0]
-        return Decision(block, False, h.rule.id, _rule_detail(h))
+        return Decision(block, False, h.rule.id, _rule_detail(h), kind=rule_kind(h.rule))
     span_hits = [h for h in hits if h.spans]
     if span_hits:
         spans = _merge([s for h in span_hits for s in h.spans])
-        d = Decision(block, True, span_hits[0].rule.id, _rule_detail(span_hits[0]), spans)
+        h = span_hits[0]
+        d = Decision(block, True, h.rule.id, _rule_detail(h), spans, kind=rule_kind(h.rule))
         # A line reduced to punctuation and spaces was nothing but the matched span.
         if not any(ch.isalnum() for ch in d.text):
-            return Decision(block, False, d.reason, d.detail)
+            return Decision(block, False, d.reason, d.detail, kind=d.kind)
         return d
     return Decision(block, True)
 
 
-def decide(blocks: list[Block], hits: list[list[Hit]], verdicts: dict | None = None,
-           common=None) -> list[Decision]:
-    """Rules first; then, for lines no rule removed, the heuristic verdict.
-
-    ``verdicts``: block index -> heuristics.Verdict (None: rules only).
-    ``common``: lines recurring across the documents of the run.
-    """
-    decisions = [decide_block(b, h) for b, h in zip(blocks, hits)]
-    if verdicts is None:
-        return decisions
-    out = []
-    for d in decisions:
-        b = d.block
-        if not d.kept or b.blank or d.reason is not None:
-            out.append(d)
-        elif common and b.stripped in common:
-            out.append(Decision(b, False, "heuristic.repeated",
-                                f"line recurs across {common.documents} documents of this run"))
-        elif b.index in verdicts and not verdicts[b.index].keep:
-            v = verdicts[b.index]
-            out.append(Decision(b, False, v.reason, v.detail))
-        else:
-            out.append(d)
-    return _keep_headline(_never_empty(out, decisions))
+def _protect_structures(ev: "Evidence") -> list[list[Hit]]:
+    """Rule hits with those that would cut inside a structure left out."""
+    hits = ev.hits
+    if not ev.units.structure.any():
+        return hits
+    hits = list(hits)
+    for u in np.flatnonzero(ev.units.structure):
+        lines = _lines_of(ev, u)
+        covered = all(any(h.whole_line for h in hits[i]) for i in lines)
+        if not covered:
+            for i in lines:
+                hits[i] = []
+    return hits
 
 
-def _never_empty(out: list[Decision], rule_only: list[Decision]) -> list[Decision]:
-    """If the heuristics removed every line the rules kept, undo them.
-
-    A text where nothing looks like an article (a list, a table, a poem) is
-    left as the rules left it rather than cut to nothing.
-    """
-    if any(d.kept and not d.block.blank for d in out):
+def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced") -> list[Decision]:
+    """Keep or drop every line of the document ``ev`` describes (see the module docstring)."""
+    hits = _protect_structures(ev)
+    out = [decide_block(b, h) for b, h in zip(ev.blocks, hits)]
+    if ev.repeated is not None:
+        _repetition(out, ev)
+    if model is None or ev.scores is None:
         return out
-    return rule_only
+    rule_only = list(out)
+    keep = model.keep(ev.scores, mode)
+    short = len(keep) < model.short_document
+    of_line = ev.units.of_line
+    for i, d in enumerate(out):
+        u = of_line[i]
+        if u < 0 or keep[u] or d.reason is not None:
+            continue
+        out[i] = Decision(d.block, False, *_model_reason(ev, model, mode, int(u), short),
+                          kind="heuristic")
+    _article_guard(out, ev)
+    if not any(d.kept and not d.block.blank for d in out):
+        return _noted(rule_only, "guard.never-empty",
+                      "the heuristics would remove every line the rules kept; left as the rules left it")
+    _keep_headline(out, ev)
+    return out
 
 
-def _keep_headline(out: list[Decision]) -> list[Decision]:
+def _repetition(out: list[Decision], ev: "Evidence") -> None:
+    of_line = ev.units.of_line
+    for i in np.flatnonzero(ev.repeated):
+        d = out[i]
+        u = of_line[i]
+        if d.reason is not None or u < 0 or ev.prose[u] > 0:
+            continue    # long prose is never removed on repetition evidence alone
+        out[i] = Decision(d.block, False, "heuristic.repeated",
+                          "line recurs across the documents of this run", kind="heuristic")
+
+
+def _model_reason(ev: "Evidence", model: "Model", mode: str, u: int, short: bool) -> tuple[str, str]:
+    s = ev.scores
+    own, ctx = float(s.own[u]), float(s.context[u])
+    why = model.evidence(s, u)
+    if short:
+        return ("heuristic.boilerplate-line",
+                f"own log-odds {own:.2f} < {model.short_floor} in a short document ({why})")
+    t = model.thresholds[mode]
+    if ctx >= t:
+        return ("heuristic.boilerplate",
+                f"in context log-odds {ctx:.2f} is above the threshold {t}, but the segmentation "
+                f"puts it in a boilerplate stretch (switch cost {model.switch}); own {own:.2f} ({why})")
+    return ("heuristic.boilerplate",
+            f"in context log-odds {ctx:.2f} < threshold {t}; own {own:.2f} ({why})")
+
+
+def _lines_of(ev: "Evidence", u: int) -> range:
+    """The lines of unit ``u``: units are contiguous stretches of lines."""
+    return range(int(ev.view.first_line[u]), int(ev.view.last_line[u]) + 1)
+
+
+def _article_guard(out: list[Decision], ev: "Evidence") -> None:
+    """Never drop the document's strongest article prose in favour of weaker text."""
+    kept_prose = removed_prose = 0.0
+    by_model: list[int] = []
+    for u in np.flatnonzero(ev.prose > 0):
+        lines = _lines_of(ev, u)
+        reasons = {out[i].reason for i in lines}
+        if all(out[i].kept for i in lines):
+            kept_prose += ev.prose[u]
+        elif reasons & {"heuristic.boilerplate", "heuristic.boilerplate-line"}:
+            removed_prose += ev.prose[u]
+            by_model.append(int(u))
+    if removed_prose < ARTICLE_GUARD_MIN_WORDS or removed_prose < ARTICLE_GUARD_RATIO * kept_prose:
+        return
+    note = (f"kept although the model removed it: the lines it kept held {kept_prose:.0f} words "
+            f"of prose, the lines it removed {removed_prose:.0f}")
+    for u in by_model:
+        for i in _lines_of(ev, u):
+            d = out[i]
+            if d.reason in ("heuristic.boilerplate", "heuristic.boilerplate-line"):
+                out[i] = Decision(d.block, True, note=f"[guard.article] {note}; {d.detail}")
+
+
+def _noted(out: list[Decision], guard: str, why: str) -> list[Decision]:
+    first = next((i for i, d in enumerate(out) if d.kept and not d.block.blank), None)
+    if first is not None:
+        out = list(out)
+        out[first] = replace(out[first], note=f"[{guard}] {why}")
+    return out
+
+
+def _keep_headline(out: list[Decision], ev: "Evidence") -> None:
     """Keep the heading that leads into the first kept paragraph.
 
     Headlines are short, title-cased and unpunctuated, so line features alone
-    rate them as navigation; but a short line right above the article's first
-    kept paragraph (blank lines between allowed) is its headline or a subhead.
+    rate them as navigation; but a short unit right above the article's first
+    kept unit (blank lines between allowed) is its headline or a subhead.
     """
     first = next((i for i, d in enumerate(out) if d.kept and not d.block.blank), None)
     if first is None:
-        return out
+        return
     j = first - 1
     while j >= 0 and out[j].block.blank:
         j -= 1
     if j < 0:
-        return out
-    d = out[j]
-    if d.reason and d.reason.startswith("heuristic.") and d.reason != "heuristic.repeated":
-        words = len(d.block.words())
-        if 2 <= words <= 20 and not d.block.stripped.endswith((".", ":", "|")):
-            out[j] = Decision(d.block, True)
-    return out
+        return
+    u = int(ev.units.of_line[j])
+    lines = _lines_of(ev, u) if u >= 0 else range(j, j + 1)
+    if not all(out[i].reason in ("heuristic.boilerplate", "heuristic.boilerplate-line")
+               for i in lines):
+        return
+    words = int(ev.view.n_words[u]) if u >= 0 else 0
+    last = out[lines[-1]].block.stripped
+    if HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1] and not last.endswith((".", ":", "|")):
+        for i in lines:
+            out[i] = Decision(out[i].block, True,
+                              note=f"[guard.headline] the heading right above the first kept "
+                                   f"paragraph; {out[i].detail}")

@@ -1,33 +1,51 @@
-"""Heuristic evidence for each line: what it looks like, and what is around it.
+"""What each unit of a document looks like: named features, computed for the whole document at once.
 
-Every feature is a number with a name (``NAMES``), so the weights that turn
-them into a verdict (``data/weights.json``) stay readable, and ``--explain``
-can show the values behind a removal.
+A feature is one small function from a ``DocView`` to an array with one value
+per unit, registered under its name with ``@feature("name")``; the model
+(``model.py``) looks its weight up by that name. Adding a feature is one
+function here and one weight in ``data/weights.json`` (a feature without a
+weight counts 0).
+
+Nothing here loops over lines in Python: the document's lines are joined
+into one string, each family of facts is found with one regex pass or one
+``map`` over all tokens, and numpy adds the results up per line and per unit.
+The features are chosen to be *stable under removal*: what a kept unit looks
+like does not depend on boilerplate around it that the cleaner removes
+(no relative position, no share of the document's units), so cleaning the
+cleaned text changes nothing (see ``decide``).
 """
 from __future__ import annotations
 
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import groupby
+from functools import cached_property, lru_cache
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
+import numpy as np
 import yaml
 
-from .blocks import LIST_MARKER, WORD, Block
+from .blocks import LIST_MARKER_SOURCE, TOKEN, Block
 from .language import guess_language, stopwords
 
-# A run of letters with inner apostrophes and hyphens ([^\W\d_] is "a letter" in re).
-_ALPHA_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*")
+DATA = Path(__file__).resolve().parent / "data"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# ---------------------------------------------------------------- line patterns
+# Each is searched over the joined lines (re.M: ^ and $ are a line's ends);
+# a match counts for the line it starts in.
 _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|uk)\b|@\w|#\w", re.I)
-_SEPARATORS = re.compile(r"\s[|·•/]\s|\s[|·•]$|^[|·•]\s")
+_SEPARATORS = re.compile(r"\s[|·•/]\s|\s[|·•]$|^\s*[|·•]\s", re.M)
 _MONEY = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|eur\b|euro\b|usd\b|dollars?\b)", re.I)
-_TERMINAL = re.compile(r"[.!?…:;\"”»'’)\]]$")
-# A sentence end followed by a letter; _sentence_starts keeps the upper-case ones.
-_SENTENCE_END = re.compile(r"[.!?…][\"”»'’)]?\s+([^\W\d_])")
+_TERMINAL = re.compile(r"[.!?…:;\"”»'’)\]]\s*$", re.M)
+_ENDS_COLON = re.compile(r":\s*$", re.M)
+# A sentence end followed by a capital letter: a second sentence in the line.
+_SENTENCE = re.compile(r"[.!?…][\"”»'’)]?\s+(?=[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я])")
 _DATE = re.compile(
     r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}\b|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|"
@@ -35,39 +53,22 @@ _DATE = re.compile(
     r"décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
     r"diciembre)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zä]*)",
     re.I)
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|alle rechte", re.I)
+# A table row rendered as text keeps its columns apart with runs of spaces.
 _COLUMN_GAP = re.compile(r"\S {3,}\S")
+_LIST_ITEM = re.compile(LIST_MARKER_SOURCE, re.M)
 # Source code and shell sessions quoted in an article: statement punctuation,
 # a prompt, or a keyword opening the line. SQL keywords count in capitals only.
 _CODE = re.compile(
-    r"[;{}]\s*$|^[{}]|[=!<>]=|=>|->|\w\(\)|^(?:\$|>>>|#include\b|#!/)|"
-    r"^(?:import|from|def|class|return|function|var|let|const|if|elif|else|for|while|try|catch|"
-    r"public|private|static|void|int|echo|sudo|git|pip|npm|cd)\b[^.!?]*$|"
-    r"^(?-i:SELECT|FROM|WHERE|ORDER BY|GROUP BY|LIMIT|INSERT|UPDATE|DELETE|JOIN|WITH|AND|OR)\b")
-DATA = Path(__file__).resolve().parent / "data"
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|alle rechte", re.I)
-
-NAMES: tuple[str, ...] = (
-    "bias", "log_words", "log_chars", "short", "stopword_density", "log_stopwords", "terminal_punct",
-    "ends_colon", "title_case", "all_caps", "digit_share", "symbol_share", "list_marker",
-    "url", "separators", "second_person", "first_plural", "cta_opener", "money",
-    "payment_word", "comma_rate", "sentences", "main_indent", "position", "date",
-    "copyright",
-    "prev_log_words", "prev_stopword_density", "prev_terminal", "next_log_words",
-    "next_stopword_density", "next_terminal", "near_long_lines", "blank_before", "blank_after",
-    "near_list_items", "near_short_units", "relative_length", "table_columns",
-    "repeated_in_document", "indent_offset", "share_of_longest", "lexicon",
-    "code", "near_code", "list_run", "list_run_title", "list_run_nested",
-)
-
-
-_POSITION_AT = NAMES.index("position")
+    r"[;{}][ \t]*$|^[ \t]*[{}]|[=!<>]=|=>|->|\w\(\)|^[ \t]*(?:\$ |>>>|#include\b|#!/)|"
+    r"^[ \t]*(?:import|from|def|class|return|function|var|let|const|if|elif|else|for|while|try|catch|"
+    r"public|private|static|void|int|echo|sudo|git|pip|npm|cd)\b[^.!?\n]*$|"
+    r"^[ \t]*(?-i:SELECT|FROM|WHERE|ORDER BY|GROUP BY|LIMIT|INSERT|UPDATE|DELETE|JOIN|WITH|AND|OR)\b", re.M)
 
 
 @dataclass(frozen=True)
 class WordLists:
-    cta: object                    # compiled: a line opening with a call to action
+    cta: re.Pattern                # a line opening with a call to action
     second_person: frozenset[str]
     first_plural: frozenset[str]
     payment: frozenset[str]
@@ -78,18 +79,11 @@ def word_lists() -> WordLists:
     data = yaml.load((DATA / "words.yaml").read_text("utf-8"), Loader=_YAML_LOADER)
     phrases = sorted({w.casefold() for ws in data["cta_openers"].values() for w in ws},
                      key=len, reverse=True)
-    cta = re.compile(r"(?:%s)(?!\w)" % "|".join(re.escape(p) for p in phrases), re.I)
+    cta = re.compile(r"^(?:%s)?(?:%s)(?!\w)" % (LIST_MARKER_SOURCE[1:],
+                                                 "|".join(re.escape(p) for p in phrases)), re.I | re.M)
     return WordLists(cta, frozenset(w.casefold() for w in data["second_person"]),
                      frozenset(w.casefold() for w in data["first_person_plural"]),
                      frozenset(w.casefold() for w in data["payment_words"]))
-
-
-_DIGIT = re.compile(r"\d")
-
-
-def lexicon_tokens(text: str) -> list[str]:
-    """The words of a text as the lexicon knows them: case-folded, numbers as '#'."""
-    return ["#" if _DIGIT.search(t) else t.casefold() for t in WORD.findall(text)]
 
 
 @lru_cache(maxsize=1)
@@ -107,175 +101,560 @@ def lexicon() -> dict[str, float]:
     return json.loads(path.read_text("utf-8"))["words"]
 
 
-def lexicon_score(text: str, table: dict[str, float]) -> float:
-    """Mean lexicon weight of the words of a text (unknown words weigh 0)."""
-    toks = lexicon_tokens(text)
-    return sum(table.get(t, 0.0) for t in toks) / len(toks) if toks else 0.0
+def lexicon_keys(words: Sequence[str]) -> list[str]:
+    """Case-folded words as the lexicon knows them; a word with a digit (or '_') is '#'."""
+    folded = list(map(str.casefold, words))
+    return [w if a else "#" for w, a in zip(folded, map(str.isalpha, words))]
 
 
-@dataclass(frozen=True, slots=True)
-class LineFacts:
-    """Per-line measurements before context is added."""
-    words: int
-    stop: int
-    terminal: bool
-    indent: int
-    values: tuple[float, ...]      # own features, in NAMES order up to "copyright"
-    lexicon: float                 # mean lexicon weight of the words
-    code: float                    # 1.0 when the text reads as source code
+# ---------------------------------------------------------------- the view
+
+def _char_class_table() -> np.ndarray:
+    """Class of each code point below 0x3100: 0 space, 1 letter, 2 digit, 3 other."""
+    t = np.full(0x3100, 1, dtype=np.uint8)          # letters, by default
+    for c in range(0x80):
+        ch = chr(c)
+        t[c] = 0 if ch.isspace() else 1 if ch.isalpha() else 2 if ch.isdigit() else 3
+    t[0x80:0xC0] = 3                                 # Latin-1 punctuation and signs
+    t[0xA0] = 0
+    t[0xAA] = t[0xB5] = t[0xBA] = 1
+    t[0xD7] = t[0xF7] = 3
+    t[0x2000:0x2070] = 3                             # general punctuation
+    t[0x2000:0x200C] = 0
+    t[0x2028:0x202A] = 0
+    t[0x20A0:0x2400] = 3                             # currency, arrows, symbols
+    t[0x2500:0x2C00] = 3                             # box drawing, shapes, dingbats
+    t[0x3000] = 0
+    t[0x3001:0x3040] = 3                             # CJK punctuation
+    return t
 
 
-def _own_facts(b: Block, n_blocks: int, language: str) -> LineFacts:
-    """A unit's own facts: those of its text, plus its position in the document."""
-    f = _text_facts(b.text, language)
-    values = list(f.values)
-    values[_POSITION_AT] = b.index / max(1, n_blocks - 1)
-    return LineFacts(f.words, f.stop, f.terminal, f.indent, tuple(values), f.lexicon, f.code)
+_CHAR_CLASS = _char_class_table()
 
 
-@lru_cache(maxsize=16384)
-def _text_facts(text: str, language: str) -> LineFacts:
-    """The facts that depend on a unit's text alone (position left at 0).
+class DocView:
+    """One document as the feature functions see it: lines, units, and facts measured once.
 
-    Cached: each look at a document (``Cleaner.analyze`` looks until nothing
-    changes) sees mostly the same units again, and sites repeat their menus.
+    ``blocks`` are all lines (blank ones too); ``unit_of_line`` gives each line's
+    unit (-1 for blank lines); units are numbered in document order.
     """
-    stop, wl = stopwords(language), word_lists()
-    s = text.strip()
-    toks = WORD.findall(s)
-    folded = [t.casefold() for t in toks]
-    nw = len(toks)
-    nstop = sum(1 for w in folded if w in stop)
-    alpha = _ALPHA_WORD.findall(s)
-    title = sum(1 for w in alpha if w[0].isupper()) / len(alpha) if alpha else 0.0
-    letters = sum(map(str.isalpha, s))
-    chars = (len(s) - sum(map(str.isspace, s))) or 1
-    digits = sum(map(str.isdigit, s))
-    symbols = chars - letters - digits
-    terminal = bool(_TERMINAL.search(s))
-    you = sum(1 for w in folded if w in wl.second_person)
-    we = sum(1 for w in folded if w in wl.first_plural)
-    body = LIST_MARKER.sub("", s)
-    values = (
-        1.0,
-        math.log1p(nw),
-        math.log1p(len(s) / 6),
-        1.0 if nw <= 3 and len(s) < 20 else 0.0,
-        nstop / nw if nw else 0.0,
-        math.log1p(nstop),
-        1.0 if terminal else 0.0,
-        1.0 if s.endswith(":") else 0.0,
-        title,
-        1.0 if letters >= 2 and s.upper() == s else 0.0,
-        digits / chars,
-        symbols / chars,
-        1.0 if LIST_MARKER.match(s) else 0.0,
-        1.0 if _URL.search(s) else 0.0,
-        1.0 if _SEPARATORS.search(s) else 0.0,
-        min(1.0, 5 * you / nw) if nw else 0.0,
-        min(1.0, 5 * we / nw) if nw else 0.0,
-        1.0 if wl.cta.match(body) else 0.0,
-        1.0 if _MONEY.search(s) else 0.0,
-        1.0 if any(w in wl.payment for w in folded) else 0.0,
-        min(1.0, s.count(",") / nw) if nw else 0.0,
-        min(3.0, float(sum(1 for c in _SENTENCE_END.findall(s) if c.isupper()))),
-        0.0,   # main_indent: filled in once the document's indentation is known
-        0.0,   # position: filled in by _own_facts
-        1.0 if _DATE.search(s) else 0.0,
-        1.0 if _COPYRIGHT.search(s) else 0.0,
-    )
-    return LineFacts(nw, nstop, terminal, len(text) - len(text.lstrip()), values,
-                     lexicon_score(text, lexicon()), 1.0 if _CODE.search(s) else 0.0)
+
+    def __init__(self, blocks: Sequence[Block], unit_of_line: np.ndarray, n_units: int,
+                 language: str | None = None, lexicon_table: dict[str, float] | None = None):
+        self.blocks = blocks
+        self.unit_of_line = unit_of_line
+        self.n = n_units
+        self._language = language
+        self._lexicon = lexicon_table
+
+    # -- lines
+    @cached_property
+    def texts(self) -> list[str]:
+        return [b.text for b in self.blocks]
+
+    @cached_property
+    def joined(self) -> str:
+        return "\n".join(self.texts)
+
+    @cached_property
+    def line_starts(self) -> np.ndarray:
+        lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts))
+        starts = np.empty(len(lengths), dtype=np.int64)
+        if len(lengths):
+            starts[0] = 0
+            np.cumsum(lengths[:-1] + 1, out=starts[1:])
+        return starts
+
+    def lines_of(self, pattern: re.Pattern) -> np.ndarray:
+        """Line index of every match of ``pattern`` over the joined lines."""
+        pos = np.fromiter((m.start() for m in pattern.finditer(self.joined)), dtype=np.int64)
+        return np.searchsorted(self.line_starts, pos, side="right") - 1
+
+    def line_count(self, pattern: re.Pattern) -> np.ndarray:
+        """Matches of ``pattern`` per line."""
+        return np.bincount(self.lines_of(pattern), minlength=len(self.texts))
+
+    def line_any(self, pattern: re.Pattern) -> np.ndarray:
+        return self.line_count(pattern) > 0
+
+    @cached_property
+    def content_lines(self) -> np.ndarray:
+        return np.flatnonzero(self.unit_of_line >= 0)
+
+    def per_unit(self, line_values: np.ndarray) -> np.ndarray:
+        """Sum of a per-line value over each unit's lines."""
+        idx = self.content_lines
+        return np.bincount(self.unit_of_line[idx], weights=line_values[idx], minlength=self.n)
+
+    def unit_any(self, pattern: re.Pattern) -> np.ndarray:
+        return (self.per_unit(self.line_any(pattern).astype(float)) > 0).astype(float)
+
+    @cached_property
+    def first_line(self) -> np.ndarray:
+        """Index of each unit's first line."""
+        idx = self.content_lines
+        u = self.unit_of_line[idx]
+        first = np.full(self.n, -1, dtype=np.int64)
+        starts = np.flatnonzero(np.r_[True, u[1:] != u[:-1]]) if len(u) else np.array([], int)
+        first[u[starts]] = idx[starts]
+        return first
+
+    @cached_property
+    def last_line(self) -> np.ndarray:
+        idx = self.content_lines
+        u = self.unit_of_line[idx]
+        last = np.full(self.n, -1, dtype=np.int64)
+        ends = np.flatnonzero(np.r_[u[1:] != u[:-1], True]) if len(u) else np.array([], int)
+        last[u[ends]] = idx[ends]
+        return last
+
+    def at_first(self, line_values: np.ndarray) -> np.ndarray:
+        return line_values[self.first_line].astype(float)
+
+    def at_last(self, line_values: np.ndarray) -> np.ndarray:
+        return line_values[self.last_line].astype(float)
+
+    # -- characters
+    @cached_property
+    def char_counts(self) -> dict[str, np.ndarray]:
+        """Non-space characters, letters and digits per unit."""
+        codes = np.frombuffer(self.joined.encode("utf-32-le"), dtype=np.uint32)
+        cls = np.where(codes < len(_CHAR_CLASS), _CHAR_CLASS[np.minimum(codes, len(_CHAR_CLASS) - 1)], 1)
+        cls[codes == 10] = 0
+        line = np.searchsorted(self.line_starts, np.arange(len(codes)), side="right") - 1
+        unit = self.unit_of_line[line] if len(line) else line
+        keep = unit >= 0
+        unit, cls = unit[keep], cls[keep]
+        count = lambda k: np.bincount(unit[cls == k], minlength=self.n).astype(float)  # noqa: E731
+        letters, digits, other = count(1), count(2), count(3)
+        return {"chars": letters + digits + other, "letters": letters, "digits": digits,
+                "symbols": other}
+
+    @cached_property
+    def indent(self) -> np.ndarray:
+        """Indentation of each unit's first line, in characters."""
+        first = [self.texts[i] for i in self.first_line]
+        return (np.fromiter(map(len, first), dtype=np.int64, count=self.n)
+                - np.fromiter(map(len, map(str.lstrip, first)), dtype=np.int64, count=self.n))
+
+    # -- words
+    @cached_property
+    def _tokens(self) -> tuple[list[str], np.ndarray]:
+        """The words of the document and the unit of each (blank lines have none)."""
+        toks = TOKEN.findall(self.joined)
+        newline = np.fromiter(map("\n".__eq__, toks), dtype=bool, count=len(toks))
+        line = np.cumsum(newline)[~newline]
+        words = [t for t, nl in zip(toks, newline) if not nl] if newline.any() else toks
+        return words, self.unit_of_line[line] if len(line) else line.astype(np.int64)
+
+    @cached_property
+    def words(self) -> list[str]:
+        return self._tokens[0]
+
+    @cached_property
+    def word_unit(self) -> np.ndarray:
+        return self._tokens[1]
+
+    @cached_property
+    def folded(self) -> list[str]:
+        return list(map(str.casefold, self.words))
+
+    def per_unit_words(self, flags: np.ndarray) -> np.ndarray:
+        """Sum over each unit's words of a per-word value."""
+        u = self.word_unit
+        keep = u >= 0
+        return np.bincount(u[keep], weights=flags[keep], minlength=self.n)
+
+    def words_in(self, vocabulary: frozenset[str]) -> np.ndarray:
+        """How many of each unit's words are in ``vocabulary`` (case-folded)."""
+        hits = np.fromiter(map(vocabulary.__contains__, self.folded), dtype=float,
+                           count=len(self.folded))
+        return self.per_unit_words(hits)
+
+    @cached_property
+    def n_words(self) -> np.ndarray:
+        return self.per_unit_words(np.ones(len(self.words)))
+
+    @cached_property
+    def language(self) -> str:
+        return self._language or guess_language(self.folded)
+
+    @cached_property
+    def n_stop(self) -> np.ndarray:
+        return self.words_in(stopwords(self.language))
+
+    @cached_property
+    def terminal(self) -> np.ndarray:
+        return self.at_last(self.line_any(_TERMINAL))
+
+    @cached_property
+    def list_item(self) -> np.ndarray:
+        return self.at_first(self.line_any(_LIST_ITEM))
+
+    @cached_property
+    def code_line(self) -> np.ndarray:
+        return self.unit_any(_CODE)
+
+    @cached_property
+    def lexicon_mean(self) -> np.ndarray:
+        table = self._lexicon if self._lexicon is not None else lexicon()
+        weights = np.fromiter(map(table.get, lexicon_keys(self.words), repeat(0.0)),
+                              dtype=float, count=len(self.words))
+        return self.per_unit_words(weights) / np.maximum(self.n_words, 1)
+
+    @cached_property
+    def title_share(self) -> np.ndarray:
+        """Share of a unit's alphabetic words that start with a capital."""
+        alpha = np.fromiter(map(str.isalpha, self.words), dtype=bool, count=len(self.words))
+        initials = map(itemgetter(0), self.words)
+        upper = np.fromiter(map(str.isupper, initials), dtype=bool, count=len(self.words))
+        return self.per_unit_words((alpha & upper).astype(float)) / np.maximum(
+            self.per_unit_words(alpha.astype(float)), 1)
+
+    def memo(self, fn: Callable[["DocView"], object]):
+        """``fn(self)``, computed once per view (for facts several features share)."""
+        cache = self.__dict__.setdefault("_memo", {})
+        if fn not in cache:
+            cache[fn] = fn(self)
+        return cache[fn]
+
+    # -- neighbourhoods
+    def window_sum(self, values: np.ndarray, radius: int) -> np.ndarray:
+        """Sum of ``values`` over the units within ``radius``, the unit itself left out."""
+        c = np.r_[0.0, np.cumsum(values, dtype=float)]
+        i = np.arange(self.n)
+        return c[np.minimum(i + radius + 1, self.n)] - c[np.maximum(i - radius, 0)] - values
+
+    def window_count(self, radius: int) -> np.ndarray:
+        return self.window_sum(np.ones(self.n), radius)
+
+    def previous(self, values: np.ndarray) -> np.ndarray:
+        return np.r_[0.0, values[:-1]] if self.n else values
+
+    def following(self, values: np.ndarray) -> np.ndarray:
+        return np.r_[values[1:], 0.0] if self.n else values
+
+
+# ---------------------------------------------------------------- the registry
+
+FeatureFunction = Callable[[DocView], np.ndarray]
+FEATURES: dict[str, FeatureFunction] = {}
+
+
+def feature(name: str) -> Callable[[FeatureFunction], FeatureFunction]:
+    """Register a feature function under ``name`` (its weight's name in weights.json)."""
+    def register(fn: FeatureFunction) -> FeatureFunction:
+        if name in FEATURES:
+            raise ValueError(f"feature {name!r} registered twice")
+        FEATURES[name] = fn
+        return fn
+    return register
+
+
+def _share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    return num / np.maximum(den, 1)
+
+
+@feature("bias")
+def _bias(d: DocView) -> np.ndarray:
+    return np.ones(d.n)
+
+
+@feature("log_words")
+def _log_words(d: DocView) -> np.ndarray:
+    return np.log1p(d.n_words)
+
+
+@feature("log_chars")
+def _log_chars(d: DocView) -> np.ndarray:
+    return np.log1p(d.char_counts["chars"] / 6)
+
+
+@feature("short")
+def _short(d: DocView) -> np.ndarray:
+    return ((d.n_words <= 3) & (d.char_counts["chars"] < 20)).astype(float)
+
+
+@feature("stopword_density")
+def _stop_density(d: DocView) -> np.ndarray:
+    return _share(d.n_stop, d.n_words)
+
+
+@feature("log_stopwords")
+def _log_stop(d: DocView) -> np.ndarray:
+    return np.log1p(d.n_stop)
+
+
+@feature("terminal_punct")
+def _terminal(d: DocView) -> np.ndarray:
+    return d.terminal
+
+
+@feature("ends_colon")
+def _ends_colon(d: DocView) -> np.ndarray:
+    return d.at_last(d.line_any(_ENDS_COLON))
+
+
+@feature("title_case")
+def _title_case(d: DocView) -> np.ndarray:
+    return d.title_share
+
+
+@feature("all_caps")
+def _all_caps(d: DocView) -> np.ndarray:
+    upper = np.fromiter(map(str.isupper, d.texts), dtype=float, count=len(d.texts))
+    lines = d.per_unit(np.ones(len(d.texts)))
+    return ((d.per_unit(upper) == lines) & (d.char_counts["letters"] >= 2)).astype(float)
+
+
+@feature("digit_share")
+def _digits(d: DocView) -> np.ndarray:
+    return _share(d.char_counts["digits"], d.char_counts["chars"])
+
+
+@feature("symbol_share")
+def _symbols(d: DocView) -> np.ndarray:
+    return _share(d.char_counts["symbols"], d.char_counts["chars"])
+
+
+@feature("list_marker")
+def _list_marker(d: DocView) -> np.ndarray:
+    return d.list_item
+
+
+@feature("url")
+def _url(d: DocView) -> np.ndarray:
+    return d.unit_any(_URL)
+
+
+@feature("separators")
+def _separators(d: DocView) -> np.ndarray:
+    return d.unit_any(_SEPARATORS)
+
+
+@feature("second_person")
+def _second_person(d: DocView) -> np.ndarray:
+    return np.minimum(1.0, 5 * _share(d.words_in(word_lists().second_person), d.n_words))
+
+
+@feature("first_plural")
+def _first_plural(d: DocView) -> np.ndarray:
+    return np.minimum(1.0, 5 * _share(d.words_in(word_lists().first_plural), d.n_words))
+
+
+@feature("cta_opener")
+def _cta(d: DocView) -> np.ndarray:
+    return d.at_first(d.line_any(word_lists().cta))
+
+
+@feature("money")
+def _money(d: DocView) -> np.ndarray:
+    return d.unit_any(_MONEY)
+
+
+@feature("payment_word")
+def _payment(d: DocView) -> np.ndarray:
+    return (d.words_in(word_lists().payment) > 0).astype(float)
+
+
+@feature("comma_rate")
+def _commas(d: DocView) -> np.ndarray:
+    commas = np.fromiter(map(str.count, d.texts, repeat(",")), dtype=float, count=len(d.texts))
+    return np.minimum(1.0, _share(d.per_unit(commas), d.n_words))
+
+
+@feature("sentences")
+def _sentences(d: DocView) -> np.ndarray:
+    return np.minimum(3.0, d.per_unit(d.line_count(_SENTENCE).astype(float)))
+
+
+@feature("date")
+def _date(d: DocView) -> np.ndarray:
+    return d.unit_any(_DATE)
+
+
+@feature("copyright")
+def _copyright(d: DocView) -> np.ndarray:
+    return d.unit_any(_COPYRIGHT)
+
+
+@feature("table_columns")
+def _columns(d: DocView) -> np.ndarray:
+    # Only inside the text: leading indentation is no column gap.
+    stripped = [t.strip() for t in d.texts]
+    gaps = np.fromiter((bool(_COLUMN_GAP.search(s)) if "   " in s else False for s in stripped),
+                       dtype=float, count=len(stripped))
+    return (d.per_unit(gaps) > 0).astype(float)
+
+
+def _main_indent(d: DocView) -> int | None:
+    return d.memo(_compute_main_indent)
+
+
+def _compute_main_indent(d: DocView) -> int | None:
+    """The indentation that carries most words of long units: the article's, in scraped layouts."""
+    long_units = d.n_words >= 12
+    if not long_units.any():
+        return None
+    weight = np.bincount(d.indent[long_units], weights=d.n_words[long_units])
+    return int(np.argmax(weight))
+
+
+@feature("main_indent")
+def _is_main_indent(d: DocView) -> np.ndarray:
+    main = _main_indent(d)
+    return np.zeros(d.n) if main is None else (d.indent == main).astype(float)
+
+
+@feature("indent_offset")
+def _indent_offset(d: DocView) -> np.ndarray:
+    main = _main_indent(d)
+    return np.zeros(d.n) if main is None else np.minimum(1.0, np.abs(d.indent - main) / 8)
+
+
+@feature("repeated_in_document")
+def _repeated(d: DocView) -> np.ndarray:
+    # Menus and footers are often rendered twice on a page (header and footer,
+    # desktop and mobile); an article's sentences are not.
+    keys = [" ".join(d.texts[i].split()).casefold() for i in d.first_line]
+    seen = Counter(keys)
+    return np.fromiter((seen[k] > 1 for k in keys), dtype=float, count=d.n)
+
+
+@feature("share_of_longest")
+def _share_of_longest(d: DocView) -> np.ndarray:
+    return d.n_words / max(1.0, float(d.n_words.max(initial=0)))
+
+
+@feature("lexicon")
+def _lexicon(d: DocView) -> np.ndarray:
+    return d.lexicon_mean
+
+
+@feature("code")
+def _code(d: DocView) -> np.ndarray:
+    return d.code_line
+
+
+@feature("near_code")
+def _near_code(d: DocView) -> np.ndarray:
+    # Code comes in blocks: a keyword-less line inside one is code too.
+    return d.window_sum(d.code_line, 3) / 6.0
+
+
+def _list_runs(d: DocView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return d.memo(_compute_list_runs)
+
+
+def _compute_list_runs(d: DocView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each list item: its run's length, mean title-case share and nesting (0 elsewhere).
+
+    A run is a stretch of consecutive units that are list items; blank lines do
+    not end it (scraped menus often leave one between their groups).
+    """
+    item = d.list_item > 0
+    if not d.n:
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    run = np.cumsum(np.r_[True, item[1:] != item[:-1]]) - 1
+    length = np.bincount(run)
+    title = np.bincount(run, weights=d.title_share) / length
+    lo = np.full(len(length), np.iinfo(np.int64).max)
+    hi = np.full(len(length), -1)
+    np.minimum.at(lo, run, d.indent)
+    np.maximum.at(hi, run, d.indent)
+    nested = (hi > lo).astype(float)
+    mask = item.astype(float)
+    return length[run] * mask, title[run] * mask, nested[run] * mask
+
+
+@feature("list_run")
+def _list_run(d: DocView) -> np.ndarray:
+    return np.log1p(_list_runs(d)[0])
+
+
+@feature("list_run_title")
+def _list_run_title(d: DocView) -> np.ndarray:
+    length, title, _ = _list_runs(d)
+    return title * np.log1p(length)
+
+
+@feature("list_run_nested")
+def _list_run_nested(d: DocView) -> np.ndarray:
+    return _list_runs(d)[2]
+
+
+# -- the neighbours: what lies right before and after, and nearby
+
+@feature("prev_log_words")
+def _prev_words(d: DocView) -> np.ndarray:
+    return d.previous(np.log1p(d.n_words))
+
+
+@feature("next_log_words")
+def _next_words(d: DocView) -> np.ndarray:
+    return d.following(np.log1p(d.n_words))
+
+
+@feature("prev_stopword_density")
+def _prev_stop(d: DocView) -> np.ndarray:
+    return d.previous(_share(d.n_stop, d.n_words))
+
+
+@feature("next_stopword_density")
+def _next_stop(d: DocView) -> np.ndarray:
+    return d.following(_share(d.n_stop, d.n_words))
+
+
+@feature("prev_terminal")
+def _prev_terminal(d: DocView) -> np.ndarray:
+    return d.previous(d.terminal)
+
+
+@feature("next_terminal")
+def _next_terminal(d: DocView) -> np.ndarray:
+    return d.following(d.terminal)
+
+
+@feature("near_long_lines")
+def _near_long(d: DocView) -> np.ndarray:
+    return d.window_sum((d.n_words >= 15).astype(float), 3) / 6.0
+
+
+@feature("near_list_items")
+def _near_items(d: DocView) -> np.ndarray:
+    return d.window_sum(d.list_item, 3) / np.maximum(d.window_count(3), 1)
+
+
+@feature("near_short_units")
+def _near_short(d: DocView) -> np.ndarray:
+    return d.window_sum(FEATURES["short"](d), 3) / np.maximum(d.window_count(3), 1)
+
+
+@feature("blank_before")
+def _blank_before(d: DocView) -> np.ndarray:
+    blank = d.unit_of_line < 0
+    first = d.first_line
+    return np.where(first > 0, blank[np.maximum(first - 1, 0)], False).astype(float)
+
+
+@feature("blank_after")
+def _blank_after(d: DocView) -> np.ndarray:
+    blank = d.unit_of_line < 0
+    last = d.last_line
+    n = len(d.blocks)
+    return np.where(last < n - 1, blank[np.minimum(last + 1, n - 1)], True).astype(float)
+
+
+def unit_table(view: DocView, names: Sequence[str]) -> np.ndarray:
+    """The features ``names`` of every unit: an (units x names) matrix."""
+    out = np.empty((view.n, len(names)))
+    for j, name in enumerate(names):
+        out[:, j] = FEATURES[name](view)
+    return out
 
 
 def document_language(blocks: Sequence[Block]) -> str:
+    from .blocks import WORD
+
     words = (w.casefold() for b in blocks for w in WORD.findall(b.text))
     return guess_language(words)
-
-
-def unit_features(blocks: Sequence[Block], units: Sequence[Block]) -> list[list[float]]:
-    """Feature vectors (in ``NAMES`` order) for the units of a document.
-
-    ``units`` are the document's non-blank lines, or its wrapped paragraphs
-    each merged into one block (``blocks.paragraphs``), in order.
-    """
-    language = document_language(blocks)
-    content = list(units)
-    facts = [_own_facts(b, len(blocks), language) for b in content]
-    # The article's paragraphs share one indentation in scraped layouts: the
-    # indentation carrying most words of long lines.
-    weight: dict[int, int] = {}
-    for f in facts:
-        if f.words >= 12:
-            weight[f.indent] = weight.get(f.indent, 0) + f.words
-    main_indent = max(weight, key=weight.get) if weight else None
-    idx_main = NAMES.index("main_indent")
-    out: list[list[float]] = []
-    n = len(content)
-    li, lc, sh = NAMES.index("list_marker"), NAMES.index("log_chars"), NAMES.index("short")
-    mean_chars = sum(f.values[lc] for f in facts) / n if n else 0.0
-    longest = max((f.words for f in facts), default=0) or 1
-    # Menus and footers are often rendered twice on a page (header and footer,
-    # desktop and mobile); an article's sentences are not.
-    keys = [" ".join(b.text.split()).casefold() for b in content]
-    seen: dict[str, int] = {}
-    for key in keys:
-        seen[key] = seen.get(key, 0) + 1
-    code = [f.code for f in facts]
-    # A menu is a long run of list items that read as labels; a list inside an
-    # article is short, or its items are sentences.
-    ti = NAMES.index("title_case")
-    run_len = [0] * n
-    run_title = [0.0] * n
-    run_nested = [0.0] * n
-    # A run ends at the first unit that is no list item. Blank lines do not end
-    # it: scraped menus often leave one between their groups (ending runs there
-    # lost article list items on the snippet check).
-    for is_item, group in groupby(range(n), key=lambda m: facts[m].values[li]):
-        run = list(group)
-        if not is_item:
-            continue
-        mean_title = sum(facts[m].values[ti] for m in run) / len(run)
-        nested = 1.0 if len({facts[m].indent for m in run}) > 1 else 0.0
-        for m in run:
-            run_len[m], run_title[m], run_nested[m] = len(run), mean_title, nested
-    for k, (b, f) in enumerate(zip(content, facts)):
-        v = list(f.values)
-        v[idx_main] = 1.0 if main_indent is not None and f.indent == main_indent else 0.0
-        prev = facts[k - 1] if k > 0 else None
-        nxt = facts[k + 1] if k + 1 < n else None
-        near = sum(1 for j in range(max(0, k - 3), min(n, k + 4))
-                   if j != k and facts[j].words >= 15)
-        v.extend((
-            math.log1p(prev.words) if prev else 0.0,
-            prev.stop / prev.words if prev and prev.words else 0.0,
-            1.0 if prev and prev.terminal else 0.0,
-            math.log1p(nxt.words) if nxt else 0.0,
-            nxt.stop / nxt.words if nxt and nxt.words else 0.0,
-            1.0 if nxt and nxt.terminal else 0.0,
-            near / 6.0,
-            1.0 if b.index > 0 and blocks[b.index - 1].blank else 0.0,
-            1.0 if nxt is None or blocks[content[k + 1].index - 1].blank else 0.0,
-        ))
-        # Menus and link lists come in runs of short items; an article's
-        # paragraphs stand among long ones.
-        near = [facts[j] for j in range(max(0, k - 3), min(n, k + 4)) if j != k]
-        v.extend((
-            sum(g.values[li] for g in near) / len(near) if near else 0.0,
-            sum(g.values[sh] for g in near) / len(near) if near else 0.0,
-            f.values[lc] - mean_chars,
-            # A table row rendered as text keeps its columns apart with runs of spaces.
-            1.0 if _COLUMN_GAP.search(b.stripped) else 0.0,
-            1.0 if seen[keys[k]] > 1 else 0.0,
-            min(1.0, abs(f.indent - main_indent) / 8) if main_indent is not None else 0.0,
-            f.words / longest,
-            f.lexicon,
-            code[k],
-            # Code comes in blocks: a keyword-less line inside one is code too.
-            sum(code[j] for j in range(max(0, k - 3), min(n, k + 4)) if j != k) / 6.0,
-            math.log1p(run_len[k]),
-            run_title[k] * math.log1p(run_len[k]),
-            run_nested[k],
-        ))
-        out.append(v)
-    return out

@@ -57,6 +57,11 @@ def explain(decisions: list[Decision], name: str = "<stdin>", width: int = 72) -
     """One line per removed line or trimmed span: where, why, and what."""
     lines = []
     for d in decisions:
+        if d.note and not d.block.blank:
+            excerpt = d.block.stripped
+            if len(excerpt) > width:
+                excerpt = excerpt[: width - 1] + "…"
+            lines.append(f"{name}:{d.block.line_no}: keep line {d.note}: {excerpt!r}")
         if d.reason is None or d.block.blank:
             continue
         if d.kept:
@@ -67,7 +72,8 @@ def explain(decisions: list[Decision], name: str = "<stdin>", width: int = 72) -
             what = "line"
         if len(excerpt) > width:
             excerpt = excerpt[: width - 1] + "…"
-        lines.append(f"{name}:{d.block.line_no}: drop {what} [{d.reason}] {d.detail}: {excerpt!r}")
+        kind = f" ({d.kind})" if d.kind else ""
+        lines.append(f"{name}:{d.block.line_no}: drop {what} [{d.reason}]{kind} {d.detail}: {excerpt!r}")
     return lines
 
 
@@ -91,7 +97,7 @@ def unified_diff(original: str, cleaned: str, name: str = "<stdin>") -> str:
 
 
 def json_report(decisions: list[Decision], name: str = "<stdin>") -> str:
-    removed = [{"line": d.block.line_no, "reason": d.reason, "detail": d.detail,
+    removed = [{"line": d.block.line_no, "reason": d.reason, "kind": d.kind, "detail": d.detail,
                 "text": d.block.text if not d.kept else None,
                 "spans": [list(s) for s in d.spans] or None}
                for d in decisions if d.reason is not None and not d.block.blank]

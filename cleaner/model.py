@@ -1,0 +1,228 @@
+"""The scorer: from a document's feature table to article log-odds per unit, as data.
+
+1. **Own log-odds**: a logistic model over the unit features of
+   ``features.FEATURES``, weights looked up by name.
+2. **In context**, in one or more passes: a logistic model over context
+   features computed from the previous stage's log-odds — the neighbours'
+   log-odds at three distances (jusText-style smoothing, learned), the best
+   neighbour within two, the article's main run (the maximum-sum stretch of
+   squashed, size-weighted log-odds at four levels of generosity) and the
+   content mass above and below. Each later pass sees the same features
+   again, computed from the previous pass (stacked sequential learning).
+3. **Segmentation**: the context log-odds minus the mode's threshold go
+   through a two-state Viterbi in which every switch between article and
+   boilerplate costs ``switch``; a unit stays when its segment is article.
+
+Everything is vectorised over the document except the Viterbi recursion.
+A ``Model`` is built from a weights mapping (``data/weights.json`` by default,
+or any file or dict a user or ``scripts/fit_weights.py`` passes): a weight
+whose feature does not exist is a load error naming it; a feature without a
+weight counts 0.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from .errors import CleanerError
+from .features import DATA, FEATURES, DocView, unit_table
+
+RUN_BIASES = (0.0, 1.0, 2.0, 3.0)
+CONTEXT_NAMES: tuple[str, ...] = (
+    "bias", "logit", "near1", "near3", "near10", "max_near2",
+    "in_run_0", "in_run_1", "in_run_2", "in_run_3", "log_before_run", "log_after_run",
+    "mass_above", "mass_below",
+)
+MODES = ("careful", "balanced", "thorough")
+
+
+class WeightsError(CleanerError):
+    """A weights file that does not fit the feature registry."""
+
+
+def pass_names(k: int) -> tuple[str, ...]:
+    """Names of context pass ``k`` (0-based): CONTEXT_NAMES, then for each earlier
+    pass j the same features (bias aside) on its log-odds, as ``pass{j+2}.name``."""
+    return CONTEXT_NAMES + tuple(f"pass{j + 2}.{n}" for j in range(k) for n in CONTEXT_NAMES[1:])
+
+
+def main_run(values: np.ndarray) -> tuple[int, int]:
+    """Indices [start, end] of the maximum-sum stretch of ``values`` (end < start if empty)."""
+    if not len(values):
+        return 0, -1
+    prefix = np.r_[0.0, np.cumsum(values)]
+    lowest = np.minimum.accumulate(prefix[:-1])
+    gain = prefix[1:] - lowest
+    end = int(np.argmax(gain))
+    start = int(np.argmin(prefix[:end + 1]))
+    return start, end
+
+
+def _window_mean(z: np.ndarray, r: int) -> np.ndarray:
+    """Mean of the values within ``r`` of each unit, the unit itself left out (0 if none)."""
+    n = len(z)
+    c = np.r_[0.0, np.cumsum(z)]
+    i = np.arange(n)
+    hi, lo = np.minimum(i + r + 1, n), np.maximum(i - r, 0)
+    count = hi - lo - 1
+    return np.where(count > 0, (c[hi] - c[lo] - z) / np.maximum(count, 1), 0.0)
+
+
+def _max_near(z: np.ndarray, r: int) -> np.ndarray:
+    """The best value within ``r`` of each unit, itself left out (its own value if none)."""
+    n = len(z)
+    best = np.full(n, -np.inf)
+    for k in range(1, r + 1):
+        if k < n:
+            best[k:] = np.maximum(best[k:], z[:-k])
+            best[:-k] = np.maximum(best[:-k], z[k:])
+    return np.where(np.isfinite(best), best, z)
+
+
+def context_features(z: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Context features (``CONTEXT_NAMES`` order) of every unit, from log-odds ``z``."""
+    n = len(z)
+    if not n:
+        return np.zeros((0, len(CONTEXT_NAMES)))
+    i = np.arange(n)
+    cols = [np.ones(n), z, _window_mean(z, 1), _window_mean(z, 3), _window_mean(z, 10),
+            _max_near(z, 2)]
+    runs = [main_run(np.tanh((z + b) / 2) * sizes) for b in RUN_BIASES]
+    cols += [((a <= i) & (i <= b)).astype(float) for a, b in runs]
+    a1, b1 = runs[1]
+    cols.append(np.where(i < a1, np.log1p(np.maximum(a1 - i, 0)), 0.0))
+    cols.append(np.where(i > b1, np.log1p(np.maximum(i - b1, 0)), 0.0))
+    mass = np.maximum(0.0, np.tanh(z / 2)) * sizes
+    total = mass.sum() or 1.0
+    above = np.cumsum(mass) - mass
+    cols.append(above / total)
+    cols.append((total - above - mass) / total)
+    return np.column_stack(cols)
+
+
+def segment(scores: np.ndarray, switch: float) -> np.ndarray:
+    """Best article (True) / boilerplate labelling of ``scores`` when each switch costs ``switch``."""
+    n = len(scores)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    xs = scores.tolist()
+    v0, v1 = 0.0, xs[0]
+    back0 = bytearray(n)   # 1 where state 0 at step k came from state 1
+    back1 = bytearray(n)   # 1 where state 1 at step k came from state 1
+    for k in range(1, n):
+        move0, move1 = v1 - switch, v0 - switch
+        if v0 >= move0:
+            n0 = v0
+        else:
+            n0, back0[k] = move0, 1
+        if v1 >= move1:
+            n1, back1[k] = v1, 1
+        else:
+            n1 = move1
+        v0, v1 = n0, n1 + xs[k]
+    state = 1 if v1 > v0 else 0
+    out = np.zeros(n, dtype=bool)
+    for k in range(n - 1, -1, -1):
+        out[k] = state == 1
+        state = (back1 if state else back0)[k]
+    return out
+
+
+@dataclass(frozen=True)
+class Scores:
+    """What the model computed for one document's units."""
+    own: np.ndarray           # stage 1: the unit alone
+    context: np.ndarray       # the last context pass: the unit in its document
+    features: np.ndarray      # the unit features, in ``Model.line_names`` order
+
+
+class Model:
+    """A fitted model: weights by feature name, context passes, thresholds per mode."""
+
+    def __init__(self, data: Mapping[str, Any], source: str = "<weights>"):
+        self.source = source
+        try:
+            line = dict(data["line"])
+            context = [dict(p) for p in data["context"]]
+            self.thresholds = {m: float(t) for m, t in dict(data["thresholds"]).items()}
+            self.switch = float(data["switch"])
+            self.short_document = int(data["short_document"])
+            self.short_floor = float(data["short_floor"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise WeightsError(f"{source}: not a weights file ({type(e).__name__}: {e})") from None
+        unknown = sorted(set(line) - set(FEATURES))
+        if unknown:
+            raise WeightsError(f"{source}: weight for unknown feature {unknown[0]!r}")
+        missing = [m for m in MODES if m not in self.thresholds]
+        if missing:
+            raise WeightsError(f"{source}: no threshold for mode {missing[0]!r}")
+        self.line_names = tuple(n for n in FEATURES if n in line)
+        self.line_w = np.array([float(line[n]) for n in self.line_names])
+        self.context_w = []
+        for k, p in enumerate(context):
+            names = pass_names(k)
+            extra = sorted(set(p) - set(names))
+            if extra:
+                raise WeightsError(f"{source}: context pass {k + 1}: unknown feature {extra[0]!r}")
+            self.context_w.append(np.array([float(p.get(n, 0.0)) for n in names]))
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "Model":
+        try:
+            data = json.loads(Path(path).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise WeightsError(f"{path}: cannot read weights: {e}") from None
+        return cls(data, str(path))
+
+    def own_scores(self, features: np.ndarray) -> np.ndarray:
+        return features @ self.line_w if len(features) else np.zeros(0)
+
+    def context_scores(self, own: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+        """Log-odds after every context pass; pass k sees pass k-1's log-odds in context too."""
+        feats = context_features(own, sizes)
+        scores = own
+        for k, w in enumerate(self.context_w):
+            if k:
+                feats = np.hstack([feats, context_features(scores, sizes)[:, 1:]])
+            scores = feats @ w
+        return scores
+
+    def score(self, view: DocView) -> Scores:
+        feats = unit_table(view, self.line_names)
+        own = self.own_scores(feats)
+        sizes = 1 + np.log1p(view.char_counts["chars"] / 6)
+        return Scores(own, self.context_scores(own, sizes), feats)
+
+    def keep(self, scores: Scores, mode: str) -> np.ndarray:
+        """The keep (True) / drop labelling of a document's units for a mode."""
+        if len(scores.own) < self.short_document:
+            return scores.own >= self.short_floor
+        return segment(scores.context - self.thresholds[mode], self.switch)
+
+    def evidence(self, scores: Scores, unit: int, k: int = 3) -> str:
+        """The unit features that pushed hardest towards boilerplate, for --explain."""
+        contrib = scores.features[unit] * self.line_w
+        parts = [f"{self.line_names[j]} {contrib[j]:+.2f}" for j in np.argsort(contrib)
+                 if contrib[j] < 0 and self.line_names[j] != "bias"]
+        return ", ".join(parts[:k])
+
+
+@lru_cache(maxsize=1)
+def default_model() -> Model:
+    return Model.from_file(DATA / "weights.json")
+
+
+def load_model(weights: "str | Path | Mapping[str, Any] | Model | None") -> Model:
+    """A Model from a file, a mapping, a Model, or None (the shipped weights)."""
+    if weights is None:
+        return default_model()
+    if isinstance(weights, Model):
+        return weights
+    if isinstance(weights, Mapping):
+        return Model(weights)
+    return Model.from_file(weights)

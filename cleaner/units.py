@@ -1,0 +1,125 @@
+"""Lines grouped into units: the things the cleaner keeps or removes whole.
+
+A unit is a non-blank line, a hard-wrapped paragraph (scraped and e-mailed
+text is often wrapped at a fixed width; judging each piece alone would read
+it as a row of short labels), or a **structure** that must never be cut
+inside: a fenced code block (with the blank lines in it), a Markdown pipe
+table, YAML/TOML front matter at the top of the document.
+
+Grouping is computed for the whole document with a few vectorised passes, no
+per-line Python loop.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .blocks import LIST_MARKER_SOURCE, Block
+
+# A line that ends a sentence (or a label) never continues into the next one.
+_ENDS_SENTENCE = re.compile(r"[.!?:;…\"”»|][ \t]*$", re.M)
+_LIST_ITEM = re.compile(LIST_MARKER_SOURCE, re.M)
+_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.M)
+_TABLE_SEPARATOR = re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
+FRONT_MATTER_MARKS = ("---", "+++")
+FRONT_MATTER_MAX_LINES = 200
+
+
+@dataclass(frozen=True)
+class Units:
+    """Each line's unit (-1: a blank line outside any structure), and which units are structures."""
+    of_line: np.ndarray        # int64, one per line
+    count: int
+    structure: np.ndarray      # bool, one per unit: code block, table or front matter
+
+
+def _joined_line_of(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
+    """Whether each line has a match of ``pattern`` (searched over the joined lines, re.M)."""
+    joined = "\n".join(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.r_[0, np.cumsum(lengths + 1)[:-1]] if len(texts) else lengths
+    pos = np.fromiter((m.start() for m in pattern.finditer(joined)), dtype=np.int64)
+    hit = np.zeros(len(texts), dtype=bool)
+    hit[np.searchsorted(starts, pos, side="right") - 1] = True
+    return hit
+
+
+def structures(texts: Sequence[str]) -> list[tuple[int, int]]:
+    """Line ranges [first, last] of code blocks, tables and front matter, in order."""
+    n = len(texts)
+    found: list[tuple[int, int]] = []
+    # Front matter: the document opens with '---' (or '+++') and closes it soon after.
+    if n and texts[0].strip() in FRONT_MATTER_MARKS:
+        mark = texts[0].strip()
+        for j in range(1, min(n, FRONT_MATTER_MAX_LINES)):
+            if texts[j].strip() in (mark, "..."):
+                found.append((0, j))
+                break
+    # Fenced code: from an opening fence to the next fence of the same kind
+    # (or the end of the text: an unclosed fence runs to the end, as in Markdown).
+    fences = np.flatnonzero(_joined_line_of(texts, _FENCE))
+    i, taken_to = 0, found[-1][1] if found else -1
+    while i < len(fences):
+        start = int(fences[i])
+        if start <= taken_to:
+            i += 1
+            continue
+        kind = texts[start].lstrip()[:3]
+        end = next((int(f) for f in fences[i + 1:] if texts[int(f)].lstrip()[:3] == kind), n - 1)
+        found.append((start, end))
+        taken_to = end
+        i = int(np.searchsorted(fences, end, side="right"))
+    # Pipe tables: two or more consecutive '|' lines, one of them a separator row.
+    piped = [t.lstrip().startswith("|") for t in texts] if any("|" in t for t in texts) else []
+    j = 0
+    while j < len(piped):
+        if not piped[j]:
+            j += 1
+            continue
+        k = j
+        while k + 1 < n and piped[k + 1]:
+            k += 1
+        if k > j and any(_TABLE_SEPARATOR.match(texts[m].strip()) for m in range(j, k + 1)):
+            if not any(a <= j <= b or a <= k <= b for a, b in found):
+                found.append((j, k))
+        j = k + 1
+    return sorted(found)
+
+
+def group(blocks: Sequence[Block]) -> Units:
+    """Units of a document (see the module docstring)."""
+    texts = [b.text for b in blocks]
+    n = len(texts)
+    if not n:
+        return Units(np.zeros(0, dtype=np.int64), 0, np.zeros(0, dtype=bool))
+    stripped = list(map(str.strip, texts))
+    blank = ~np.fromiter(map(bool, stripped), dtype=bool, count=n)
+    ends = _joined_line_of(texts, _ENDS_SENTENCE)
+    item = _joined_line_of(texts, _LIST_ITEM)
+    words = np.fromiter(map(len, map(str.split, stripped)), dtype=np.int64, count=n)
+    lower = np.fromiter(map(str.islower, (s[:1] for s in stripped)), dtype=bool, count=n)
+    length = np.fromiter(map(len, stripped), dtype=np.int64, count=n)
+    # A line continues the previous one when that one is long (5+ words), does
+    # not end a sentence, and this one is not a list item and starts in lower
+    # case (or the previous one is long enough to have been wrapped: 60+ chars).
+    cont = np.zeros(n, dtype=bool)
+    cont[1:] = (~blank[1:] & ~blank[:-1] & ~ends[:-1] & ~item[1:] & (words[:-1] >= 5)
+                & (lower[1:] | (length[:-1] >= 60)))
+    new_unit = ~blank & ~cont
+    # Structures are one unit each, blank lines inside included.
+    in_structure = np.zeros(n, dtype=bool)
+    starts_structure = np.zeros(n, dtype=bool)
+    for a, b in structures(texts):
+        in_structure[a:b + 1] = True
+        starts_structure[a] = True
+    new_unit = np.where(in_structure, starts_structure, new_unit)
+    unit = np.cumsum(new_unit) - 1
+    member = ~blank | in_structure
+    of_line = np.where(member, unit, -1).astype(np.int64)
+    count = int(new_unit.sum())
+    structure = np.zeros(count, dtype=bool)
+    structure[unit[starts_structure]] = True
+    return Units(of_line, count, structure)
