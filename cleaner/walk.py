@@ -1,0 +1,282 @@
+"""Which files a batch run works on: the given files and folders, walked, filtered, in order.
+
+- Folders are walked recursively in sorted order; files found there must match
+  an include glob. VCS and virtualenv folders are left out by default.
+- Exclude globs apply to files named explicitly too (ruff's ``--force-exclude``,
+  always on): pre-commit names every staged file, and a project's
+  ``exclude = ["drafts"]`` must keep the hook out of ``drafts/`` all the same.
+- ``.gitignore`` files (inside a git work tree, from its top down) and
+  ``.ignore`` files are respected while walking folders, as ruff, ripgrep and
+  fd do; a file named explicitly is taken even if ignored (as ripgrep does).
+  ``ignore=False`` (``--no-ignore``) turns this off. ``pathspec`` reads the
+  patterns; it is imported only when an ignore file is found.
+- A symbolic link is followed only when its target lies inside one of the
+  given paths, and then the target is processed (once), so the link stays a link.
+- Each target carries the identity of its folder, so a folder swapped for a
+  link during the run is noticed before anything is written (``atomic``).
+"""
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Iterable, Sequence
+
+from . import atomic
+
+DEFAULT_INCLUDE = ("*.txt", "*.text", "*.md", "*.markdown")
+# Folders nobody wants cleaned; user excludes add to this list.
+DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__",
+                   ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache")
+IGNORE_FILES = (".gitignore", ".ignore")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One file of the batch: ``path`` is read and written, ``name`` is shown,
+    ``out`` is its relative path under ``--output-dir``, ``folder`` the
+    (device, inode) of its folder when collected."""
+    path: str
+    name: str
+    out: str = ""
+    folder: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    level: str      # "warning" or "error"
+    text: str
+
+
+def _matches(globs: Iterable[str], name: str, shown: str, rel: str) -> bool:
+    """A glob without '/' matches the file or folder name; one with '/' the path."""
+    for g in globs:
+        if "/" in g:
+            g = g.rstrip("/")
+            if fnmatchcase(shown, g) or fnmatchcase(rel, g) or (
+                    g.startswith("**/") and (fnmatchcase(shown, g[3:]) or fnmatchcase(rel, g[3:]))):
+                return True
+        elif fnmatchcase(name, g):
+            return True
+    return False
+
+
+def _excluded_explicit(exclude: Sequence[str], given: str) -> bool:
+    """Does an exclude glob match a file named explicitly, or any folder on its way?
+
+    Judged on the path relative to the working folder when it lies inside it
+    (so a checkout living under some ``build/`` folder is not excluded by it).
+    """
+    path = os.path.normpath(given)
+    rel = os.path.relpath(os.path.abspath(path))
+    if not rel.startswith(".."):
+        path = rel
+    parts = [p for p in path.split(os.sep) if p not in ("", ".")]
+    for i in range(len(parts)):
+        sub = "/".join(parts[: i + 1])
+        if _matches(exclude, parts[i], sub, sub):
+            return True
+    return False
+
+
+def _inside(real: str, roots: Sequence[str]) -> bool:
+    return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def _join(base: str, name: str) -> str:
+    return name if base in ("", ".") else os.path.join(base, name)
+
+
+def _out_path(shown: str, given: str) -> str:
+    """Where a file goes under --output-dir: its path as shown when that is relative
+    and stays below the working folder, else from the given argument's name down."""
+    rel = os.path.relpath(os.path.abspath(shown))
+    if not rel.startswith(".." + os.sep) and rel != "..":
+        return rel
+    base = os.path.dirname(os.path.abspath(os.path.normpath(given)))
+    return os.path.relpath(os.path.abspath(shown), base)
+
+
+class _Ignores:
+    """The stack of ignore files that apply in one folder, deepest last."""
+
+    def __init__(self, specs: tuple[tuple[str, object], ...] = ()):
+        self.specs = specs          # (folder, compiled spec)
+
+    def enter(self, folder: str, files: Iterable[str]) -> "_Ignores":
+        lines: list[str] = []
+        for name in IGNORE_FILES:
+            if name in files:
+                try:
+                    with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as f:
+                        lines.extend(f.read().splitlines())
+                except OSError:
+                    continue
+        if not lines:
+            return self
+        import pathspec   # only runs that meet an ignore file pay for it
+
+        return _Ignores((*self.specs, (folder, pathspec.GitIgnoreSpec.from_lines(lines))))
+
+    def ignored(self, full: str, is_dir: bool) -> bool:
+        # The deepest ignore file with a pattern for the path decides (a '!'
+        # pattern re-includes), as git does.
+        for folder, spec in reversed(self.specs):
+            rel = os.path.relpath(full, folder).replace(os.sep, "/") + ("/" if is_dir else "")
+            hit = spec.check_file(rel).include   # type: ignore[attr-defined]
+            if hit is not None:
+                return bool(hit)
+        return False
+
+
+def _git_top(real: str) -> str | None:
+    d = real
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def _ancestor_ignores(real: str) -> _Ignores:
+    """Ignore files above a walked folder, from the git top down (none outside a repository)."""
+    top = _git_top(real)
+    ign = _Ignores()
+    if top is None or top == real:
+        return ign
+    chain = []
+    d = os.path.dirname(real)
+    while True:
+        chain.append(d)
+        if d == top:
+            break
+        d = os.path.dirname(d)
+    for folder in reversed(chain):
+        try:
+            ign = ign.enter(folder, os.listdir(folder))
+        except OSError:
+            continue
+    return ign
+
+
+def collect(paths: Iterable[str], include: Sequence[str] = DEFAULT_INCLUDE,
+            exclude: Sequence[str] = DEFAULT_EXCLUDE, *, ignore: bool = True,
+            skip: Sequence[str] = ()) -> tuple[list[Target], list[Message]]:
+    """The files to process, in a stable order, and what was wrong on the way.
+
+    ``skip`` holds real paths of folders never to enter (the output folder).
+    """
+    paths = list(paths)
+    roots = [os.path.realpath(p) for p in paths if os.path.exists(p)]
+    skip_real = {os.path.realpath(s) for s in skip}
+    targets: list[Target] = []
+    messages: list[Message] = []
+    seen: set[str] = set()
+
+    def add(real: str, shown: str, given: str) -> None:
+        if real in seen:
+            return
+        seen.add(real)
+        try:
+            fid = atomic.folder_id(real)
+        except OSError:
+            fid = None
+        targets.append(Target(real, shown, _out_path(shown, given), fid))
+
+    for given in paths:
+        shown0 = os.path.normpath(given)
+        if not os.path.lexists(given):
+            messages.append(Message("error", f"{given}: no such file or folder"))
+            continue
+        if not os.path.exists(given):
+            messages.append(Message("error", f"{given}: broken symbolic link"))
+            continue
+        if _excluded_explicit(exclude, given):
+            continue
+        if not os.path.isdir(given):
+            if atomic.is_temp_name(os.path.basename(given)):
+                continue
+            if not stat.S_ISREG(os.stat(given).st_mode):
+                messages.append(Message("warning", f"{given}: not a regular file, skipped"))
+                continue
+            add(os.path.realpath(given), given, given)
+            continue
+        errors: list[OSError] = []
+        ignores: dict[str, _Ignores] = {}
+        for folder, dirs, files in os.walk(given, onerror=errors.append):
+            if os.path.realpath(folder) in skip_real:
+                dirs[:] = []
+                continue
+            if ignore:
+                parent = ignores.get(os.path.dirname(folder))
+                if parent is None:
+                    parent = _ancestor_ignores(os.path.realpath(folder))
+                here = parent.enter(folder, files)
+                ignores[folder] = here
+            rel_folder = os.path.relpath(folder, given)
+            kept_dirs = []
+            for d in sorted(dirs):
+                full = os.path.join(folder, d)
+                shown = os.path.normpath(full)
+                rel = os.path.normpath(_join(rel_folder, d))
+                if _matches(exclude, d, shown, rel):
+                    continue
+                if ignore and here.ignored(full, True):
+                    continue
+                if os.path.islink(full):
+                    # Never descended into (os.walk does not follow links); say so
+                    # only when the target lies outside, where it would matter.
+                    if not _inside(os.path.realpath(full), roots):
+                        messages.append(Message("warning", f"{shown}: symbolic link to a folder "
+                                                           f"outside the given paths, not followed"))
+                    continue
+                kept_dirs.append(d)
+            dirs[:] = kept_dirs
+            for f in sorted(files):
+                if atomic.is_temp_name(f):
+                    continue
+                full = os.path.join(folder, f)
+                shown = os.path.normpath(full)
+                rel = os.path.normpath(_join(rel_folder, f))
+                if not _matches(include, f, shown, rel) or _matches(exclude, f, shown, rel):
+                    continue
+                if ignore and here.ignored(full, False):
+                    continue
+                real = os.path.realpath(full)
+                if os.path.islink(full):
+                    if not os.path.exists(full):
+                        messages.append(Message("error", f"{shown}: broken symbolic link"))
+                        continue
+                    if not _inside(real, roots):
+                        messages.append(Message("warning", f"{shown}: symbolic link to a file "
+                                                           f"outside the given paths, not followed"))
+                        continue
+                try:
+                    mode = os.stat(real).st_mode
+                except OSError as e:
+                    messages.append(Message("error", f"{shown}: cannot read: {e.strerror or e}"))
+                    continue
+                if not stat.S_ISREG(mode):
+                    messages.append(Message("warning", f"{shown}: not a regular file, skipped"))
+                    continue
+                add(real, shown, given)
+        for e in errors:
+            messages.append(Message("error", f"{e.filename}: cannot read folder: {e.strerror or e}"))
+    return targets, messages
+
+
+def read_path_list(source: str, stdin_text: str | None = None) -> list[str]:
+    """Paths from ``--files-from``: one per line (CRLF and blank lines tolerated).
+
+    Raises ``OSError`` when the list cannot be read; ``UnicodeDecodeError`` is
+    the caller's to report.
+    """
+    if source == "-":
+        text = stdin_text if stdin_text is not None else ""
+    else:
+        with open(source, "rb") as f:
+            text = f.read().decode("utf-8")
+    return [line.rstrip("\r") for line in text.split("\n") if line.strip()]
