@@ -296,6 +296,10 @@ def _clean_one(t: Target, common: CommonLines | None) -> Outcome:
         return Outcome(t, True, o.removed, o.reasons, o.diff,
                        Message("error", f"{t.name}: {why}, not rewritten"))
 
+    if not snap.mode & 0o222:
+        # A rename would happily swap a read-only file (only the folder's
+        # permissions count); its owner made it read-only for a reason.
+        return refused("read-only file")
     if snap.nlink > 1:
         return refused(f"has {snap.nlink} hard links (a rewrite would split them; "
                        f"use --output-dir, or copy the file first)")
