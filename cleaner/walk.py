@@ -101,12 +101,13 @@ def _out_path(shown: str, given: str) -> str:
 class _Ignores:
     """The stack of ignore files that apply in one folder, deepest last."""
 
-    def __init__(self, specs: tuple[tuple[str, object], ...] = ()):
+    def __init__(self, specs: tuple[tuple[str, object], ...] = (), git: bool = False):
         self.specs = specs          # (folder, compiled spec)
+        self.git = git              # inside a git work tree: .gitignore counts
 
     def enter(self, folder: str, files: Iterable[str]) -> "_Ignores":
         lines: list[str] = []
-        for name in IGNORE_FILES:
+        for name in IGNORE_FILES if self.git else IGNORE_FILES[1:]:
             if name in files:
                 try:
                     with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as f:
@@ -117,7 +118,7 @@ class _Ignores:
             return self
         import pathspec   # only runs that meet an ignore file pay for it
 
-        return _Ignores((*self.specs, (folder, pathspec.GitIgnoreSpec.from_lines(lines))))
+        return _Ignores((*self.specs, (folder, pathspec.GitIgnoreSpec.from_lines(lines))), self.git)
 
     def ignored(self, full: str, is_dir: bool) -> bool:
         # The deepest ignore file with a pattern for the path decides (a '!'
@@ -144,7 +145,7 @@ def _git_top(real: str) -> str | None:
 def _ancestor_ignores(real: str) -> _Ignores:
     """Ignore files above a walked folder, from the git top down (none outside a repository)."""
     top = _git_top(real)
-    ign = _Ignores()
+    ign = _Ignores(git=top is not None)
     if top is None or top == real:
         return ign
     chain = []

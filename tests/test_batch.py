@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner
-from cleaner.atomic import is_temp_name, replace_bytes
+from cleaner.atomic import is_temp_name, read_file, replace_bytes
 from cleaner.batch import collect
 from cleaner.repetition import CommonLines
 
@@ -328,12 +328,12 @@ def test_replace_bytes_keeps_mode_and_refuses_a_changed_file(tmp_path):
     p = tmp_path / "f.txt"
     p.write_text("old\n")
     os.chmod(p, 0o604)
-    st = os.stat(p)
-    replace_bytes(p, b"new\n", expect=st)
+    _, snap = read_file(p)
+    replace_bytes(p, b"new\n", expect=snap)
     assert p.read_bytes() == b"new\n" and stat.S_IMODE(os.stat(p).st_mode) == 0o604
     p.write_text("someone else's much longer edit\n")
     with pytest.raises(OSError, match="changed on disk"):
-        replace_bytes(p, b"ours\n", expect=st)
+        replace_bytes(p, b"ours\n", expect=snap)
     assert p.read_text() == "someone else's much longer edit\n"
     assert os.listdir(tmp_path) == ["f.txt"]
 
