@@ -20,7 +20,7 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
 # The same words, and the newlines between the lines of a joined text: one
 # findall over a whole document gives every line's words in order.
-TOKEN = re.compile(f"\n|[{_CJK}]|[^\\W{_CJK}]+")
+TOKEN = re.compile(f"[^\\W{_CJK}]+|\n|[{_CJK}]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,14 +127,15 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced") -> lis
         return out
     rule_only = list(out)
     keep = model.keep(ev.scores, mode)
-    short = len(keep) < model.short_document
+    dropped = np.flatnonzero(~keep)
+    reasons = dict(zip(dropped.tolist(), _model_reasons(ev, model, mode, dropped)))
     of_line = ev.units.of_line
-    for i, d in enumerate(out):
-        u = of_line[i]
-        if u < 0 or keep[u] or d.reason is not None:
+    for i in np.flatnonzero(of_line >= 0).tolist():
+        d = out[i]
+        u = int(of_line[i])
+        if keep[u] or d.reason is not None:
             continue
-        out[i] = Decision(d.block, False, *_model_reason(ev, model, mode, int(u), short),
-                          kind="heuristic")
+        out[i] = Decision(d.block, False, *reasons[u], kind="heuristic")
     _article_guard(out, ev)
     if not any(d.kept and not d.block.blank for d in out):
         return _noted(rule_only, "guard.never-empty",
@@ -154,20 +155,28 @@ def _repetition(out: list[Decision], ev: "Evidence") -> None:
                           "line recurs across the documents of this run", kind="heuristic")
 
 
-def _model_reason(ev: "Evidence", model: "Model", mode: str, u: int, short: bool) -> tuple[str, str]:
+def _model_reasons(ev: "Evidence", model: "Model", mode: str,
+                   units: np.ndarray) -> list[tuple[str, str]]:
+    """Reason and detail for each unit the model removes, with the values behind it."""
     s = ev.scores
-    own, ctx = float(s.own[u]), float(s.context[u])
-    why = model.evidence(s, u)
-    if short:
-        return ("heuristic.boilerplate-line",
-                f"own log-odds {own:.2f} < {model.short_floor} in a short document ({why})")
+    whys = model.evidence(s, units)
+    if len(s.own) < model.short_document:
+        return [("heuristic.boilerplate-line",
+                 f"own log-odds {s.own[u]:.2f} < {model.short_floor} in a short document ({why})")
+                for u, why in zip(units, whys)]
     t = model.thresholds[mode]
-    if ctx >= t:
-        return ("heuristic.boilerplate",
-                f"in context log-odds {ctx:.2f} is above the threshold {t}, but the segmentation "
-                f"puts it in a boilerplate stretch (switch cost {model.switch}); own {own:.2f} ({why})")
-    return ("heuristic.boilerplate",
-            f"in context log-odds {ctx:.2f} < threshold {t}; own {own:.2f} ({why})")
+    out = []
+    for u, why in zip(units, whys):
+        own, ctx = float(s.own[u]), float(s.context[u])
+        if ctx >= t:
+            out.append(("heuristic.boilerplate",
+                        f"in context log-odds {ctx:.2f} is above the threshold {t}, but the "
+                        f"segmentation puts it in a boilerplate stretch (switch cost "
+                        f"{model.switch}); own {own:.2f} ({why})"))
+        else:
+            out.append(("heuristic.boilerplate",
+                        f"in context log-odds {ctx:.2f} < threshold {t}; own {own:.2f} ({why})"))
+    return out
 
 
 def _lines_of(ev: "Evidence", u: int) -> range:

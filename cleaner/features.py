@@ -39,36 +39,45 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # ---------------------------------------------------------------- line patterns
 # Each is searched over the joined lines (re.M: ^ and $ are a line's ends);
 # a match counts for the line it starts in.
-_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|uk)\b|@\w|#\w", re.I)
-_SEPARATORS = re.compile(r"\s[|·•/]\s|\s[|·•]$|^\s*[|·•]\s", re.M)
-_MONEY = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:[$€£¥₹]|eur\b|euro\b|usd\b|dollars?\b)", re.I)
-_TERMINAL = re.compile(r"[.!?…:;\"”»'’)\]]\s*$", re.M)
-_ENDS_COLON = re.compile(r":\s*$", re.M)
+# Patterns marked "lower" run over the lower-cased text without re.I, which
+# lets the regex engine skip ahead to their first character (re.I does not).
+_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|uk)\b|@\w|#\w")          # lower
+_SEPARATORS = re.compile(r"[|·•/](?<=\s.)(?:\s|(?<=[|·•])$)", re.M)
+_MONEY = re.compile(r"[$€£¥₹]\s?\d")
+_AMOUNT = re.compile(r"\d\s?(?:[$€£¥₹]|eur\b|euro\b|usd\b|dollars?\b)")   # lower
+_TERMINAL = re.compile(r"[.!?…:;\"”»'’)\]][ \t]*$", re.M)
+_ENDS_COLON = re.compile(r":[ \t]*$", re.M)
 # A sentence end followed by a capital letter: a second sentence in the line.
 _SENTENCE = re.compile(r"[.!?…][\"”»'’)]?\s+(?=[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я])")
-_DATE = re.compile(
-    r"\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}\b|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|"
-    r"oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|"
-    r"décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
-    r"diciembre)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zä]*)",
-    re.I)
-_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|alle rechte", re.I)
+# Dates written with digits; dates with a month name are found by their words (MONTHS).
+_NUMERIC_DATE = re.compile(r"\d(?:\d?[./-]\d{1,2}[./-]\d{2,4}|\d{3}-\d{2}-\d{2}|\d?:\d{2}\b)")
+MONTHS = frozenset((
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june "
+    "july august september october november december januar februar märz mai juni juli "
+    "oktober dezember janvier février mars avril juin juillet août septembre octobre novembre "
+    "décembre enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+    "diciembre").split())
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|copyright|all rights reserved|alle rechte")    # lower
 # A table row rendered as text keeps its columns apart with runs of spaces.
 _COLUMN_GAP = re.compile(r"\S {3,}\S")
 _LIST_ITEM = re.compile(LIST_MARKER_SOURCE, re.M)
-# Source code and shell sessions quoted in an article: statement punctuation,
-# a prompt, or a keyword opening the line. SQL keywords count in capitals only.
-_CODE = re.compile(
-    r"[;{}][ \t]*$|^[ \t]*[{}]|[=!<>]=|=>|->|\w\(\)|^[ \t]*(?:\$ |>>>|#include\b|#!/)|"
-    r"^[ \t]*(?:import|from|def|class|return|function|var|let|const|if|elif|else|for|while|try|catch|"
-    r"public|private|static|void|int|echo|sudo|git|pip|npm|cd)\b[^.!?\n]*$|"
-    r"^[ \t]*(?-i:SELECT|FROM|WHERE|ORDER BY|GROUP BY|LIMIT|INSERT|UPDATE|DELETE|JOIN|WITH|AND|OR)\b", re.M)
+# Source code and shell sessions quoted in an article: statement punctuation
+# or an operator anywhere; a prompt or a keyword opening the line (CODE_OPENERS,
+# checked per line). SQL keywords count in capitals only.
+_CODE = re.compile(r"[;{}][ \t]*$|[=!<>]=|=>|->|\(\)", re.M)
+PROMPTS = ("$ ", ">>>", "#include", "#!/", "{", "}")
+# A line opening with one of these, and with no sentence punctuation, is code.
+KEYWORD_OPENERS = tuple(w + " " for w in (
+    "import from def class return function var let const if elif else for while try catch "
+    "public private static void int echo sudo git pip npm cd").split()) + (
+    "SELECT ", "FROM ", "WHERE ", "ORDER BY ", "GROUP BY ", "LIMIT ", "INSERT ", "UPDATE ",
+    "DELETE ", "JOIN ", "WITH ", "AND ", "OR ")
+_SENTENCE_MARKS = re.compile(r"[.!?]")
 
 
 @dataclass(frozen=True)
 class WordLists:
-    cta: re.Pattern                # a line opening with a call to action
+    cta: tuple[str, ...]           # a line opening with one of these calls to action (lower case)
     second_person: frozenset[str]
     first_plural: frozenset[str]
     payment: frozenset[str]
@@ -77,10 +86,9 @@ class WordLists:
 @lru_cache(maxsize=1)
 def word_lists() -> WordLists:
     data = yaml.load((DATA / "words.yaml").read_text("utf-8"), Loader=_YAML_LOADER)
-    phrases = sorted({w.casefold() for ws in data["cta_openers"].values() for w in ws},
-                     key=len, reverse=True)
-    cta = re.compile(r"^(?:%s)?(?:%s)(?!\w)" % (LIST_MARKER_SOURCE[1:],
-                                                 "|".join(re.escape(p) for p in phrases)), re.I | re.M)
+    phrases = {w.casefold() for ws in data["cta_openers"].values() for w in ws}
+    # A phrase counts when a word ends with it: followed by a space or a mark.
+    cta = tuple(p + end for p in sorted(phrases) for end in " :,.!?»\u00a0")
     return WordLists(cta, frozenset(w.casefold() for w in data["second_person"]),
                      frozenset(w.casefold() for w in data["first_person_plural"]),
                      frozenset(w.casefold() for w in data["payment_words"]))
@@ -165,17 +173,43 @@ class DocView:
             np.cumsum(lengths[:-1] + 1, out=starts[1:])
         return starts
 
-    def lines_of(self, pattern: re.Pattern) -> np.ndarray:
-        """Line index of every match of ``pattern`` over the joined lines."""
-        pos = np.fromiter((m.start() for m in pattern.finditer(self.joined)), dtype=np.int64)
+    @cached_property
+    def lower(self) -> str:
+        """The joined lines in lower case, offsets unchanged."""
+        low = self.joined.lower()
+        if len(low) != len(self.joined):   # 'İ' lower-cases to two characters
+            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.joined)
+        return low
+
+    def lines_of(self, pattern: re.Pattern, lower: bool = False) -> np.ndarray:
+        """Line index of every match of ``pattern`` over the joined (or lower-cased) lines."""
+        text = self.lower if lower else self.joined
+        pos = np.fromiter((m.start() for m in pattern.finditer(text)), dtype=np.int64)
         return np.searchsorted(self.line_starts, pos, side="right") - 1
 
-    def line_count(self, pattern: re.Pattern) -> np.ndarray:
+    def line_count(self, pattern: re.Pattern, lower: bool = False) -> np.ndarray:
         """Matches of ``pattern`` per line."""
-        return np.bincount(self.lines_of(pattern), minlength=len(self.texts))
+        return np.bincount(self.lines_of(pattern, lower), minlength=len(self.texts))
 
-    def line_any(self, pattern: re.Pattern) -> np.ndarray:
-        return self.line_count(pattern) > 0
+    def line_any(self, pattern: re.Pattern, lower: bool = False) -> np.ndarray:
+        return self.line_count(pattern, lower) > 0
+
+    def line_starts_with(self, prefixes: tuple[str, ...], lower: bool = False) -> np.ndarray:
+        """Whether each line, leading spaces and a list marker left out, opens with a prefix."""
+        heads = self.heads_lower if lower else self.heads
+        return np.fromiter(map(str.startswith, heads, repeat(prefixes)), dtype=bool,
+                           count=len(heads))
+
+    @cached_property
+    def heads(self) -> list[str]:
+        """Each line without leading spaces and list marker, with a space after it."""
+        item = self.line_any(_LIST_ITEM)
+        return [(_LIST_ITEM.sub("", t, count=1) if it else t.lstrip()) + " "
+                for t, it in zip(self.texts, item)]
+
+    @cached_property
+    def heads_lower(self) -> list[str]:
+        return list(map(str.lower, self.heads))
 
     @cached_property
     def content_lines(self) -> np.ndarray:
@@ -186,8 +220,12 @@ class DocView:
         idx = self.content_lines
         return np.bincount(self.unit_of_line[idx], weights=line_values[idx], minlength=self.n)
 
-    def unit_any(self, pattern: re.Pattern) -> np.ndarray:
-        return (self.per_unit(self.line_any(pattern).astype(float)) > 0).astype(float)
+    def unit_any(self, pattern: re.Pattern, lower: bool = False) -> np.ndarray:
+        return self.any_line(self.line_any(pattern, lower))
+
+    def any_line(self, flags: np.ndarray) -> np.ndarray:
+        """1.0 for the units where any line is flagged."""
+        return (self.per_unit(flags.astype(float)) > 0).astype(float)
 
     @cached_property
     def first_line(self) -> np.ndarray:
@@ -293,7 +331,10 @@ class DocView:
 
     @cached_property
     def code_line(self) -> np.ndarray:
-        return self.unit_any(_CODE)
+        """1.0 for units with a line that reads as source code."""
+        code = self.line_any(_CODE) | self.line_starts_with(PROMPTS)
+        code |= self.line_starts_with(KEYWORD_OPENERS) & ~self.line_any(_SENTENCE_MARKS)
+        return self.any_line(code)
 
     @cached_property
     def lexicon_mean(self) -> np.ndarray:
@@ -424,12 +465,12 @@ def _list_marker(d: DocView) -> np.ndarray:
 
 @feature("url")
 def _url(d: DocView) -> np.ndarray:
-    return d.unit_any(_URL)
+    return d.unit_any(_URL, lower=True)
 
 
 @feature("separators")
 def _separators(d: DocView) -> np.ndarray:
-    return d.unit_any(_SEPARATORS)
+    return d.any_line(d.line_any(_SEPARATORS) | d.line_starts_with(("| ", "|\t")))
 
 
 @feature("second_person")
@@ -444,12 +485,12 @@ def _first_plural(d: DocView) -> np.ndarray:
 
 @feature("cta_opener")
 def _cta(d: DocView) -> np.ndarray:
-    return d.at_first(d.line_any(word_lists().cta))
+    return d.at_first(d.line_starts_with(word_lists().cta, lower=True))
 
 
 @feature("money")
 def _money(d: DocView) -> np.ndarray:
-    return d.unit_any(_MONEY)
+    return np.maximum(d.unit_any(_MONEY), d.unit_any(_AMOUNT, lower=True))
 
 
 @feature("payment_word")
@@ -470,12 +511,16 @@ def _sentences(d: DocView) -> np.ndarray:
 
 @feature("date")
 def _date(d: DocView) -> np.ndarray:
-    return d.unit_any(_DATE)
+    month = d.words_in(MONTHS) > 0
+    short = np.fromiter(map(len, d.words), dtype=np.int64, count=len(d.words)) <= 2
+    digits = np.fromiter(map(str.isdigit, d.words), dtype=bool, count=len(d.words))
+    number = d.per_unit_words((short & digits).astype(float)) > 0
+    return np.maximum(d.unit_any(_NUMERIC_DATE), (month & number).astype(float))
 
 
 @feature("copyright")
 def _copyright(d: DocView) -> np.ndarray:
-    return d.unit_any(_COPYRIGHT)
+    return d.unit_any(_COPYRIGHT, lower=True)
 
 
 @feature("table_columns")

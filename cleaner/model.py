@@ -204,12 +204,15 @@ class Model:
             return scores.own >= self.short_floor
         return segment(scores.context - self.thresholds[mode], self.switch)
 
-    def evidence(self, scores: Scores, unit: int, k: int = 3) -> str:
-        """The unit features that pushed hardest towards boilerplate, for --explain."""
-        contrib = scores.features[unit] * self.line_w
-        parts = [f"{self.line_names[j]} {contrib[j]:+.2f}" for j in np.argsort(contrib)
-                 if contrib[j] < 0 and self.line_names[j] != "bias"]
-        return ", ".join(parts[:k])
+    def evidence(self, scores: Scores, units: np.ndarray, k: int = 3) -> list[str]:
+        """For each of ``units``, the features that pushed hardest towards boilerplate (--explain)."""
+        if not len(units):
+            return []
+        contrib = scores.features[units] * self.line_w
+        contrib[:, [j for j, n in enumerate(self.line_names) if n == "bias"]] = 0.0
+        top = np.argsort(contrib, axis=1)[:, :k]
+        return [", ".join(f"{self.line_names[j]} {row[j]:+.2f}" for j in idx if row[j] < 0)
+                for row, idx in zip(contrib, top)]
 
 
 @lru_cache(maxsize=1)
