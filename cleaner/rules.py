@@ -20,8 +20,15 @@ from .patterns import shared_cache
 
 ACTIONS = ("drop", "drop-span", "drop-until", "drop-rest")
 RULE_KEYS = {"id", "description", "pattern", "action", "until", "lines",
-             "examples", "case", "zone", "lang"}
-FILE_KEYS = {"pack", "description", "rules"}
+             "examples", "case", "zone", "lang", "kind", "langs"}
+FILE_KEYS = {"pack", "description", "rules", "kind", "langs"}
+# What a rule removes, reported with each removal (rules/README.md lists them).
+KINDS = ("paywall", "newsletter", "donation", "payment", "cookie", "signin", "follow",
+         "share", "related", "navigation", "ads", "comments", "footer", "credits",
+         "promo", "ui", "other")
+# A language code (ISO 639-1/-3), or "any" for a rule whose pattern has no words.
+_LANG = re.compile(r"[a-z]{2,3}|any")
+
 ZONES = ("anywhere", "tail")
 DEFAULT_UNTIL_LINES = 40
 # Seconds one pattern may spend on one line before the batch gives up on it:
@@ -42,6 +49,12 @@ class Rule:
     lang: str | None = None
     examples_drop: tuple[str, ...] = ()
     examples_keep: tuple[str, ...] = ()
+    kind: str = "other"           # one of KINDS: what the rule removes
+    langs: tuple[str, ...] = ()   # languages the rule's words are in ("any": none)
+    # For each drop example, the exact text that must remain (None: nothing,
+    # or for drop-span rules unstated); see examples.check_rule.
+    examples_remain: tuple[str | None, ...] = ()
+
     source: str = ""              # "file:line" where the rule is defined
     line: int | None = None       # that line
     # Seconds a match may take. The shipped packs are tested against
@@ -137,6 +150,7 @@ def load_file(path: Path, *, trusted: bool = False) -> list[Rule]:
         raise RuleError(name, None, None, f"cannot read: {e}") from None
     data = _parse_cached(text, name) if trusted else _parse(text, name)
     pack = path.stem
+    defaults: dict[str, Any] = {}
     if data is None:
         return []
     if isinstance(data, dict):
@@ -146,10 +160,12 @@ def load_file(path: Path, *, trusted: bool = False) -> list[Rule]:
             raise RuleError(name, line, None, f"unknown key {sorted(unknown)[0]!r} "
                             f"(expected one of {', '.join(sorted(FILE_KEYS))})")
         pack = str(data.get("pack") or pack)
+        # A pack-wide kind and language list, which each rule may override.
+        defaults = {k: data[k] for k in ("kind", "langs") if k in data}
         data = data.get("rules") or []
     if not isinstance(data, list):
         raise RuleError(name, 1, None, "expected a list of rules or a mapping with 'rules:'")
-    return [_build_rule(item, name, pack, trusted) for item in data]
+    return [_build_rule(item, name, pack, trusted, defaults) for item in data]
 
 
 def _parse(text: str, name: str) -> Any:
@@ -225,7 +241,66 @@ def _strings(value: Any, where: tuple[str, int, str], key: str) -> tuple[str, ..
     return tuple(value)
 
 
-def _build_rule(item: Any, name: str, pack: str, trusted: bool = False) -> Rule:
+def _drop_examples(value: Any, where: tuple[str, int, str]) -> tuple[tuple[str, ...],
+                                                                       tuple[str | None, ...]]:
+    """``examples.drop``: strings, or ``{text: ..., remains: ...}`` mappings.
+
+    ``remains`` is the exact text the rule must leave of ``text`` (sqlfluff's
+    fail_str / fix_str): a drop-span rule that eats more than its span fails.
+    """
+    if value is None:
+        return (), ()
+    if isinstance(value, (str, dict)):
+        value = [value]
+    if not isinstance(value, list):
+        raise RuleError(*where, "'examples.drop' must be a list")
+    texts: list[str] = []
+    remains: list[str | None] = []
+    for ex in value:
+        if isinstance(ex, dict):
+            ex = {k: v for k, v in ex.items() if k != "__line__"}
+            if set(ex) - {"text", "remains"} or not isinstance(ex.get("text"), str) \
+                    or not isinstance(ex.get("remains", ""), str):
+                raise RuleError(*where, "a drop example is a string or a mapping with "
+                                "'text' and 'remains' strings")
+            texts.append(ex["text"])
+            remains.append(ex.get("remains"))
+        elif isinstance(ex, str):
+            texts.append(ex)
+            remains.append(None)
+        else:
+            raise RuleError(*where, "'examples.drop' must be a list of strings or mappings")
+    return tuple(texts), tuple(remains)
+
+
+def _expand(pat: Any, where: tuple[str, int, str]) -> Any:
+    """A pattern with its ``{{fragment}}`` references expanded (see ``fragments``)."""
+    if not isinstance(pat, str) or "{{" not in pat:
+        return pat
+    from . import fragments
+
+    try:
+        return fragments.expand(pat, fragments.shipped())
+    except fragments.FragmentError as e:
+        raise RuleError(*where, str(e)) from None
+
+
+def _kind_and_langs(item: dict, defaults: dict, where: tuple[str, int, str]
+                    ) -> tuple[str, tuple[str, ...]]:
+    kind = item.get("kind", defaults.get("kind", "other"))
+    if kind not in KINDS:
+        raise RuleError(*where, f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
+    langs = item.get("langs", item.get("lang", defaults.get("langs", ())))
+    if isinstance(langs, str):
+        langs = [langs]
+    if not isinstance(langs, (list, tuple)) or not all(isinstance(x, str) and _LANG.fullmatch(x)
+                                              for x in langs):
+        raise RuleError(*where, "'langs' must be a list of language codes (en, de, ...) or [any]")
+    return kind, tuple(langs)
+
+
+def _build_rule(item: Any, name: str, pack: str, trusted: bool = False,
+                defaults: dict | None = None) -> Rule:
     if not isinstance(item, dict):
         raise RuleError(name, None, None, "each rule must be a mapping")
     line = item.get("__line__")
@@ -249,11 +324,13 @@ def _build_rule(item: Any, name: str, pack: str, trusted: bool = False) -> Rule:
     zone = item.get("zone", "tail" if action == "drop-rest" else "anywhere")
     if zone not in ZONES:
         raise RuleError(*where, f"'zone' must be one of {', '.join(ZONES)}")
-    pattern = _compile(item.get("pattern"), case, where, "pattern", trusted)
+    kind, langs = _kind_and_langs(item, defaults or {}, where)
+    pattern = _compile(_expand(item.get("pattern"), where), case, where, "pattern", trusted)
+
     until = lines = None
     if action == "drop-until":
         if "until" in item:
-            until = _compile(item["until"], case, where, "until", trusted)
+            until = _compile(_expand(item["until"], where), case, where, "until", trusted)
         lines = item.get("lines", DEFAULT_UNTIL_LINES if until is not None else None)
         if not isinstance(lines, int) or isinstance(lines, bool) or lines < 1:
             raise RuleError(*where, "drop-until needs 'until' (an end pattern) and/or "
@@ -267,6 +344,7 @@ def _build_rule(item: Any, name: str, pack: str, trusted: bool = False) -> Rule:
     bad = set(examples) - {"drop", "keep"}
     if bad:
         raise RuleError(*where, f"unknown key {sorted(bad)[0]!r} in examples (expected drop, keep)")
+    drop_texts, drop_remains = _drop_examples(examples.get("drop"), where)
     lang = item.get("lang")
     if lang is not None and not (isinstance(lang, str) or
                                  (isinstance(lang, list) and all(isinstance(x, str) for x in lang))):
@@ -277,7 +355,8 @@ def _build_rule(item: Any, name: str, pack: str, trusted: bool = False) -> Rule:
     return Rule(id=rid, pack=pack, description=description, action=action,
                 pattern=pattern, until=until, lines=lines, zone=zone,
                 lang=item.get("lang"),
-                examples_drop=_strings(examples.get("drop"), where, "examples.drop"),
+                examples_drop=drop_texts, examples_remain=drop_remains,
                 examples_keep=_strings(examples.get("keep"), where, "examples.keep"),
+                kind=kind, langs=langs,
                 source=f"{name}:{line}", line=line,
                 timeout=None if trusted else MATCH_TIMEOUT)

@@ -1,0 +1,147 @@
+"""Named vocabulary for rule patterns: ``{{subscribe_verb}}`` expanded at load time.
+
+Fragments live in ``rules/fragments/<lang>.yaml``, one file per language, each
+a mapping from a fragment name to its alternatives, one a line (a YAML block
+scalar, so nothing needs quoting) or a list of strings::
+
+    # rules/fragments/de.yaml
+    subscribe_verb: |
+      abonnieren
+      melden sie sich (?:jetzt )?an
+
+A rule pattern names a fragment in double braces. ``{{subscribe_verb}}``
+becomes one non-capturing group of that name's alternatives in every
+language; ``{{subscribe_verb.de}}`` only the German ones. Double braces cannot
+be read as a regex repeat (``{2,3}``) or a fuzzy constraint (``{e<=1}``), and
+an escaped ``\\{{`` is left alone. Alternatives are regular expressions in
+which a plain space matches any run of whitespace (``sign up`` reads
+``sign\\s+up``); they may name other fragments. Adding a language is adding
+its file.
+"""
+from __future__ import annotations
+
+import marshal
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+import yaml
+
+from . import diskcache
+
+# Fragment reference: {{name}} or {{name.lang}}, not after a backslash.
+REF = re.compile(r"(?<!\\)\{\{\s*([a-z][a-z0-9_]*)(?:\.([a-z]{2,3}))?\s*\}\}")
+_LEFT = re.compile(r"(?<!\\)\{\{")
+NAME = re.compile(r"[a-z][a-z0-9_]*")
+_MAX_DEPTH = 8
+
+# name -> lang -> alternatives (regex strings, spaces already turned into \s+)
+Fragments = Mapping[str, Mapping[str, tuple[str, ...]]]
+
+
+class FragmentError(ValueError):
+    """A fragment file or reference is wrong; the caller names the file and rule."""
+
+
+def fragments_dir() -> Path:
+    """The shipped fragment files (inside the wheel, or beside the package in a checkout)."""
+    from .rules import builtin_rules_dir
+
+    return builtin_rules_dir() / "fragments"
+
+
+def _phrase(alt: str) -> str:
+    """A written alternative as a regex: a plain space matches any run of whitespace."""
+    # A space before a quantifier (" ?") is left as written.
+    return re.sub(r"(?<!\\) +(?![?*+{])", r"\\s+", alt.strip())
+
+
+def parse_file(text: str, name: str) -> dict[str, tuple[str, ...]]:
+    """One language file's fragments: name -> alternatives."""
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as e:
+        raise FragmentError(f"{name}: YAML error: {str(e).splitlines()[0]}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FragmentError(f"{name}: expected a mapping of fragment names to lists")
+    out: dict[str, tuple[str, ...]] = {}
+    for key, alts in data.items():
+        if not isinstance(key, str) or not NAME.fullmatch(key):
+            raise FragmentError(f"{name}: fragment name {key!r} must be lower-case letters, "
+                                "digits and '_'")
+        if isinstance(alts, str):   # a block scalar: one alternative a line
+            alts = [a for a in alts.splitlines() if a.strip()]
+        if not isinstance(alts, list) or not alts or not all(isinstance(a, str) and a.strip()
+                                                             for a in alts):
+            raise FragmentError(f"{name}: fragment {key!r} must be a non-empty list of strings")
+        out[key] = tuple(_phrase(a) for a in alts)
+    return out
+
+
+def load_fragments(folder: Path | None = None) -> dict[str, dict[str, tuple[str, ...]]]:
+    """All fragments of a folder of ``<lang>.yaml`` files: name -> lang -> alternatives.
+
+    The shipped files are parsed once and kept in the start-up cache, keyed by
+    their text (see ``diskcache``).
+    """
+    folder = folder or fragments_dir()
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    texts = tuple((f.stem, f.read_text(encoding="utf-8")) for f in files)
+    store = diskcache.shared("fragments")
+    blob = store.get(texts)
+    if blob is not None:
+        try:
+            return marshal.loads(blob)
+        except (EOFError, ValueError, TypeError):
+            store.forget(texts)
+    merged: dict[str, dict[str, tuple[str, ...]]] = {}
+    for (lang, text), f in zip(texts, files):
+        for key, alts in parse_file(text, str(f)).items():
+            merged.setdefault(key, {})[lang] = alts
+    store.put(texts, marshal.dumps(merged))
+    return merged
+
+
+def _group(name: str, lang: str | None, frags: Fragments, depth: int) -> str:
+    if name not in frags:
+        raise FragmentError(f"unknown fragment {{{{{name}}}}}")
+    langs = frags[name]
+    if lang is not None:
+        if lang not in langs:
+            raise FragmentError(f"fragment {{{{{name}}}}} has no {lang!r} entry "
+                                f"(it has {', '.join(sorted(langs))})")
+        alts = list(langs[lang])
+    else:
+        alts = [a for lg in sorted(langs, key=lambda x: (x != "en", x)) for a in langs[lg]]
+    seen: dict[str, None] = {}
+    for a in alts:
+        seen.setdefault(expand(a, frags, depth + 1), None)
+    return "(?:" + "|".join(seen) + ")"
+
+
+def expand(pattern: str, frags: Fragments, depth: int = 0) -> str:
+    """``pattern`` with every ``{{name}}`` / ``{{name.lang}}`` replaced by its group."""
+    if "{{" not in pattern:
+        return pattern
+    if depth > _MAX_DEPTH:
+        raise FragmentError("fragments refer to each other in a loop")
+    out = REF.sub(lambda m: _group(m.group(1), m.group(2), frags, depth), pattern)
+    bad = _LEFT.search(REF.sub("", pattern))
+    if bad:
+        raise FragmentError(f"malformed fragment reference near {pattern[bad.start():bad.start() + 20]!r}"
+                            " (write {{name}} or {{name.lang}}; a literal '{{' is '\\{{')")
+    return out
+
+
+@lru_cache(maxsize=8)
+def shipped() -> dict[str, dict[str, tuple[str, ...]]]:
+    """The shipped fragments, loaded once per process."""
+    return load_fragments()
+
+
+def references(pattern: str) -> list[str]:
+    """The fragment names a pattern uses, in order (``name`` or ``name.lang``)."""
+    return [m.group(1) + (f".{m.group(2)}" if m.group(2) else "") for m in REF.finditer(pattern)]
