@@ -118,6 +118,8 @@ class Cleaner:
         self.rules = base.without(n for n in self.disabled if n not in HEURISTIC_IDS)
         self._weights = weights
         self._model: Model | None = None
+        if self.model_on:
+            self.model   # a bad weights file is an error here, not at the first document
         # Line text -> rule matches, shared by every document: menus, footers
         # and share bars recur across the pages of a site.
         self._matches: dict = {}

@@ -1,0 +1,136 @@
+"""decide: rules first, then repetition, then the model, then the guards — one reason per removal."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.blocks import split_lines
+from cleaner.decide import decide
+from cleaner.evidence import gather, prose_words, tail_start
+from cleaner.features import DATA, DocView
+from cleaner.model import MODES, Model
+from cleaner.repetition import CommonLines
+from cleaner.rules import RuleSet
+from cleaner.units import group
+
+ARTICLE = """\
+City Council Approves New Budget After Long Debate
+
+The city council approved a new budget on Tuesday after a debate that lasted more than six hours, with members arguing over funding for parks, roads and the police.
+
+The mayor said the plan would keep taxes flat for a third year while adding money for repairs to bridges that engineers have warned are in poor condition.
+
+Opponents said the budget relied on optimistic forecasts of sales tax revenue, and that the city could face a shortfall if the economy slowed next year.
+
+The vote was seven to four. The new budget takes effect on the first of July, and the council will review spending again in the autumn.
+"""
+
+NAV = "* Home\n* News\n* Sport\n* Weather\n* Contact us\n"
+
+STORIES = [
+    "The harbour authority said on Monday that ferry services would resume after repairs to the pier were finished ahead of schedule.",
+    "Farmers in the valley expect a smaller apple harvest this year because a late frost damaged many of the blossoms in April.",
+    "The school board voted to extend the library's opening hours so that students can study in the evenings during exams.",
+    "A local bakery won a regional prize for its rye bread, which the owners say follows a recipe from the founder's grandmother.",
+    "Road works on the main bridge will close one lane for three weeks, and drivers are advised to plan for longer journeys.",
+]
+
+
+def weights_with(**changes) -> Model:
+    data = json.loads((DATA / "weights.json").read_text("utf-8"))
+    data.update(changes)
+    return Model(data)
+
+
+def test_the_tail_zone_is_measured_on_prose_and_does_not_move_when_boilerplate_goes():
+    text = ARTICLE + "\n" + "\n".join(f"* Footer link {i}" for i in range(60)) + "\n"
+    blocks = split_lines(text)
+    units = group(blocks)
+    view = DocView(blocks, units.of_line, units.count)
+    start = tail_start(view, prose_words(view))
+    # Half the prose lies above the third paragraph's end, not halfway down the footer.
+    assert start <= 7
+    cleaned = split_lines(ARTICLE)
+    cu = group(cleaned)
+    cview = DocView(cleaned, cu.of_line, cu.count)
+    assert tail_start(cview, prose_words(cview)) == start
+
+
+def test_every_heuristic_removal_names_its_values_and_agrees_with_them():
+    text = NAV + "\n" + ARTICLE + "\n" + NAV
+    result = Cleaner().analyze(text, "page.txt")
+    heur = [d for d in result.removed if d.reason.startswith("heuristic.")]
+    assert heur
+    for d in heur:
+        m = re.search(r"in context log-odds (-?[\d.]+)(?: is above the threshold| < threshold) (-?[\d.]+)",
+                      d.detail)
+        assert m, d.detail
+        ctx, t = float(m.group(1)), float(m.group(2))
+        if "above the threshold" in d.detail:
+            assert ctx >= t and "segmentation" in d.detail
+        else:
+            assert ctx < t
+    assert any("heuristic." in line and "page.txt:" in line for line in result.explain())
+
+
+def test_a_line_above_the_threshold_removed_by_the_segmentation_says_so():
+    # A switch cost so high that one plausible line among a menu goes with it.
+    model = weights_with(switch=50.0)
+    text = NAV + "Read the council's statement on the budget here.\n" + NAV.replace("Home", "About")
+    ev = gather(split_lines(text), RuleSet(()), model)
+    out = decide(ev, model, "balanced")
+    t = model.thresholds["balanced"]
+    for d in out:
+        if d.reason == "heuristic.boilerplate":
+            u = ev.units.of_line[d.block.index]
+            if ev.scores.context[u] >= t:
+                assert "above the threshold" in d.detail and "segmentation" in d.detail
+
+
+def test_repetition_never_removes_long_prose():
+    # Five different stories of one site with its footer, and one line of
+    # long prose that each of them quotes.
+    story = ARTICLE.splitlines()[2]
+    footer = "Independent local reporting from the valley since 1921"
+    texts = [f"Headline {n}\n\n{STORIES[n]}\n\n{story}\n\n{footer}\n" for n in range(5)]
+    common = CommonLines.from_texts(texts)
+    assert footer in common
+    result = Cleaner(builtin=False).analyze(texts[0], common=common)
+    reasons = {d.block.text: d.reason for d in result.decisions}
+    assert reasons[footer] == "heuristic.repeated"
+    assert reasons[story] != "heuristic.repeated"
+
+
+def test_repetition_can_be_turned_off():
+    footer = "Independent local reporting from the valley since 1921"
+    texts = [f"{STORIES[n]}\n\n{footer}\n" for n in range(5)]
+    assert all(footer not in o for o in Cleaner().clean_many(texts))
+    for off in (Cleaner(repetition=False), Cleaner(disable=["heuristic.repeated"])):
+        outs = off.clean_many(texts)
+        assert all(footer in o for o in outs)
+
+
+def test_the_article_guard_brings_back_prose_the_model_would_drop():
+    # A model that rates everything as boilerplate: the rules keep the text,
+    # the model drops it all, and the guard brings the prose back, saying why.
+    data = json.loads((DATA / "weights.json").read_text("utf-8"))
+    data["thresholds"] = {m: 100.0 for m in MODES}
+    text = NAV + "\n" + ARTICLE
+    result = Cleaner(weights=data, builtin=False).analyze(text)
+    kept = [d.block.text for d in result.decisions if d.kept and not d.block.blank]
+    for line in ARTICLE.splitlines()[2:]:
+        if line.strip():
+            assert line in kept
+    assert any("[guard.article]" in line for line in result.explain())
+
+
+def test_never_empty_leaves_the_text_as_the_rules_left_it():
+    data = json.loads((DATA / "weights.json").read_text("utf-8"))
+    data["thresholds"] = {m: 100.0 for m in MODES}
+    text = "* 200 g flour\n* 2 eggs\n* 1 cup of milk\n* a pinch of salt\n* butter\n* sugar\n* oil\n"
+    result = Cleaner(weights=data, builtin=False).analyze(text)
+    assert result.text == text
+    assert any("[guard.never-empty]" in line for line in result.explain())

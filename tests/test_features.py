@@ -1,0 +1,150 @@
+"""features: the registry of named unit features, computed for a whole document at once."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from cleaner.blocks import WORD, split_lines
+from cleaner.features import FEATURES, DocView, feature, lexicon, lexicon_keys, unit_table
+from cleaner.language import guess_language, stopwords
+from cleaner.units import group
+
+
+def view_of(text: str) -> DocView:
+    blocks = split_lines(text)
+    units = group(blocks)
+    return DocView(blocks, units.of_line, units.count)
+
+
+def column(text: str, name: str) -> np.ndarray:
+    return FEATURES[name](view_of(text))
+
+
+def first(text: str, name: str) -> float:
+    return float(column(text, name)[0])
+
+
+def test_every_registered_feature_gives_one_value_per_unit():
+    text = ("Home | News | Sport\n\nA Headline\n\nThe council met on Monday, and it agreed. "
+            "Then it adjourned.\n* one\n* two\n\n```\ncode here;\n```\n")
+    view = view_of(text)
+    table = unit_table(view, tuple(FEATURES))
+    assert table.shape == (view.n, len(FEATURES))
+    assert np.isfinite(table).all()
+
+
+def test_an_empty_document_has_no_units_and_no_errors():
+    view = view_of("")
+    assert unit_table(view, tuple(FEATURES)).shape == (0, len(FEATURES))
+    assert unit_table(view_of("\n\n  \n"), tuple(FEATURES)).shape == (0, len(FEATURES))
+
+
+def test_adding_a_feature_is_one_function_and_one_entry():
+    @feature("test_question_mark")
+    def _question(d: DocView) -> np.ndarray:
+        return d.unit_any(__import__("re").compile(r"\?"))
+
+    try:
+        assert list(column("Is it true?\n\nIt is.\n", "test_question_mark")) == [1.0, 0.0]
+        with pytest.raises(ValueError, match="registered twice"):
+            feature("test_question_mark")(_question)
+    finally:
+        del FEATURES["test_question_mark"]
+
+
+def test_call_to_action_money_and_list_features():
+    assert first("Subscribe now for full access", "cta_opener") == 1.0
+    assert first("* Subscribe: it is free", "cta_opener") == 1.0
+    assert first("Subscribers were angry when the price doubled.", "cta_opener") == 0.0
+    assert first("Jetzt abonnieren und weiterlesen", "cta_opener") == 1.0
+    assert first("Give $5 a month", "money") == 1.0
+    assert first("It cost 20 euro in the end.", "money") == 1.0
+    assert first("* Weather", "list_marker") == 1.0
+    assert first("Name      Age      Town", "table_columns") == 1.0
+    assert first("    Indented text only", "table_columns") == 0.0
+
+
+def test_dates_with_digits_or_month_names():
+    assert first("Updated 12:45, 3 May", "date") == 1.0
+    assert first("Published on 2024-05-03", "date") == 1.0
+    assert first("March 3 2021", "date") == 1.0
+    assert first("In May the council met again.", "date") == 0.0
+
+
+def test_list_runs_tell_a_nested_menu_from_a_list_of_sentences():
+    menu = ("* Rund ums Fahrzeug\n  + Elektromobilität\n  + Autonomes Fahren\n"
+            "  + Motorrad & Roller\n* Verkehr\n  + Routenplaner\n")
+    steps = ("- Preheat the oven and grease a tin.\n- mix the flour with the sugar.\n"
+             "- bake for forty minutes, then let it cool.\n")
+    view = view_of(menu + "\nTo make the cake:\n" + steps)
+    run, title, nested = (FEATURES[n](view) for n in ("list_run", "list_run_title", "list_run_nested"))
+    first_menu, first_step = 0, 7
+    assert run[first_menu] == pytest.approx(math.log1p(6))
+    assert nested[first_menu] == 1.0
+    assert run[first_step] == pytest.approx(math.log1p(3))
+    assert nested[first_step] == 0.0
+    # Title-case labels weigh their run; mostly lower-case sentences barely do.
+    assert title[first_menu] > 2 * title[first_step]
+    assert first("A paragraph, not a list item.", "list_run") == 0.0
+
+
+def test_lexicon_knows_boilerplate_words_not_site_names():
+    table = lexicon()
+    assert table["subscribe"] < -1 and table["newsletter"] < -1 and table["privacy"] < -1
+    sub = view_of("Subscribe to our newsletter\n\nThe council said the budget would be debated again.\n")
+    scores = FEATURES["lexicon"](sub)
+    assert scores[0] < scores[1]
+    assert lexicon_keys(["Updated", "12", "PM", "May", "3rd"]) == ["updated", "#", "pm", "may", "#"]
+
+
+def test_code_lines_and_their_block_are_marked():
+    view = view_of("Run this query:\n\n    SELECT\n       name\n    FROM\n       users;\n")
+    code, near = FEATURES["code"](view), FEATURES["near_code"](view)
+    assert list(code) == [0.0, 1.0, 0.0, 1.0, 1.0]   # "name" itself is no code...
+    assert near[2] > 0                                 # ...but sits in a code block
+    assert first("Select your plan below", "code") == 0.0
+    assert first("if you want to know more, read on.", "code") == 0.0
+
+
+def test_wrapped_paragraph_counts_its_words_once():
+    text = ("The committee met on Monday and agreed that the new rules would apply\n"
+            "from next year, after a consultation with the industry.\n")
+    view = view_of(text)
+    assert view.n == 1
+    assert view.n_words[0] == len(WORD.findall(text))
+    assert first(text, "terminal_punct") == 1.0
+
+
+def test_character_shares_count_unicode_letters_as_letters():
+    view = view_of("Élan über Straße 123 — ok!\n")
+    counts = view.char_counts
+    assert counts["letters"][0] == len("ÉlanüberStraßeok")
+    assert counts["digits"][0] == 3
+    assert counts["symbols"][0] == 2   # the dash and the '!'
+
+
+def test_language_guess_uses_justext_stop_words():
+    assert "the" in stopwords("English")
+    assert guess_language("der die und das ist nicht mit dem".split()) == "German"
+    assert guess_language("the of and to in is that it was".split()) == "English"
+    assert guess_language([]) == "English"
+
+
+def test_chinese_and_japanese_characters_count_as_words():
+    # A Chinese sentence has no spaces: as one \\w+ run it would look like a
+    # one-word label. Han and kana count one word each; spaced scripts are unchanged.
+    assert WORD.findall("谷歌在2014年收购的公司") == ["谷", "歌", "在", "2014", "年", "收", "购", "的", "公", "司"]
+    assert WORD.findall("お知らせ ist über 한국어 단어") == ["お", "知", "ら", "せ", "ist", "über", "한국어", "단어"]
+    view = view_of("谷歌在2014年收购的公司\n")
+    assert view.n_words[0] == 10
+
+
+def test_language_guess_knows_chinese_and_japanese():
+    zh = "这款产品具有极其重要的意义，因为这意味着未来的人工智能技术可能不需要人类来教它"
+    ja = "東京都は新しい計画を発表しました。市民の生活を支えるための取り組みです"
+    assert guess_language(w for w in WORD.findall(zh)) == "Chinese"
+    assert guess_language(w for w in WORD.findall(ja)) == "Japanese"
+    assert "的" in stopwords("Chinese") and "の" in stopwords("Japanese")
+    assert not any(w.startswith("#") for w in stopwords("Chinese"))   # comment lines skipped
