@@ -8,15 +8,17 @@ from typing import List, Optional
 
 import typer
 
-from .api import MODES, Cleaner
+from . import __version__
+from .api import Cleaner
 from .config import Config, find_config, load_config
 from .errors import CleanerError
-from .reader import read_bytes
+from .reader import check_encoding, read_bytes
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]})
 rules_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
+                        no_args_is_help=True,
                         help="List the rules, or run the examples of rule files.",
                         context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -44,8 +46,38 @@ def write_out(text: str) -> None:
     sys.stdout.buffer.write(text.encode("utf-8"))
 
 
-@app.command()
+def note(message: str) -> None:
+    """An informational line on stderr (-v/--verbose, --explain)."""
+    sys.stderr.write(f"clean: {message}\n")
+
+
+# Shown under the options by `clean --help` (\b keeps click from rewrapping).
+EPILOG = """\b
+Commands:
+  clean rules list [--rules PATH]   every loaded rule: id, action, description
+  clean rules test [PATH]...        run the drop/keep examples of rule files
+
+\b
+Examples:
+  some-scraper | clean | wc -w            a filter: stdin to stdout
+  clean article.txt page.html.gz          files: text, HTML, gzip-compressed
+  clean --explain article.txt >/dev/null  why each line went
+  clean --diff --color=always a.txt | less -R
+  clean --check --diff articles/          what a batch run would change
+  clean --in-place articles/              rewrite the files that need it
+  clean --disable share --mode careful a.txt
+"""
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"clean {__version__}\n")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.command(epilog=EPILOG)
 def main_command(
+    ctx: typer.Context,
     files: Optional[List[str]] = typer.Argument(None, metavar="[FILE]...",
                                                 help="Files to clean ('-' or none: stdin)."),
     rules: Optional[List[Path]] = typer.Option(None, "--rules", metavar="PATH",
@@ -55,6 +87,8 @@ def main_command(
     mode: Optional[str] = typer.Option(None, "--mode", metavar="MODE",
                              help="careful (keep when in doubt), balanced, or thorough (remove when in doubt)."),
     no_heuristics: bool = typer.Option(False, "--no-heuristics", help="Apply the rules only."),
+    no_repetition: bool = typer.Option(False, "--no-repetition",
+                                       help="Lines repeated across the inputs of a run are no evidence (same as --disable heuristic.repeated)."),
     explain: bool = typer.Option(False, "--explain", help="On stderr: each removed line, its number, reason and an excerpt."),
     diff: bool = typer.Option(False, "--diff", help="Print a unified diff of what would be removed instead of the text."),
     json_report: bool = typer.Option(False, "--json", help="Print a JSON report per input (one line each) instead of the text."),
@@ -78,9 +112,25 @@ def main_command(
     exit_nonzero_on_fix: bool = typer.Option(False, "--exit-non-zero-on-fix",
                                              help="Batch: exit 1 when files were rewritten (for hooks)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Batch: errors only; no warnings, per-file lines or summary."),
+    no_ignore: bool = typer.Option(False, "--no-ignore",
+                                   help="Batch: also walk files that .gitignore or .ignore files leave out."),
+    output_dir: Optional[Path] = typer.Option(None, "--output-dir", "-o", metavar="DIR",
+                                              help="Batch: write cleaned copies of all inputs under DIR, same relative paths; inputs are not touched."),
+    files_from: Optional[str] = typer.Option(None, "--files-from", metavar="FILE",
+                                             help="Read more FILEs from FILE, one path per line ('-': stdin); one run, so they share cross-file evidence."),
     config: Optional[Path] = typer.Option(None, "--config", metavar="PATH",
                                           help="Settings file (default: .clean.yaml or [tool.clean] in pyproject.toml, searched upward)."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore configuration files."),
+    stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", metavar="NAME",
+                                                 help="Name piped input: messages use it, settings are found from its folder and their excludes apply (an excluded input passes through unchanged)."),
+    color: str = typer.Option("auto", "--color", metavar="WHEN",
+                              help="Colour diffs: auto (on a terminal, unless NO_COLOR is set), always, never."),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="On stderr: the settings file used, and how each input was read (format, encoding, gzip)."),
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version and exit."),
+    report: Optional[Path] = typer.Option(None, "--report", metavar="PAGE.html",
+                                          help="Also write a review page: every input with its removed lines struck through and coloured by reason."),
 ) -> None:
     """Strip boilerplate from scraped news text; the article comes out as written.
 
@@ -95,22 +145,56 @@ def main_command(
     (--exit-non-zero-on-fix), 2 usage error, unreadable input, invalid rules
     or configuration.
     """
+    from .color import CHOICES, use_color
+    from .options import build_cleaner, check_conflicts, excluded, merge
+
+    given = {p.opts[0] if p.opts[0].startswith("--") else p.opts[-1]
+             for p in ctx.command.params
+             if p.name and ctx.get_parameter_source(p.name).name == "COMMANDLINE"}
+    if files_from is not None:
+        # Paths from a list join the named ones in one run (xargs would split the batch).
+        from .walk import read_path_list
+
+        try:
+            listed = read_path_list(files_from, sys.stdin.read() if files_from == "-" else None)
+        except (OSError, UnicodeDecodeError) as e:
+            raise fail(f"{files_from}: cannot read the list of files: "
+                       f"{getattr(e, 'strerror', None) or e}")
+        if not files and not listed:
+            raise typer.Exit(EXIT_OK)      # an empty list: nothing to do, not stdin
+        files = [*(files or ()), *listed]
+    if output_dir is not None and (in_place or check):
+        raise fail(f"--output-dir cannot be used with {'--in-place' if in_place else '--check'} "
+                   f"(it writes copies and leaves the inputs alone)")
+    # ruff and black take folders for --diff too: a batch that writes nothing.
+    batch = in_place or check or output_dir is not None or (
+        diff and any(os.path.isdir(f) for f in files or ()))
+    reads_stdin = not files or "-" in files
     try:
-        cfg = Config() if no_config else (load_config(config) if config else find_config())
-        for note in cfg.warnings:
-            sys.stderr.write(f"clean: warning: {note}\n")
+        check_conflicts(given, stdin=reads_stdin, batch=batch, fmt=format)
+        if color not in CHOICES:
+            raise CleanerError(f"--color must be one of {', '.join(CHOICES)}, not {color!r}")
+        check_encoding(encoding)
+        # Settings are found from the working directory, or from the folder
+        # piped input says it comes from.
+        start = Path(stdin_filename).parent if stdin_filename and reads_stdin else None
+        cfg = Config() if no_config else (load_config(config) if config else find_config(start))
+        for warning in cfg.warnings:
+            sys.stderr.write(f"clean: warning: {warning}\n")
+        if verbose:
+            note(f"settings: {cfg.path or 'none found'}")
         # Command-line options override the configuration; rule files and
         # disabled rules add up (a project's rules stay on when one more is given).
-        mode = mode or cfg.mode or "balanced"
-        if mode not in MODES:
-            raise CleanerError(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
-        builtin = not no_builtin and cfg.builtin_rules is not False
-        heuristics = not no_heuristics and cfg.heuristics is not False
-        cleaner = Cleaner([*cfg.rules, *(rules or ())], [*cfg.disable, *(disable or ())],
-                          builtin=builtin, mode=mode, heuristics=heuristics)
+        switches = merge(cfg, rules=rules or (), disable=disable or (), mode=mode,
+                         no_builtin=no_builtin, no_heuristics=no_heuristics,
+                         no_repetition=no_repetition)
+        cleaner = build_cleaner(cfg, switches, disable or ())
     except CleanerError as e:
         raise fail(str(e))
-    if in_place or check:
+    paint = diff and use_color(color, sys.stdout)
+    if report is not None and (in_place or check or format == "jsonl"):
+        raise fail("--report works with FILEs and stdin, not with --in-place, --check or --format jsonl")
+    if batch:
         if format not in ("auto", "text"):
             raise fail(f"--format {format} cannot be used with --in-place or --check")
         if json_report or explain:
@@ -122,7 +206,9 @@ def main_command(
         status = run_batch(cleaner, files, write=in_place, check=check, diff=diff,
                            jobs=jobs or cfg.jobs, include=include or cfg.include,
                            exclude=exclude or cfg.exclude, encoding=encoding,
-                           exit_nonzero_on_fix=exit_nonzero_on_fix, quiet=quiet)
+                           exit_nonzero_on_fix=exit_nonzero_on_fix, quiet=quiet,
+                           ignore=not no_ignore,
+                           output_dir=str(output_dir) if output_dir is not None else None)
         raise typer.Exit(status)
     if format == "jsonl":
         if diff or json_report:
@@ -136,24 +222,47 @@ def main_command(
     if skip_bad or annotate or stats:
         raise fail(f"{'--skip-bad' if skip_bad else '--annotate' if annotate else '--stats'} "
                    f"needs --format jsonl")
+    try:
+        page = _open_report(report)   # before the work: a path that cannot be written fails fast
+    except CleanerError as e:
+        raise fail(str(e))
     status = EXIT_OK
     docs = []
     for path in files or ["-"]:
         try:
             data, name = read_input(path)
-            docs.append(read_bytes(data, name, encoding=encoding, format=format))
+            if path == "-" and stdin_filename:
+                name = stdin_filename
+                if excluded(name, (*(exclude or ()), *(cfg.exclude or ()))):
+                    # Excluded, as the file itself would be in a batch: pass it
+                    # through (ruff's --force-exclude does the same for stdin).
+                    if verbose:
+                        note(f"{name}: excluded by the settings, passed through unchanged")
+                    if not diff and not json_report:
+                        sys.stdout.buffer.write(data)
+                    continue
+            doc = read_bytes(data, name, encoding=encoding, format=format)
+            _describe(doc, verbose, explain or verbose and encoding == "auto", encoding)
+            docs.append(doc)
         except CleanerError as e:
             # Report and go on: one bad file must not cost the others their output.
             sys.stderr.write(f"clean: error: {e}\n")
             status = EXIT_ERROR
-    common = _common_lines([d.text for d in docs])
+    common = _common_lines([d.text for d in docs]) if switches.repetition else None
     try:
         for doc in docs:
             result = cleaner.analyze(doc.text, doc.name, common=common)
-            _emit(result, explain, diff, json_report)
+            _emit(result, explain, diff, json_report, paint)
+            if page is not None:
+                page.add(result)
         sys.stdout.flush()
+        if page is not None:
+            page.close()
     except CleanerError as e:
         raise fail(str(e))
+    finally:
+        if page is not None:
+            page.discard()   # no-op after close; after a failure, no half-written page is left
     raise typer.Exit(status)
 
 
@@ -166,12 +275,40 @@ def _common_lines(texts: list[str]):
     return CommonLines.from_texts(texts)
 
 
-def _emit(result, explain: bool, diff: bool, json_report: bool) -> None:
+def _open_report(path: Optional[Path]):
+    """The --report page writer, or None (imported lazily: most runs write no page)."""
+    if path is None:
+        return None
+    from .report import ReportWriter
+
+    return ReportWriter(path)
+
+
+def _describe(doc, verbose: bool, guess: bool, encoding: str) -> None:
+    """Say how an input was read (-v), the encoding guessed (auto), and warn
+    when HTML gave no text: an empty output must never pass unremarked."""
+    if verbose:
+        how = f"html ({doc.why_html})" if doc.format == "html" else "text"
+        packed = ", gzip" if doc.gzip else ""
+        note(f"{doc.name}: read as {how}, encoding {doc.encoding}{packed}")
+    elif guess and encoding == "auto":
+        note(f"{doc.name}: encoding guessed: {doc.encoding}")
+    if doc.format == "html" and not doc.text.strip() and doc.raw and doc.raw.strip():
+        sys.stderr.write(f"clean: warning: {doc.name}: read as HTML ({doc.why_html}), "
+                         f"but no main text was found in it\n")
+
+
+def _emit(result, explain: bool, diff: bool, json_report: bool, paint: bool = False) -> None:
     if explain:
         for line in result.explain():
             sys.stderr.write(line + "\n")
     if diff:
-        write_out(result.diff())
+        if paint:
+            from .color import colorize_diff
+
+            write_out(colorize_diff(result.diff()))
+        else:
+            write_out(result.diff())
     elif json_report:
         write_out(result.to_json() + "\n")
     else:
@@ -215,21 +352,78 @@ def rules_test(
     raise typer.Exit(EXIT_CHANGED if failures else EXIT_OK)
 
 
+def _invoke(typer_app: typer.Typer, args: list[str], prog_name: str) -> int:
+    """Run a command and return its exit status.
+
+    Typer's own runner is bypassed on purpose: it prints usage errors on
+    three or four lines with hints, and turns a closed pipe into exit 1
+    before we can see it. Here every exception reaches main().
+    """
+    command = typer.main.get_command(typer_app)
+    try:
+        with command.make_context(prog_name, args) as ctx:
+            command.invoke(ctx)
+    except typer.Exit as e:
+        return e.exit_code
+    return EXIT_OK
+
+
+def _usage_error(e: Exception) -> str:
+    """Click's message for a usage error, on one line, with a "did you mean"
+    only when an option is close (click's own list of "possible options" is
+    whatever shares a few letters)."""
+    option, possible = getattr(e, "option_name", None), getattr(e, "possibilities", None)
+    if possible is None and hasattr(e, "format_message"):   # names the parameter
+        message = e.format_message()
+    else:
+        message = getattr(e, "message", None) or str(e)
+    if option and possible:
+        import difflib
+
+        close = difflib.get_close_matches(option, sorted(possible), n=1, cutoff=0.7)
+        if close:
+            message += f" (did you mean {close[0]}?)"
+    message = " ".join(message.split())
+    return message[:1].lower() + message[1:]
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush of what is
+    still buffered cannot fail again (and print "Exception ignored")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main() -> None:
     """Entry point of the `clean` console script."""
     argv = sys.argv[1:]
     try:
         if argv[:1] == ["rules"]:
-            rules_app(args=argv[1:], prog_name="clean rules")
+            # `clean rules` alone shows what the subcommands are.
+            status = _invoke(rules_app, argv[1:] or ["--help"], "clean rules")
         else:
-            app(args=argv, prog_name="clean")
+            status = _invoke(app, argv, "clean")
+        sys.stdout.flush()
+    except typer.TyperException as e:   # click's UsageError and friends
+        sys.stderr.write(f"clean: error: {_usage_error(e)}\n")
+        status = EXIT_ERROR
     except BrokenPipeError:
         # The reader downstream went away (`clean big.txt | head -1`): leave quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_OK)
-    except KeyboardInterrupt:
-        sys.exit(130)
+        _quiet_stdout()
+        status = EXIT_OK
+    except OSError as e:
+        if e.filename is not None:   # not stdout: a file the command could not handle
+            raise
+        # Writing the output failed: a full disk, /dev/full, a quota.
+        _quiet_stdout()
+        sys.stderr.write(f"clean: error: <stdout>: cannot write: {e.strerror or e}\n")
+        status = EXIT_ERROR
+    except CleanerError as e:
+        sys.stderr.write(f"clean: error: {e}\n")
+        status = EXIT_ERROR
+    except (KeyboardInterrupt, typer.Abort):
+        status = 130
+    sys.exit(status)
 
 
 if __name__ == "__main__":

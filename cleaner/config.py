@@ -16,6 +16,7 @@ Keys (same names in both files)::
     exclude = ["drafts"]            # globs of files or folders to leave alone
     mode = "balanced"               # careful | balanced | thorough
     heuristics = true               # false: rules only
+    repetition = true               # false: lines repeated across a run's documents are no evidence
     builtin-rules = true            # false: only the rules listed here
     jobs = 4                        # worker processes for batch runs
 
@@ -41,6 +42,7 @@ _KEYS: dict[str, tuple[type, str]] = {
     "exclude": (list, "a list of globs"),
     "mode": (str, "careful, balanced or thorough"),
     "heuristics": (bool, "true or false"),
+    "repetition": (bool, "true or false"),
     "builtin-rules": (bool, "true or false"),
     "jobs": (int, "a positive whole number"),
 }
@@ -56,6 +58,7 @@ class Config:
     exclude: tuple[str, ...] | None = None
     mode: str | None = None
     heuristics: bool | None = None
+    repetition: bool | None = None
     builtin_rules: bool | None = None
     jobs: int | None = None
     warnings: tuple[str, ...] = field(default=(), compare=False)
@@ -147,7 +150,7 @@ def _check(path: Path, table: dict, where: str) -> Config:
         if ok and key == "jobs":
             ok = value >= 1
         if ok and key == "mode":
-            from .api import MODES
+            from .names import MODES
             ok = value in MODES
         if not ok:
             raise ConfigError(f"{path}: {where}key {key!r}: expected {expected}, got {value!r}")
@@ -161,6 +164,7 @@ def _check(path: Path, table: dict, where: str) -> Config:
         exclude=tuple(values["exclude"]) if "exclude" in values else None,
         mode=values.get("mode"),
         heuristics=values.get("heuristics"),
+        repetition=values.get("repetition"),
         builtin_rules=values.get("builtin-rules"),
         jobs=values.get("jobs"),
     )

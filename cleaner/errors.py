@@ -21,4 +21,19 @@ class RuleError(CleanerError):
 
 
 class ConfigError(CleanerError):
-    """An invalid configuration file or key."""
+    """An invalid configuration file or key, or an invalid setting given to ``Cleaner``."""
+
+
+class ModeError(ConfigError, ValueError):
+    """A mode that is not one of careful, balanced, thorough (also a ValueError)."""
+
+
+class UnknownNameError(ConfigError, ValueError):
+    """A rule id, pack or heuristic name that does not exist (in ``disable``).
+
+    ``name`` is the unknown name, ``suggestion`` the closest known one or None.
+    """
+
+    def __init__(self, message: str, name: str = "", suggestion: str | None = None):
+        super().__init__(message)
+        self.name, self.suggestion = name, suggestion

@@ -1,16 +1,49 @@
 """Bytes in, a Document out: decoded text and its detected format.
 
+gzip input is unpacked first (recognised by its magic bytes, not its name).
 HTML goes through trafilatura's main-content extraction, imported only here
-and only then, so the plain-text path never pays for it.
+and only then, so the plain-text path never pays for it. ``--encoding auto``
+guesses with charset_normalizer (installed with trafilatura), also imported
+only then.
 """
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass
 
 from .errors import InputError
 
 FORMATS = ("auto", "text", "html")
-_HTML_START = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")
+AUTO = "auto"
+GZIP_MAGIC = b"\x1f\x8b"
+# Codecs that are not encodings of a text file: domain names, escapes of
+# Python literals. They "decode" some inputs and fail on others in ways that
+# say nothing useful, or yield lone surrogates that cannot be written out.
+_NOT_FILE_ENCODINGS = {"idna", "punycode", "unicode-escape", "raw-unicode-escape"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+# How far format detection looks; a page's preamble (comments, scripts,
+# styles, PHP warnings) is rarely longer.
+_SNIFF = 65536
+_HTML_START = ("<!doctype html", "<html", "<?xml", "<head", "<body")
+# What may come before the doctype or <html> on a real page: a BOM, blank
+# space, comments (conditional ones too), whole script/style/noscript/title
+# blocks, and tags without text between them (<meta>, <div>, </div>, <br />).
+_PREAMBLE = re.compile(
+    r"\s+|\ufeff|<!--.*?-->|<!\[(?:if|endif)[^>]*>"
+    r"|<(script|style|noscript|title)\b[^>]*>.*?</\1\s*>"
+    r"|</?(?!(?:html|head|body)\b)[a-z][a-z0-9:-]*\b[^<>]*>",
+    re.I | re.S)
+# A line that starts with a tag: "<p>", "</div>", "<!-- x -->", "<br />".
+_TAG_LINE = re.compile(r"^\s*<(?:[a-z][a-z0-9:-]*|/[a-z][a-z0-9:-]*|!--)[\s>/]", re.I)
+# A text is mostly markup when at least this share of its first non-blank
+# lines start with a tag (and at least MIN_TAG_LINES do): no article reads so.
+# (Documentation about HTML, with its code samples, stays below: MDN's
+# <table> page has 57% tag lines.)
+MARKUP_SHARE = 0.75
+MIN_TAG_LINES = 3
+_SNIFF_LINES = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,22 +52,105 @@ class Document:
     text: str
     format: str      # "text" or "html"
     raw: str | None = None   # the decoded HTML source, for html documents
+    encoding: str = "utf-8"  # the encoding used (the guess, with --encoding auto)
+    gzip: bool = False       # the input was gzip-compressed
+    why_html: str = ""       # how auto detection told HTML ("doctype", "mostly markup")
+
+
+def check_encoding(encoding: str, name: str = "--encoding") -> str:
+    """``encoding`` if it names a text encoding (or ``auto``), else an InputError."""
+    if encoding == AUTO:
+        return encoding
+    try:
+        info = codecs.lookup(encoding)
+    except (LookupError, TypeError, ValueError):
+        raise InputError(f"{name}: unknown encoding {encoding!r}") from None
+    # _is_text_encoding is False for bytes-to-bytes codecs (rot13, base64, zlib, hex).
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FILE_ENCODINGS:
+        raise InputError(f"{name}: {encoding!r} is not a text encoding")
+    return encoding
+
+
+def gunzip(data: bytes, name: str) -> bytes:
+    """``data`` unpacked when it is gzip (by magic bytes), else unchanged."""
+    if not data.startswith(GZIP_MAGIC):
+        return data
+    import gzip
+    import zlib
+
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as e:
+        raise InputError(f"{name}: looks gzip-compressed but cannot be unpacked: {e}") from None
 
 
 def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
-    """Decode strictly; an error names the input and the byte offset."""
+    """Decode strictly; an error names the input and the byte offset.
+
+    ``encoding="auto"``: UTF-8 when the bytes are valid UTF-8, else a guess.
+    """
+    return decode_as(data, name, encoding)[0]
+
+
+def decode_as(data: bytes, name: str, encoding: str = "utf-8") -> tuple[str, str]:
+    """The decoded text and the encoding used (the guess, for ``auto``)."""
+    if encoding == AUTO:
+        encoding = _guess_encoding(data, name)
+    else:
+        check_encoding(encoding, f"{name}: --encoding")
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError as e:
         raise InputError(f"{name}: not valid {encoding} at byte {e.start} "
                          f"(use --encoding to read another encoding)") from None
-    except LookupError:
-        raise InputError(f"{name}: unknown encoding {encoding!r}") from None
+    except (UnicodeError, ValueError, TypeError, LookupError) as e:
+        # Codecs that fail other than per byte (idna's label lengths, ...).
+        raise InputError(f"{name}: cannot decode as {encoding}: {e}") from None
+    if encoding.replace("_", "-").lower() not in ("utf-8", "utf8") and _SURROGATE.search(text):
+        # utf-7, utf-16 and friends can yield lone surrogates; UTF-8 output cannot hold them.
+        raise InputError(f"{name}: decoding as {encoding} gives a lone surrogate "
+                         f"at character {_SURROGATE.search(text).start()}")
+    return text, encoding
 
 
-def detect_format(data: bytes) -> str:
-    head = data[:512].lstrip().lower()
-    return "html" if head.startswith(_HTML_START) else "text"
+def _guess_encoding(data: bytes, name: str) -> str:
+    try:
+        data.decode("utf-8")
+        return "utf-8"     # valid UTF-8 is UTF-8: the guess cannot do better
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # lazy: only --encoding auto pays for it
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(f"{name}: --encoding auto found no text encoding that fits "
+                         f"(binary data? name one with --encoding)")
+    return best.encoding
+
+
+def detect_format(data: bytes | str) -> str:
+    """"html" or "text", from the content only (``why_html`` says how)."""
+    return "html" if why_html(data) else "text"
+
+
+def why_html(data: bytes | str) -> str:
+    """How ``data`` reads as HTML: "doctype", "mostly markup", or "" (it is text)."""
+    head = data[:_SNIFF]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", "replace")
+    pos, n = 0, len(head)
+    while pos < n:     # skip what pages put before <!doctype> or <html>
+        m = _PREAMBLE.match(head, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+    if head[pos:pos + 14].lower().startswith(_HTML_START):
+        return "doctype"
+    lines = [ln for ln in head.splitlines()[:_SNIFF_LINES] if ln.strip()]
+    tagged = sum(1 for ln in lines if _TAG_LINE.match(ln))
+    if tagged >= MIN_TAG_LINES and tagged >= MARKUP_SHARE * len(lines):
+        return "mostly markup"
+    return ""
 
 
 def html_to_text(html: str) -> str:
@@ -48,10 +164,14 @@ def html_to_text(html: str) -> str:
 
 def read_bytes(data: bytes, name: str = "<stdin>", *, encoding: str = "utf-8",
                format: str = "auto") -> Document:
+    """Unpack (gzip), decode and, for HTML, extract: one input as a Document."""
     if format not in FORMATS:
-        raise InputError(f"{name}: unknown format {format!r}")
-    text = decode(data, name, encoding)
-    fmt = detect_format(data) if format == "auto" else format
-    if fmt == "html":
-        return Document(name, html_to_text(text), "html", raw=text)
-    return Document(name, text, "text")
+        raise InputError(f"{name}: unknown format {format!r} (expected one of {', '.join(FORMATS)})")
+    packed = data.startswith(GZIP_MAGIC)
+    data = gunzip(data, name)
+    text, used = decode_as(data, name, encoding)
+    how = why_html(text) if format == "auto" else ("forced" if format == "html" else "")
+    if how:
+        return Document(name, html_to_text(text), "html", raw=text, encoding=used,
+                        gzip=packed, why_html=how)
+    return Document(name, text, "text", encoding=used, gzip=packed)

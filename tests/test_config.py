@@ -126,3 +126,20 @@ def test_explicit_config_file(project, run_clean, tmp_path):
     assert load_config(cfg).rules == (project / "rules",)
     r = run_clean("--config", tmp_path / "nope.yaml", "a.txt", cwd=project / "data" / "deep")
     assert r.returncode == 2 and b"nope.yaml: cannot read" in r.stderr
+
+
+def test_repetition_key(project):
+    (project / ".clean.yaml").write_text("repetition: false\n")
+    assert load_config(project / ".clean.yaml").repetition is False
+    (project / ".clean.yaml").write_text("repetition: 'no'\n")
+    with pytest.raises(ConfigError, match="key 'repetition': expected true or false"):
+        load_config(project / ".clean.yaml")
+
+
+def test_unknown_disable_name_in_config_names_the_file(project, run_clean):
+    (project / ".clean.yaml").write_text("disable: [sahre]\n")
+    p = run_clean(cwd=project, input=TEXT.encode())
+    err = p.stderr.decode()
+    assert p.returncode == 2 and len(err.splitlines()) == 1, err
+    assert err.startswith(f"clean: error: {project / '.clean.yaml'}: key 'disable': ")
+    assert "'sahre'" in err and "did you mean 'share'?" in err

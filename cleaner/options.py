@@ -1,0 +1,100 @@
+"""From command-line options and project settings to a Cleaner, checked.
+
+The CLI's decisions that are not about reading or writing: which options may
+not go together, which rules and heuristics are on (``--disable`` names are
+checked, with a "did you mean"), and whether piped input that was given a
+name (``--stdin-filename``) is excluded by the settings.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .config import Config
+from .errors import CleanerError
+from .names import check_disable, check_mode, heuristic_switches, rule_names
+
+
+class OptionError(CleanerError):
+    """Options that cannot be used together, or a value no option takes."""
+
+
+def check_conflicts(given: set[str], *, stdin: bool, batch: bool, fmt: str) -> None:
+    """Refuse options that would be silently ignored; the message names both.
+
+    ``given``: the options the user typed (their long names); ``stdin``: the
+    input is stdin; ``batch``: --in-place or --check.
+    """
+    if "--json" in given and "--diff" in given:
+        raise OptionError("--json and --diff cannot be used together (one report per input)")
+    if "--text-field" in given and fmt != "jsonl":
+        raise OptionError("--text-field needs --format jsonl")
+    if "--jobs" in given and stdin and not batch and fmt != "jsonl":
+        raise OptionError("--jobs cannot be used with stdin (one input is cleaned in one process)")
+
+
+@dataclass(frozen=True)
+class Switches:
+    """What is on for this run, after settings and options are merged."""
+    rules: tuple[Path, ...]
+    disable: tuple[str, ...]        # rule ids and packs only
+    builtin: bool
+    heuristics: bool
+    repetition: bool
+    mode: str
+
+
+def merge(cfg: Config, *, rules: Sequence[Path] = (), disable: Sequence[str] = (),
+          mode: str | None = None, no_builtin: bool = False, no_heuristics: bool = False,
+          no_repetition: bool = False) -> Switches:
+    """Options override settings; rule files and disabled names add up."""
+    mode = check_mode(mode or cfg.mode or "balanced", "--mode")
+    names = (*cfg.disable, *disable)
+    heuristics, repetition = heuristic_switches(names)
+    return Switches(
+        rules=(*cfg.rules, *rules),
+        disable=tuple(rule_names(names)),
+        builtin=not no_builtin and cfg.builtin_rules is not False,
+        heuristics=heuristics and not no_heuristics and cfg.heuristics is not False,
+        repetition=repetition and not no_repetition and cfg.repetition is not False,
+        mode=mode,
+    )
+
+
+def build_cleaner(cfg: Config, switches: Switches, cli_disable: Sequence[str] = ()):
+    """The Cleaner for this run; unknown ``disable`` names are an error.
+
+    Names from the settings file are checked with the file named in the
+    message, names from ``--disable`` with the option named.
+    """
+    from .api import Cleaner
+    from .rules import load_rules
+
+    full = load_rules(switches.rules, builtin=switches.builtin)
+    cli = set(cli_disable)
+    check_disable(full, [n for n in cfg.disable if n not in cli], f"{cfg.path}: key 'disable'")
+    check_disable(full, cli_disable, "--disable")
+    # repetition=False only when it is off: a Cleaner that predates the
+    # keyword still serves every run that does not ask for it.
+    extra = {} if switches.repetition else {"repetition": False}
+    return Cleaner(ruleset=full, disable=switches.disable, mode=switches.mode,
+                   heuristics=switches.heuristics, **extra)
+
+
+def excluded(name: str, globs: Iterable[str]) -> bool:
+    """Whether a path matches an exclude glob, as batch runs match them: a glob
+    without '/' matches any one component (the file or a folder above it), a
+    glob with '/' the whole path."""
+    path = os.path.normpath(name).replace(os.sep, "/")
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    for g in globs:
+        if "/" in g:
+            g = g.rstrip("/")
+            if fnmatchcase(path, g) or (g.startswith("**/") and fnmatchcase(path, g[3:])):
+                return True
+        elif any(fnmatchcase(p, g) for p in parts):
+            return True
+    return False

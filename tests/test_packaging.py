@@ -1,0 +1,26 @@
+"""The wheel: its distribution name (free on the package index), py.typed, the rules."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from conftest import REPO
+
+
+@pytest.mark.slow
+def test_wheel_ships_py_typed_under_the_distribution_name(tmp_path):
+    p = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path),
+                        str(REPO)], capture_output=True, text=True, timeout=600)
+    if p.returncode != 0 and "hatchling" in p.stderr:
+        pytest.skip("cannot fetch the build backend")
+    assert p.returncode == 0, p.stderr
+    (wheel,) = tmp_path.glob("*.whl")
+    assert wheel.name.startswith("cleaner_news-")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "cleaner/py.typed" in names
+    assert any(n.startswith("cleaner/rules/") and n.endswith(".yaml") for n in names)
+    meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA")))
+    assert b"\nName: cleaner-news\n" in meta
