@@ -511,7 +511,8 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
         try:
             targets, messages = collect(paths, include or DEFAULT_INCLUDE,
                                         (*DEFAULT_EXCLUDE, *(exclude or ())), ignore=ignore,
-                                        skip=[options.output_dir] if options.output_dir else ())
+                                        skip=[options.output_dir] if options.output_dir else (),
+                                        found=view.advance)
         finally:
             _STOP.leave()
         for m in messages:

@@ -21,7 +21,7 @@ import os
 import stat
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from . import atomic
 
@@ -165,10 +165,12 @@ def _ancestor_ignores(real: str) -> _Ignores:
 
 def collect(paths: Iterable[str], include: Sequence[str] = DEFAULT_INCLUDE,
             exclude: Sequence[str] = DEFAULT_EXCLUDE, *, ignore: bool = True,
-            skip: Sequence[str] = ()) -> tuple[list[Target], list[Message]]:
+            skip: Sequence[str] = (), found: Callable[[], None] | None = None
+            ) -> tuple[list[Target], list[Message]]:
     """The files to process, in a stable order, and what was wrong on the way.
 
-    ``skip`` holds real paths of folders never to enter (the output folder).
+    ``skip`` holds real paths of folders never to enter (the output folder);
+    ``found`` is called for each file taken (a progress display's count).
     """
     paths = list(paths)
     roots = [os.path.realpath(p) for p in paths if os.path.exists(p)]
@@ -186,6 +188,8 @@ def collect(paths: Iterable[str], include: Sequence[str] = DEFAULT_INCLUDE,
         except OSError:
             fid = None
         targets.append(Target(real, shown, _out_path(shown, given), fid))
+        if found is not None:
+            found()
 
     for given in paths:
         shown0 = os.path.normpath(given)

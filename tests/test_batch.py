@@ -9,6 +9,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from cleaner import Cleaner
 from cleaner.atomic import is_temp_name, read_file, replace_bytes
 from cleaner.batch import collect
 from cleaner.repetition import CommonLines
+
+pytestmark = pytest.mark.slow     # the real `clean` in a subprocess, test after test
 
 NEWSLETTER = "Sign up for our free weekly newsletter"
 # A line every file of the batch shares: boilerplate by repetition alone.
@@ -299,28 +302,44 @@ def test_plain_filter_mode_unchanged(tmp_path, run_clean):
     assert r.returncode == 2 and b"is a folder (use --in-place" in r.stderr
 
 
-def test_progress_bar_only_on_a_terminal(tmp_path, clean_exe):
-    make_batch(tmp_path, 210)
-    piped = subprocess.run([clean_exe, "--check", str(tmp_path)], capture_output=True)
-    assert b"\r" not in piped.stderr
+def _on_a_terminal(args: list[str]) -> tuple[int, bytes]:
+    """Run with stderr on a pseudo-terminal, reading it while the run goes on
+    (a full terminal buffer would block the writer)."""
     master, slave = pty.openpty()
-    try:
-        r = subprocess.run([clean_exe, "--check", str(tmp_path)], stdout=subprocess.DEVNULL,
-                           stderr=slave, timeout=60)
-        os.close(slave)
-        data = b""
+    data = bytearray()
+
+    def read() -> None:
         while True:
             try:
                 chunk = os.read(master, 65536)
             except OSError:
-                break
+                return
             if not chunk:
-                break
-            data += chunk
+                return
+            data.extend(chunk)
+
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        proc.wait(timeout=120)
+        reader.join(10)
     finally:
         os.close(master)
-    assert r.returncode == 1
-    assert b"\rclean: cleaning [" in data and b"210/210" in data
+    return proc.returncode, bytes(data)
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path, clean_exe):
+    make_batch(tmp_path, 210)
+    piped = subprocess.run([clean_exe, "--check", str(tmp_path)], capture_output=True)
+    assert b"\r" not in piped.stderr and b"\x1b" not in piped.stderr
+    status, data = _on_a_terminal([clean_exe, "--check", str(tmp_path)])
+    assert status == 1
+    # rich's bar: the phases, the count, a rate and an ETA; cleared at the end.
+    for part in (b"clean: collecting", b"clean: scanning", b"clean: checking", b"210/210",
+                 b"files/s", b"ETA"):
+        assert part in data, part
     assert b"210 files seen, 210 would change" in data
 
 
@@ -346,3 +365,88 @@ def test_collect_is_sorted_and_deduplicated(tmp_path):
     assert [Path(t.name).relative_to(tmp_path).as_posix() for t in targets] == \
         ["a.txt", "b.txt", "c/a.txt", "c/z.md"]
     assert messages == []
+
+
+def test_summary_counts_lines_by_reason(tmp_path, run_clean):
+    make_batch(tmp_path, 3)
+    r = run_clean("--check", tmp_path)
+    err = r.stderr.decode()
+    # Check mode says what would happen, not what happened.
+    assert "3 would change" in err and "lines would be removed (" in err, err
+    assert "newsletter 3" in err and "lines removed" not in err
+    r = run_clean("--in-place", tmp_path)
+    err = r.stderr.decode()
+    assert "3 changed" in err and "lines removed (" in err and "newsletter 3" in err, err
+
+
+def test_diff_of_a_folder_writes_nothing(tmp_path, run_clean):
+    # As ruff and black: --diff takes folders and only shows what would change.
+    paths = make_batch(tmp_path, 3)
+    before = {p: p.read_bytes() for p in paths}
+    r = run_clean("--diff", tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode().count(f"-{NEWSLETTER}\n") == 3
+    assert all(p.read_bytes() == before[p] for p in paths)
+    assert "would change" in r.stderr.decode()
+    r = run_clean("--check", "--diff", tmp_path)
+    assert r.returncode == 1 and r.stdout.decode().count(f"-{NEWSLETTER}\n") == 3
+
+
+def test_output_dir_writes_cleaned_copies_of_everything(tmp_path, run_clean):
+    paths = make_batch(tmp_path, 4, "in/news")
+    tidy = tmp_path / "in" / "tidy.txt"
+    tidy.write_text("A note that is all article and no boilerplate, written by a person.\n")
+    before = {p: p.read_bytes() for p in [*paths, tidy]}
+    want = expected_texts([*paths, tidy])
+    r = run_clean("-o", "out", "in", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    for p in [*paths, tidy]:
+        assert p.read_bytes() == before[p]                      # inputs untouched
+        copy = tmp_path / "out" / p.relative_to(tmp_path)
+        assert copy.read_text(encoding="utf-8") == want[p]      # unchanged files copied too
+    assert "5 files written to" in r.stderr.decode()
+    # The output folder inside the input is not walked on the next run.
+    r = run_clean("-o", "in/out", "in", cwd=tmp_path)
+    assert r.returncode == 0 and "5 files seen" in r.stderr.decode(), r.stderr
+    r = run_clean("--in-place", "-o", "out", "in", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr == b"clean: error: --output-dir cannot be used with --in-place (it writes copies and leaves the inputs alone)\n"
+
+
+def test_files_from_is_one_run(tmp_path, run_clean):
+    # Six files share RECURRING: as one run (not split like xargs) it is evidence.
+    paths = make_batch(tmp_path, 6)
+    want = expected_texts(paths)
+    listing = "\n".join(str(p.relative_to(tmp_path)) for p in paths) + "\n"
+    (tmp_path / "list.txt").write_text(listing)
+    r = run_clean("--check", "--files-from", "list.txt", cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stdout.decode().split() == [str(p.relative_to(tmp_path)) for p in paths]
+    r = run_clean("--in-place", "--files-from", "-", input=listing.encode(), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert all(p.read_text(encoding="utf-8") == want[p] for p in paths)
+    r = run_clean("--check", "--files-from", "missing.txt", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.decode().startswith("clean: error: missing.txt: cannot read")
+    assert r.stderr.count(b"\n") == 1
+    r = run_clean("--check", "--files-from", "-", input=b"", cwd=tmp_path)
+    assert (r.returncode, r.stdout) == (0, b"")
+
+
+def test_gitignore_is_respected_unless_no_ignore(tmp_path, run_clean):
+    make_batch(tmp_path, 1, "kept")
+    make_batch(tmp_path, 1, "generated")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("generated/\n")
+    r = run_clean("--check", ".", cwd=tmp_path)
+    assert r.stdout.decode().split() == ["kept/a00.txt"]
+    r = run_clean("--check", "--no-ignore", ".", cwd=tmp_path)
+    assert r.stdout.decode().split() == ["generated/a00.txt", "kept/a00.txt"]
+
+
+def test_exclude_applies_to_named_files_in_excluded_folders(tmp_path, run_clean):
+    # What pre-commit does: name each file; exclude = ["drafts"] must still hold.
+    make_batch(tmp_path, 1, "drafts")
+    make_batch(tmp_path, 1, "news")
+    (tmp_path / "pyproject.toml").write_text('[tool.clean]\nexclude = ["drafts"]\n')
+    r = run_clean("--check", "drafts/a00.txt", "news/a00.txt", cwd=tmp_path)
+    assert r.stdout.decode().split() == ["news/a00.txt"], r.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -25,7 +26,12 @@ from cleaner import Cleaner
 from cleaner.atomic import is_temp_name
 from cleaner.repetition import CommonLines
 
+pytestmark = pytest.mark.slow     # real 2,000-file batches in subprocesses
+
 N_FILES = 2000
+# CLEAN_KILL_REPEAT=20 runs each interrupt test 20 times in one session (the
+# module's batch is built once): `pytest -q tests/test_kill.py`.
+REPEAT = range(int(os.environ.get("CLEAN_KILL_REPEAT", "1")))
 
 BOILERPLATE = [
     "Sign up for our free weekly newsletter",
@@ -98,7 +104,8 @@ def _workers_alive(marker: str) -> list[int]:
     return pids
 
 
-def _interrupt(batch, tmp_path: Path, clean_exe: str, send) -> tuple[Path, int, list[Path], str]:
+def _interrupt(batch, tmp_path: Path, clean_exe: str, send,
+               jobs: int = 2) -> tuple[Path, int, list[Path], str]:
     """Start an in-place run on a copy, wait until it has rewritten some files, ``send``."""
     orig, done = batch
     work = tmp_path / "work"
@@ -106,7 +113,8 @@ def _interrupt(batch, tmp_path: Path, clean_exe: str, send) -> tuple[Path, int, 
     names = _files(orig)
     will_change = [n for n in names if (orig / n).read_bytes() != (done / n).read_bytes()]
     before = {n: os.stat(work / n).st_mtime_ns for n in will_change}
-    proc = subprocess.Popen([clean_exe, "--no-config", "--in-place", "--jobs", "2", "-q", str(work)],
+    proc = subprocess.Popen([clean_exe, "--no-config", "--in-place", "--jobs", str(jobs), "-q",
+                             str(work)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
     deadline = time.monotonic() + 60
@@ -126,6 +134,14 @@ def _interrupt(batch, tmp_path: Path, clean_exe: str, send) -> tuple[Path, int, 
         time.sleep(0.05)
     assert not _workers_alive(str(work)), "worker processes outlived the batch"
     return work, proc.returncode, will_change, err
+
+
+def _reported(err: str) -> int:
+    """The count of rewritten files the interrupted run reported."""
+    m = re.search(r"^clean: interrupted \((SIGINT|SIGTERM)\) while \w+; (\d+) files rewritten, "
+                  r"none left half-written$", err, re.M)
+    assert m, err
+    return int(m.group(2))
 
 
 def _check_whole(batch, work: Path, will_change: list[Path]) -> tuple[int, list[str]]:
@@ -151,22 +167,29 @@ def test_sigkill_leaves_no_partial_file(batch, tmp_path, clean_exe):
     assert all(".clean-tmp-" in name and name.startswith(".") for name in leftovers)
 
 
-def test_sigterm_stops_cleanly(batch, tmp_path, clean_exe):
+@pytest.mark.parametrize("jobs", [2, 1])
+@pytest.mark.parametrize("attempt", REPEAT)
+def test_sigterm_stops_cleanly(batch, tmp_path, clean_exe, jobs, attempt):
     work, status, will_change, err = _interrupt(batch, tmp_path, clean_exe,
-                                           lambda p: p.send_signal(signal.SIGTERM))
+                                                lambda p: p.send_signal(signal.SIGTERM), jobs)
     assert status == 128 + signal.SIGTERM
-    assert "clean: interrupted;" in err
     new, leftovers = _check_whole(batch, work, will_change)
     assert leftovers == []
+    # Exact: every rewrite a worker completed before it stopped is counted.
+    assert _reported(err) == new, err
+    assert err.count("\n") == 1, err
 
 
-def test_ctrl_c_stops_cleanly(batch, tmp_path, clean_exe):
+@pytest.mark.parametrize("attempt", REPEAT)
+def test_ctrl_c_stops_cleanly(batch, tmp_path, clean_exe, attempt):
     # Ctrl-C on a terminal signals the whole foreground process group, workers included.
     work, status, will_change, err = _interrupt(batch, tmp_path, clean_exe,
-                                           lambda p: os.killpg(p.pid, signal.SIGINT))
+                                                lambda p: os.killpg(p.pid, signal.SIGINT))
     assert status == 128 + signal.SIGINT
     new, leftovers = _check_whole(batch, work, will_change)
     assert leftovers == []
+    assert _reported(err) == new, err
+    assert err.count("\n") == 1, err
 
 
 def _kill_a_worker(proc: subprocess.Popen) -> None:
