@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Literal, Mapping, get_args
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from . import writer
 from .blocks import split_lines
 from .decide import Decision, decide
 from .errors import CleanerError
+from .names import MODES, Mode, check_disable, check_mode, heuristic_switches, rule_names
 from .reader import Document, read_bytes
 from .rules import RuleSet, load_rules
 
@@ -16,10 +17,6 @@ if TYPE_CHECKING:  # imported where used: one document never needs them (start-u
     from .model import Model
     from .repetition import CommonLines
 
-Mode = Literal["careful", "balanced", "thorough"]
-MODES: tuple[str, ...] = get_args(Mode)
-# Names `disable` accepts besides rule ids and packs.
-HEURISTIC_IDS = ("heuristic", "heuristic.boilerplate", "heuristic.repeated")
 # Distinct lines whose rule matches a Cleaner remembers (a few hundred bytes each).
 MATCH_CACHE_LINES = 50_000
 # A document longer than this is cleaned in windows of about this many lines,
@@ -27,10 +24,6 @@ MATCH_CACHE_LINES = 50_000
 # (see ``windows``). Shorter documents, every page of the corpus among them,
 # are cleaned whole.
 WINDOW_LINES = 20_000
-
-
-class ModeError(CleanerError, ValueError):
-    """An unknown mode."""
 
 
 @dataclass(frozen=True)
@@ -106,16 +99,15 @@ class Cleaner:
                  *, builtin: bool = True, ruleset: RuleSet | None = None,
                  mode: Mode = "balanced", heuristics: bool = True, repetition: bool = True,
                  weights: "str | Path | Mapping[str, Any] | Model | None" = None):
-        if mode not in MODES:
-            raise ModeError(f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
-        self.mode = mode
+        self.mode = check_mode(mode)
         self.disabled = tuple(disable)
-        off = set(self.disabled)
-        self.heuristics = heuristics and "heuristic" not in off
-        self.model_on = self.heuristics and "heuristic.boilerplate" not in off
-        self.repetition = repetition and self.heuristics and "heuristic.repeated" not in off
         base = ruleset if ruleset is not None else load_rules(rules, builtin=builtin)
-        self.rules = base.without(n for n in self.disabled if n not in HEURISTIC_IDS)
+        check_disable(base, self.disabled)   # a typo must not be a silent no-op
+        model_on, repetition_on = heuristic_switches(self.disabled)
+        self.heuristics = heuristics
+        self.model_on = heuristics and model_on
+        self.repetition = heuristics and repetition and repetition_on
+        self.rules = base.without(rule_names(self.disabled))
         self._weights = weights
         self._model: Model | None = None
         if self.model_on:

@@ -31,6 +31,7 @@ import numpy as np
 
 from .errors import CleanerError
 from .features import DATA, FEATURES, DocView, unit_table
+from .names import MODES
 
 RUN_BIASES = (0.0, 1.0, 2.0, 3.0)
 CONTEXT_NAMES: tuple[str, ...] = (
@@ -38,7 +39,6 @@ CONTEXT_NAMES: tuple[str, ...] = (
     "in_run_0", "in_run_1", "in_run_2", "in_run_3", "log_before_run", "log_after_run",
     "mass_above", "mass_below",
 )
-MODES = ("careful", "balanced", "thorough")
 
 
 class WeightsError(CleanerError):
