@@ -10,16 +10,21 @@ written back byte for byte.
 
 The flow of one run, in memory that does not grow with the input:
 
-1. **scan** (pass 1, in this process): read every record, validate it, and
-   count its repetition keys (``repetition.document_keys``). Standard input
-   and other inputs that cannot be read twice (pipes) are spooled to a
-   temporary file on the way. A bad record stops the run here, before any
-   output, unless ``skip_bad``.
-2. **clean** (pass 2): read again, in chunks of records; each chunk is
-   cleaned in a worker process (the Cleaner and the run's ``CommonLines``
-   arrive once per worker), and chunks are written in input order. Each
-   record's result depends only on its own text and the run's key counts,
-   so ``jobs=1`` and ``jobs=8`` write the same bytes.
+1. **scan** (pass 1): read every record and validate it; workers compute
+   what the repetition evidence needs from each text
+   (``repetition.scan_document``: line keys and a near-duplicate signature),
+   which the parent adds up in a ``LineTally``. Standard input and other
+   inputs that cannot be read twice (pipes) are spooled to a temporary file
+   on the way. A bad record stops the run here, before any output, unless
+   ``skip_bad``.
+2. **clean** (pass 2): read again; chunks of records are cleaned in worker
+   processes (the Cleaner arrives once per worker, the run's small
+   ``CommonLines`` with each chunk) and written in input order. Each record's
+   result depends only on its own text and the run's evidence, so ``jobs=1``
+   and ``jobs=8`` write the same bytes.
+
+Memory holds the tally (8 bytes per line and about 1 KB per record, for the
+near-duplicate clustering) and a window of chunks, never the input.
 """
 from __future__ import annotations
 
@@ -32,14 +37,15 @@ import stat
 import sys
 import tempfile
 from collections import Counter, deque
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from json.decoder import JSONDecodeError, scanstring
+from itertools import chain, islice
 from typing import IO, BinaryIO, Callable, Iterator, Sequence
 
 from .api import Cleaner
 from .errors import CleanerError, InputError
-from .repetition import CommonLines, document_keys
+from .repetition import CommonLines, DocumentKeys, LineTally, scan_document
 
 ANNOTATION_KEY = "clean"
 # A chunk sent to a worker: this many bytes or records, whichever comes first.
@@ -47,8 +53,6 @@ ANNOTATION_KEY = "clean"
 # that pickling and queueing cost little next to cleaning.
 CHUNK_BYTES = 128 * 1024
 CHUNK_RECORDS = 64
-# Below this many records per worker, starting processes costs more than it saves.
-MIN_RECORDS_PER_WORKER = 16
 # Bad records passed through with skip_bad are named one by one up to here.
 MAX_WARNINGS = 10
 
@@ -250,26 +254,95 @@ def clean_record(cleaner: Cleaner, data: bytes, where: str, common: CommonLines 
 
 # ---------------------------------------------------------------- workers
 
-_STATE: tuple[Cleaner, CommonLines | None, Options] | None = None
+_STATE: tuple[Cleaner, Options] | None = None
 
 
-def _setup(cleaner: Cleaner, common: CommonLines | None, opts: Options) -> None:
+def _setup(cleaner: Cleaner, opts: Options) -> None:
     global _STATE
-    _STATE = (cleaner, common, opts)
+    _STATE = (cleaner, opts)
 
 
-def _worker_init(cleaner: Cleaner, common: CommonLines | None, opts: Options) -> None:
-    """Runs once in each worker: the Cleaner and the run's evidence arrive here, once."""
-    _setup(cleaner, common, opts)
+def _worker_init(cleaner: Cleaner, opts: Options) -> None:
+    """Runs once in each worker: the Cleaner arrives here, pickled once per worker."""
+    _setup(cleaner, opts)
     # Ctrl-C reaches the whole process group; the parent stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _clean_chunk(name: str, first: int, lines: list[bytes]) -> list[Outcome]:
+def _scan_chunk(name: str, first: int, lines: list[bytes]) -> list[DocumentKeys | str | None]:
+    """Pass 1 for a chunk: per line its repetition scan, why it is bad, or None (blank)."""
     assert _STATE is not None
-    cleaner, common, opts = _STATE
+    opts = _STATE[1]
+    out: list[DocumentKeys | str | None] = []
+    for data in lines:
+        if data.isspace():
+            out.append(None)
+            continue
+        try:
+            loc = locate(_decode(data, opts.encoding), opts.field, annotate=opts.annotate)
+        except BadRecord as e:
+            out.append(str(e))
+            continue
+        out.append(scan_document(loc.text))
+    return out
+
+
+def _clean_chunk(name: str, first: int, lines: list[bytes],
+                 common: CommonLines | None) -> list[Outcome]:
+    assert _STATE is not None
+    cleaner, opts = _STATE
     return [clean_record(cleaner, data, f"{name}:{first + i}", common, opts)
             for i, data in enumerate(lines)]
+
+
+class _Workers:
+    """Chunks to worker processes, results back in order.
+
+    The pool starts only when an input has more than one chunk: a few records
+    are cleaned in this process, where starting workers would cost more than
+    it saves. Once started, it serves both passes.
+    """
+
+    def __init__(self, cleaner: Cleaner, opts: Options, jobs: int):
+        self.cleaner, self.opts, self.jobs = cleaner, opts, jobs
+        self.pool: ProcessPoolExecutor | None = None
+        _setup(cleaner, opts)
+
+    def map(self, fn: Callable, name: str, chunks: Iterator[tuple[int, list[bytes]]],
+            *extra: object) -> Iterator[tuple[int, list]]:
+        """(first line, fn(name, first, lines, *extra)) per chunk, in chunk order."""
+        head = list(islice(chunks, 2))
+        if self.pool is None and self.jobs > 1 and len(head) > 1:
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init,
+                                            initargs=(self.cleaner, self.opts))
+        every = chain(head, chunks)
+        if self.pool is None:
+            for first, lines in every:
+                yield first, fn(name, first, lines, *extra)
+            return
+        # At most a few chunks per worker in flight: memory stays bounded.
+        window = self.jobs * 4
+        pending: deque = deque()
+        for first, lines in every:
+            pending.append((first, self.pool.submit(fn, name, first, lines, *extra)))
+            if len(pending) >= window:
+                first0, fut = pending.popleft()
+                yield first0, fut.result()
+        while pending:
+            first0, fut = pending.popleft()
+            yield first0, fut.result()
+
+    def close(self, finished: bool) -> None:
+        """Shut the pool down; after an error or interrupt, stop the workers at once."""
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        if not finished:
+            pool.shutdown(wait=False, cancel_futures=True)
+            for p in list((getattr(pool, "_processes", None) or {}).values()):
+                if p.is_alive():
+                    p.terminate()
+        pool.shutdown(wait=True)
 
 
 # ---------------------------------------------------------------- reading
@@ -301,13 +374,13 @@ def _open_source(path: str) -> tuple[Source, BinaryIO]:
         src = Source(path)
         if stat.S_ISREG(st.st_mode):
             src.path, src.identity = path, (st.st_size, st.st_mtime_ns, st.st_ino)
-    stream = _maybe_gunzip(raw, src.name)
+    stream = _maybe_gunzip(raw)
     if src.path is None:   # a pipe: keep a copy for pass 2
         src.spool = tempfile.TemporaryFile(prefix="clean-jsonl-")
     return src, stream
 
 
-def _maybe_gunzip(raw: BinaryIO, name: str) -> BinaryIO:
+def _maybe_gunzip(raw: BinaryIO) -> BinaryIO:
     import io
 
     buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
@@ -332,7 +405,7 @@ def _reopen(src: Source) -> BinaryIO:
         raw.close()
         raise InputError(f"{src.name}: changed while being read (it is read twice: "
                          f"once for repetition evidence, once to clean)")
-    return _maybe_gunzip(raw, src.name)
+    return _maybe_gunzip(raw)
 
 
 def _lines(stream: BinaryIO, name: str) -> Iterator[bytes]:
@@ -436,7 +509,7 @@ def run_jsonl(cleaner: Cleaner, paths: Sequence[str], *, field: str = "text",
     summary = Summary()
     bar = _Progress(progress if progress is not None else (not quiet and err.isatty()))
     sources: list[Source] = []
-    pool: ProcessPoolExecutor | None = None
+    workers: _Workers | None = None
     finished = False
 
     def fail(message: str) -> int:
@@ -454,48 +527,37 @@ def run_jsonl(cleaner: Cleaner, paths: Sequence[str], *, field: str = "text",
 
     try:
         opts = Options(field, check_encoding(encoding), skip_bad, explain, stats, annotate)
-        # Pass 1: validate, count repetition keys, spool streams.
-        counts: Counter = Counter()
-        documents = 0
+        workers = _Workers(cleaner, opts, max(1, jobs or os.cpu_count() or 1))
+        # Pass 1: validate, collect the repetition evidence, spool streams.
+        tally = LineTally()
         bar.phase("reading ", None)
         for path in paths:
             src, stream = _open_source(path)
             sources.append(src)
-            for no, data in enumerate(_lines(stream, src.name), 1):
-                if src.spool is not None:
-                    src.spool.write(data)
-                if data.isspace():
-                    continue
-                try:
-                    loc = locate(_decode(data, opts.encoding), field, annotate=annotate)
-                except BadRecord as e:
-                    if not skip_bad:
-                        return fail(f"{src.name}:{no}: {e} (--skip-bad passes bad records "
-                                    f"through unchanged)")
-                    continue   # named and counted in pass 2, where it is written
-                counts.update(document_keys(loc.text))
-                documents += 1
-                bar.advance(1)
+            for first, scans in workers.map(_scan_chunk, src.name,
+                                            _chunks(stream, src.name, src.spool)):
+                for i, scan in enumerate(scans):
+                    if isinstance(scan, str):
+                        if not skip_bad:
+                            return fail(f"{src.name}:{first + i}: {scan} (--skip-bad passes "
+                                        f"bad records through unchanged)")
+                    elif scan is not None:
+                        tally.add(scan)
+                bar.advance(len(scans))
             if src.spool is not None:
                 src.spool.flush()
             if stream is not sys.stdin.buffer:
                 stream.close()
-        common = CommonLines.from_counts(counts, documents) if documents > 1 else None
-        del counts
+        documents = len(tally)
+        common = tally.common() if documents > 1 else None
+        del tally
 
         # Pass 2: clean in chunks; write them in input order.
-        jobs = max(1, jobs or os.cpu_count() or 1)
-        jobs = min(jobs, max(1, documents // MIN_RECORDS_PER_WORKER))
-        if jobs > 1:
-            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
-                                       initargs=(cleaner, common, opts))
-        else:
-            _setup(cleaner, common, opts)
         bar.phase("cleaning", documents)
         for src in sources:
             stream = _reopen(src)
-            for first, outcomes in _ordered(pool, _clean_chunk, src.name,
-                                            _chunks(stream, src.name), window=jobs * 4):
+            for first, outcomes in workers.map(_clean_chunk, src.name,
+                                               _chunks(stream, src.name), common):
                 for i, o in enumerate(outcomes):
                     if o.error is not None:
                         if not skip_bad or o.internal:
@@ -520,8 +582,8 @@ def run_jsonl(cleaner: Cleaner, paths: Sequence[str], *, field: str = "text",
         return fail(str(e))
     finally:
         bar.stop()
-        if pool is not None:
-            _stop(pool, finished)
+        if workers is not None:
+            workers.close(finished)
         for src in sources:
             if src.spool is not None:
                 src.spool.close()
@@ -530,12 +592,18 @@ def run_jsonl(cleaner: Cleaner, paths: Sequence[str], *, field: str = "text",
     return EXIT_OK
 
 
-def _chunks(stream: BinaryIO, name: str) -> Iterator[tuple[int, list[bytes]]]:
-    """(first line number, lines) of at most CHUNK_BYTES / CHUNK_RECORDS each."""
+def _chunks(stream: BinaryIO, name: str,
+            spool: IO[bytes] | None = None) -> Iterator[tuple[int, list[bytes]]]:
+    """(first line number, lines) of at most CHUNK_BYTES / CHUNK_RECORDS each.
+
+    ``spool``: a copy of every line read goes there, for a second pass.
+    """
     lines: list[bytes] = []
     size = 0
     first = 1
     for no, data in enumerate(_lines(stream, name), 1):
+        if spool is not None:
+            spool.write(data)
         lines.append(data)
         size += len(data)
         if size >= CHUNK_BYTES or len(lines) >= CHUNK_RECORDS:
@@ -543,35 +611,6 @@ def _chunks(stream: BinaryIO, name: str) -> Iterator[tuple[int, list[bytes]]]:
             first, lines, size = no + 1, [], 0
     if lines:
         yield first, lines
-
-
-def _ordered(pool: Executor | None, fn: Callable, name: str,
-             chunks: Iterator[tuple[int, list[bytes]]], *,
-             window: int) -> Iterator[tuple[int, list[Outcome]]]:
-    """Results in chunk order, at most ``window`` chunks in flight (bounded memory)."""
-    if pool is None:
-        for first, lines in chunks:
-            yield first, fn(name, first, lines)
-        return
-    pending: deque = deque()
-    for first, lines in chunks:
-        pending.append((first, pool.submit(fn, name, first, lines)))
-        if len(pending) >= window:
-            first0, fut = pending.popleft()
-            yield first0, fut.result()
-    while pending:
-        first0, fut = pending.popleft()
-        yield first0, fut.result()
-
-
-def _stop(pool: ProcessPoolExecutor, finished: bool) -> None:
-    """Shut the pool down; after an error or interrupt, stop the workers at once."""
-    if not finished:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for p in list((getattr(pool, "_processes", None) or {}).values()):
-            if p.is_alive():
-                p.terminate()
-    pool.shutdown(wait=True)
 
 
 def _report(err: IO[str], s: Summary, stats: bool) -> None:
