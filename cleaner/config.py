@@ -122,18 +122,15 @@ def load_config(path: str | Path) -> Config:
 
 
 def _read_yaml(path: Path) -> Any:
-    import yaml
+    # Bounded like rule files (a regular file, few YAML aliases): a checked-out
+    # repository can carry a .clean.yaml written by anyone.
+    from . import safeyaml
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise ConfigError(f"{where}: invalid YAML: {getattr(e, 'problem', None) or e}") from None
+    def fail(line: int | None, message: str) -> ConfigError:
+        where = f"{path}:{line}" if line is not None else str(path)
+        return ConfigError(f"{where}: {message.replace('YAML error:', 'invalid YAML:')}")
+
+    data = safeyaml.load(path, fail)
     return {} if data is None else data
 
 

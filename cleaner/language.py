@@ -14,8 +14,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterable
 
-from . import diskcache
-
 # The languages we try when guessing: those of the news we expect, which the
 # corpus confirms (mostly English and German, then Polish, French, Spanish...).
 CANDIDATES = ("English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch",
@@ -46,25 +44,17 @@ def stopwords(language: str) -> frozenset[str]:
     path = _stoplist_path(language)
     if path is None:
         return frozenset()
+    # Built on every run, never kept on disk: a cached set could be edited to
+    # steer what the cleaner removes. jusText's lists have no comment lines,
+    # so they split in one call; ours start with "#" comment lines.
     try:
-        stat = path.stat()
+        text = path.read_text(encoding="utf-8")
     except OSError:
         return frozenset()
-    # Building the candidate sets was a tenth of the start-up time, so they
-    # are cached on disk, keyed like a .pyc by the list's path, size and mtime.
-    store = diskcache.shared("stopwords")
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
-    words = store.get(key)
-    if not isinstance(words, frozenset):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError:
-            return frozenset()
-        # One word per line; split() also drops blank lines and stray spaces.
-        # Our own lists start with "#" comment lines; jusText's have none.
-        words = frozenset(w for line in text.casefold().splitlines()
-                          if not line.lstrip().startswith("#") for w in line.split())
-        store.put(key, words)
+    if "#" not in text:
+        return frozenset(text.casefold().split())
+    words = frozenset(w for line in text.casefold().splitlines()
+                      if not line.lstrip().startswith("#") for w in line.split())
     return words
 
 
@@ -77,7 +67,6 @@ def guess_language(words: Iterable[str], sample: int = 2000) -> str:
     # only: far cheaper than indexing all ~38,000 stop words of the candidates.
     counts = Counter(islice(words, sample))
     hits = [sum(counts[w] for w in stopwords(lang).intersection(counts)) for lang in CANDIDATES]
-    diskcache.shared("stopwords").save()
     if not any(hits):
         return "English"
     return CANDIDATES[max(range(len(CANDIDATES)), key=lambda i: (hits[i], -i))]

@@ -1,81 +1,119 @@
-"""Compile the shipped rule patterns with ``re``, keeping the compiled programs on disk.
+"""Rule patterns compiled on first use, and the time budget of user rules.
 
-Compiling the ~120 shipped patterns takes ``re`` about 80 ms, which was the
-largest part of the start-up of ``clean < file``: ``re`` parses a pattern and
-generates its matching program in pure Python, and only the last step (handing
-that program to the C engine) is fast. The generated programs are kept in a
-``DiskCache`` (see ``diskcache``), so later runs skip straight to the last step
-(about 2 ms for all patterns).
+Compiling all ~130 shipped patterns takes ``re`` about 150 ms, more than the
+rest of ``clean``'s start-up; with the literal prefilter (``prefilter``) a
+short input needs only the few patterns whose literals it contains. So a rule
+holds a ``LazyPattern``: its source text and flags, compiled by ``re`` or
+``regex`` the first time it is matched. No compiled program is kept on disk.
 
-The program is an internal of CPython's ``re`` (its ``_parser``, ``_compiler``
-and ``_sre`` modules). So the cache file is keyed to the engine's MAGIC number
-as well as the Python version, and any missing internal, malformed entry or
-error means "compile normally" with ``re.compile``. Only patterns of the
-shipped packs come here; user rules are compiled by ``regex`` with a timeout
-(see ``rules._compile``).
+User rules (``regex``, with timeouts) also carry a ``Budget``: the seconds the
+pattern may spend matching over the whole life of the rule set (one Cleaner,
+so one run), not per match. A per-match timeout alone let one bad pattern
+take 0.9 s on each of thousands of lines.
 """
 from __future__ import annotations
 
-import marshal
 import re
-from typing import Any
+import time
+from typing import Any, Iterator
 
-from . import diskcache
-from .diskcache import DiskCache
-
-try:  # CPython internals; absent or different elsewhere, then no cache.
-    import _sre
-    from re import _compiler, _parser
-except ImportError:  # pragma: no cover - other Pythons
-    _sre = _compiler = _parser = None
+# Seconds one user rule pattern may spend matching over a whole run.
+RULE_BUDGET = 10.0
 
 
-class PatternCache:
-    """Compiled ``re`` programs by (pattern, flags), in a ``DiskCache``."""
-
-    def __init__(self, store: DiskCache) -> None:
-        self.store = store
-
-    def compile(self, pattern: str, flags: int) -> re.Pattern:
-        """``re.compile(pattern, flags)``, from the cached program when there is one."""
-        key = (pattern, int(flags))
-        program = self.store.get(key)
-        if program is None:
-            program = _program(pattern, int(flags))
-            if program is not None:
-                self.store.put(key, program)
-        if program is not None:
-            try:
-                return _sre.compile(*program)
-            except Exception:  # a stale or foreign entry: forget it, compile afresh
-                self.store.forget(key)
-        return re.compile(pattern, flags)
+class BudgetExceeded(TimeoutError):
+    """A user rule's pattern used up its time for the run."""
 
 
-def _program(pattern: str, flags: int) -> tuple | None:
-    """The arguments ``re`` passes to the C engine for this pattern, or None.
+class Budget:
+    """Seconds left for one pattern; spent by every match, reset by nothing."""
 
-    The same steps as ``re._compiler.compile``: parse, generate the program,
-    name the groups. None (compile normally) on any error, including an invalid
-    pattern, which ``re.compile`` then reports.
+    __slots__ = ("total", "left")
+
+    def __init__(self, total: float | None = None) -> None:
+        self.total = RULE_BUDGET if total is None else total
+        self.left = self.total
+
+    def timeout(self, per_match: float | None) -> float:
+        """The timeout for the next match: what is left, at most ``per_match``."""
+        if self.left <= 0:
+            raise BudgetExceeded(f"used up its time budget of {self.total:g} s")
+        return self.left if per_match is None else min(self.left, per_match)
+
+    def spend(self, seconds: float) -> None:
+        self.left -= seconds
+
+    def __getstate__(self):
+        return (self.total, self.left)
+
+    def __setstate__(self, state) -> None:
+        self.total, self.left = state
+
+
+class LazyPattern:
+    """A pattern compiled on first match; ``.pattern`` needs no compilation.
+
+    ``engine`` is ``"re"`` or ``"regex"``. Attributes other than the ones
+    defined here (``flags``, ``groupindex``...) come from the compiled pattern.
     """
-    if _sre is None:
-        return None
-    try:
-        tree = _parser.parse(pattern, flags)
-        code = [int(op) for op in _compiler._code(tree, flags)]
-        state = tree.state
-        names: list[Any] = [None] * state.groups
-        for name, index in state.groupdict.items():
-            names[index] = name
-        program = (pattern, int(flags | state.flags), code, state.groups - 1,
-                   dict(state.groupdict), tuple(names))
-        marshal.dumps(program)  # only what the cache file can hold
-        return program
-    except Exception:
-        return None
 
+    __slots__ = ("pattern", "source_flags", "engine", "reparseable", "budget", "_compiled")
 
-def shared_cache() -> PatternCache:
-    """The process's pattern cache: its store is ``diskcache``'s shared one."""
-    return PatternCache(diskcache.shared(f"patterns-{getattr(_sre, 'MAGIC', 0)}"))
+    def __init__(self, pattern: str, flags: int, engine: str, *, reparseable: bool = True,
+                 budget: Budget | None = None) -> None:
+        self.pattern = pattern
+        self.source_flags = flags
+        self.engine = engine
+        self.reparseable = reparseable      # re's parser reads it as the engine does
+        self.budget = budget
+        self._compiled: Any = None
+
+    @property
+    def compiled(self) -> Any:
+        c = self._compiled
+        if c is None:
+            if self.engine == "re":
+                c = re.compile(self.pattern, self.source_flags)
+            else:
+                import regex  # only for user rules and regex-only syntax
+                c = regex.compile(self.pattern, self.source_flags)
+            self._compiled = c
+        return c
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.compiled, name)
+
+    def __getstate__(self):
+        # Workers compile what they need; a compiled program is not sent along.
+        return (self.pattern, self.source_flags, self.engine, self.reparseable, self.budget)
+
+    def __setstate__(self, state) -> None:
+        (self.pattern, self.source_flags, self.engine, self.reparseable, self.budget) = state
+        self._compiled = None
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r}, {self.source_flags}, {self.engine!r})"
+
+    def search(self, text: str, timeout: float | None = None):
+        if self.budget is None:
+            return self.compiled.search(text)
+        return self._timed(lambda t: self.compiled.search(text, timeout=t), timeout)
+
+    def finditer(self, text: str, timeout: float | None = None) -> Iterator:
+        if self.budget is None:
+            return self.compiled.finditer(text)
+        # Collected here, so the time of the whole iteration is what is charged.
+        return iter(self._timed(lambda t: list(self.compiled.finditer(text, timeout=t)), timeout))
+
+    def _timed(self, run, per_match: float | None):
+        budget = self.budget
+        timeout = budget.timeout(per_match)     # raises BudgetExceeded when nothing is left
+        t0 = time.perf_counter()
+        try:
+            return run(timeout)
+        except TimeoutError:
+            if per_match is None or timeout < per_match:   # the run's budget ran out, not the match's
+                raise BudgetExceeded(f"used up its time budget of {budget.total:g} s") from None
+            raise
+        finally:
+            budget.spend(time.perf_counter() - t0)

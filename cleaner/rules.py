@@ -6,17 +6,14 @@ file's stem. The schema is documented in ``rules/README.md``.
 """
 from __future__ import annotations
 
-import marshal
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
-from . import diskcache
+from . import safeyaml
 from .errors import RuleError
-from .patterns import shared_cache
+from .patterns import Budget, LazyPattern
 
 ACTIONS = ("drop", "drop-span", "drop-until", "drop-rest")
 RULE_KEYS = {"id", "description", "pattern", "action", "until", "lines",
@@ -28,7 +25,6 @@ KINDS = ("paywall", "newsletter", "donation", "payment", "cookie", "signin", "fo
          "promo", "ui", "other")
 # A language code (ISO 639-1/-3), or "any" for a rule whose pattern has no words.
 _LANG = re.compile(r"[a-z]{2,3}|any")
-
 ZONES = ("anywhere", "tail")
 DEFAULT_UNTIL_LINES = 40
 # Seconds one pattern may spend on one line before the batch gives up on it:
@@ -54,7 +50,6 @@ class Rule:
     # For each drop example, the exact text that must remain (None: nothing,
     # or for drop-span rules unstated); see examples.check_rule.
     examples_remain: tuple[str | None, ...] = ()
-
     source: str = ""              # "file:line" where the rule is defined
     line: int | None = None       # that line
     # Seconds a match may take. The shipped packs are tested against
@@ -96,13 +91,6 @@ class RuleSet:
         return iter(self.rules)
 
 
-class _LineLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
-    """Safe loader that records the 1-based line of every mapping as ``__line__``."""
-
-    def construct_mapping(self, node, deep=False):
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping["__line__"] = node.start_mark.line + 1
-        return mapping
 
 
 def builtin_rules_dir() -> Path:
@@ -137,18 +125,15 @@ def load_rules(paths: Iterable[str | Path], *, builtin: bool = True) -> RuleSet:
                                 f"duplicate rule id (first defined at {seen[rule.id]})")
             seen[rule.id] = rule.source
             rules.append(rule)
-    diskcache.save_all()   # compiled programs and parsed packs, if anything was new
     return RuleSet(tuple(rules), tuple(str(f) for f, _ in files))
 
 
 def load_file(path: Path, *, trusted: bool = False) -> list[Rule]:
     """The rules of one file; ``trusted`` (shipped) rules match without a timeout."""
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise RuleError(name, None, None, f"cannot read: {e}") from None
-    data = _parse_cached(text, name) if trusted else _parse(text, name)
+    # Bounded: a regular file only, few YAML aliases (see safeyaml); the line
+    # of every mapping is recorded as "__line__" for error messages.
+    data = safeyaml.load(path, lambda line, msg: RuleError(name, line, None, msg), with_lines=True)
     pack = path.stem
     defaults: dict[str, Any] = {}
     if data is None:
@@ -169,34 +154,18 @@ def load_file(path: Path, *, trusted: bool = False) -> list[Rule]:
 
 
 def _parse(text: str, name: str) -> Any:
+    """Rule-file YAML text to data, with ``__line__`` in every mapping (bounded, see safeyaml)."""
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_LineLoader)
+        return safeyaml.parse(text, with_lines=True)
+    except safeyaml.YamlLimitError as e:
+        raise RuleError(name, e.line, None, str(e)) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise RuleError(name, line, None, f"YAML error: {problem}") from None
-
-
-def _parse_cached(text: str, name: str) -> Any:
-    """``_parse`` for the shipped packs, through the disk cache keyed by the file's text.
-
-    Parsing the packs' YAML was a tenth of the start-up time. The value is kept
-    marshalled, so every call gets a fresh structure to validate.
-    """
-    store = diskcache.shared("rules")
-    blob = store.get(text)
-    if blob is not None:
-        try:
-            return marshal.loads(blob)
-        except (EOFError, ValueError, TypeError):
-            store.forget(text)
-    data = _parse(text, name)
-    try:
-        store.put(text, marshal.dumps(data))
-    except ValueError:   # a YAML type marshal cannot hold (a date, say): just not cached
-        pass
-    return data
 
 
 # Syntax that ``re`` would accept but read differently from ``regex``: braces
@@ -206,29 +175,31 @@ _REGEX_ONLY = re.compile(r"\{(?!\d+(?:,\d*)?\})|\[\[:")
 
 
 def _compile(pat: Any, case: str, where: tuple[str, int, str], key: str, trusted: bool = False):
-    """Compile a rule pattern with ``regex``.
+    """A rule pattern as a ``LazyPattern`` (see ``patterns``).
 
     A shipped (trusted) pattern that the standard ``re`` module also accepts
-    is compiled by ``re``: it matches the same, compiles about twice as fast,
-    and its compiled program can be cached on disk (see ``patterns``). Patterns
-    that need ``regex`` (fuzzy matching, \\p{..} classes) and every user rule
-    (which needs ``regex``'s timeouts) use ``regex``.
+    is matched by ``re`` (same matches, faster to compile) and compiled on
+    first use: a short input needs few of them. Patterns that need ``regex``
+    (fuzzy matching, \\p{..} classes) and every user rule use ``regex``; user
+    rules are compiled now, so a bad one is reported at load, and get a time
+    budget for the whole run (``patterns.RULE_BUDGET``).
     """
     name, line, rid = where
     if not isinstance(pat, str) or not pat:
         raise RuleError(name, line, rid, f"'{key}' must be a non-empty string")
-    if trusted and not _REGEX_ONLY.search(pat):
-        try:
-            return shared_cache().compile(pat, re.IGNORECASE if case == "insensitive" else 0)
-        except re.error:
-            pass
+    flags = re.IGNORECASE if case == "insensitive" else 0   # the same bit in regex
+    reparseable = not _REGEX_ONLY.search(pat)
+    if trusted and reparseable:
+        return LazyPattern(pat, flags, "re")
+    lazy = LazyPattern(pat, flags, "regex", reparseable=reparseable,
+                       budget=None if trusted else Budget())
     import regex  # only here: the plain-text path with the shipped packs needs re alone
 
-    flags = regex.IGNORECASE if case == "insensitive" else 0
     try:
-        return regex.compile(pat, flags)
+        lazy.compiled
     except regex.error as e:
         raise RuleError(name, line, rid, f"'{key}' does not compile: {e}") from None
+    return lazy
 
 
 def _strings(value: Any, where: tuple[str, int, str], key: str) -> tuple[str, ...]:
@@ -326,7 +297,6 @@ def _build_rule(item: Any, name: str, pack: str, trusted: bool = False,
         raise RuleError(*where, f"'zone' must be one of {', '.join(ZONES)}")
     kind, langs = _kind_and_langs(item, defaults or {}, where)
     pattern = _compile(_expand(item.get("pattern"), where), case, where, "pattern", trusted)
-
     until = lines = None
     if action == "drop-until":
         if "until" in item:

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from .blocks import Block
 from .errors import CleanerError
+from .patterns import BudgetExceeded
+from .prefilter import LiteralIndex, rule_sources
 from .rules import Rule, RuleSet
 
 
@@ -40,11 +43,14 @@ def tail_start_by_words(blocks: list[Block], share: float = 0.5) -> int:
     return len(blocks)
 
 
-def line_matches(text: str, rules: RuleSet, line_no: int) -> tuple[tuple[Rule, tuple], ...]:
+def line_matches(text: str, rules: Iterable[Rule], line_no: int) -> tuple[tuple[Rule, tuple], ...]:
     """The rules whose (start) pattern matches one line, in rule order.
 
     Each comes with the spans it removes (drop-span) or an empty tuple. This
-    depends on the line's text alone, so it can be cached by text.
+    depends on the line's text alone, so it can be cached by text. Tries
+    every rule given: ``rule_hits`` gives it only the candidates the literal
+    prefilter lets through; given a whole RuleSet it is the exhaustive
+    reference (scripts/check_rule_matches.py, bench/rules.py).
     """
     stripped = text.strip()
     found = []
@@ -55,13 +61,27 @@ def line_matches(text: str, rules: RuleSet, line_no: int) -> tuple[tuple[Rule, t
                 spans = tuple(m.span() for m in rule.finditer(text) if m.end() > m.start())
                 if spans:
                     found.append((rule, spans))
-            # Shipped rules run without a timeout: call their pattern directly,
-            # this loop runs for every rule on every distinct line.
-            elif (rule.pattern.search(stripped) if rule.timeout is None else rule.search(stripped)):
+            elif rule.search(stripped):
                 found.append((rule, ()))
+    except BudgetExceeded as e:
+        raise CleanerError(f"rule {rule.id} ({rule.source}): {e} (at line {line_no})") from None
     except TimeoutError:
         raise CleanerError(f"rule {rule.id} ({rule.source}): pattern timed out on line {line_no}") from None
     return tuple(found)
+
+
+_INDEX = object()   # the key under which a match cache keeps its rule set's literal index
+
+
+def literal_index(rules: RuleSet, cache: dict | None = None) -> LiteralIndex:
+    """The prefilter for ``rules``, kept in ``cache`` when one is given."""
+    held = cache.get(_INDEX) if cache is not None else None
+    if held is not None and held[0] is rules:
+        return held[1]
+    index = LiteralIndex(rule_sources(rules))
+    if cache is not None:
+        cache[_INDEX] = (rules, index)
+    return index
 
 
 def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int,
@@ -69,19 +89,34 @@ def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int,
     """For every block, the rule hits that concern it (in rule order).
 
     ``cache`` maps a line's text to its ``line_matches``: pass the same dict
-    for several looks at one document and each line is matched once.
+    for several looks at one document and each line is matched once. Lines
+    not in it are matched together: one prefilter pass over all of them
+    (``prefilter``), then each candidate rule's pattern on its lines only.
     """
     hits: list[list[Hit]] = [[] for _ in blocks]
     n = len(blocks)
+    matches: dict = {}
+    todo: dict[str, int] = {}            # distinct unmatched line -> its first line number
     for b in blocks:
-        if b.blank:
+        if b.blank or b.text in todo or b.text in matches:
             continue
         found = cache.get(b.text) if cache is not None else None
         if found is None:
-            found = line_matches(b.text, rules, b.line_no)
+            todo[b.text] = b.line_no
+        else:
+            matches[b.text] = found
+    if todo:
+        rule_list = rules.rules
+        lines = list(todo)
+        for text, picks in zip(lines, literal_index(rules, cache).candidates(lines)):
+            found = line_matches(text, [rule_list[i] for i in picks], todo[text]) if picks else ()
+            matches[text] = found
             if cache is not None:
-                cache[b.text] = found
-        for rule, spans in found:
+                cache[text] = found
+    for b in blocks:
+        if b.blank:
+            continue
+        for rule, spans in matches[b.text]:
             if rule.zone == "tail" and b.index < tail_start:
                 continue
             if rule.action == "drop-span":
@@ -129,5 +164,7 @@ def _until_end(rule: Rule, blocks: list[Block], start: int) -> int:
 def _until_search(rule: Rule, b: Block):
     try:
         return rule.end_search(b.stripped)
+    except BudgetExceeded as e:
+        raise CleanerError(f"rule {rule.id} ({rule.source}): end pattern {e} (at line {b.line_no})") from None
     except TimeoutError:
         raise CleanerError(f"rule {rule.id} ({rule.source}): end pattern timed out on line {b.line_no}") from None

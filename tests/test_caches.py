@@ -1,4 +1,10 @@
-"""The on-disk caches (cleaner/diskcache.py) and the compiled shipped patterns (cleaner/patterns.py)."""
+"""The start-up cache cannot steer: no compiled programs, no parsed rules, bounded reads.
+
+The shipped patterns compile lazily (cleaner/patterns.py) and rules and stop
+words are rebuilt on every run, so nothing in the cache folder decides what
+is removed. Whatever is planted there, output stays the same and no read
+blocks; a folder others can write is not used at all (cleaner/diskcache.py).
+"""
 from __future__ import annotations
 
 import marshal
@@ -10,74 +16,143 @@ import sys
 import pytest
 from conftest import SEED
 
+from cleaner import diskcache
 from cleaner.diskcache import DiskCache, cache_dir
-from cleaner.patterns import PatternCache
+from cleaner.patterns import LazyPattern
 from cleaner.rules import builtin_rules_dir, load_file
 
 SHIPPED = [rule for f in sorted(builtin_rules_dir().glob("*.yaml")) for rule in load_file(f, trusted=True)]
-# (pattern, flags) of every shipped pattern, with a sample of text it is meant for.
-CASES = [(r.pattern.pattern, r.pattern.flags & re.IGNORECASE, r.examples_drop + r.examples_keep)
-         for r in SHIPPED if isinstance(r.pattern, re.Pattern)]
-
-
-def _patterns(path) -> PatternCache:
-    return PatternCache(DiskCache("test", path))
+TAG = diskcache.TAG
 
 
 def test_every_shipped_pattern_compiles_with_re():
     """The plain-text path must not need the `regex` module for the shipped packs."""
-    others = [r.id for r in SHIPPED if not isinstance(r.pattern, re.Pattern)]
+    others = [r.id for r in SHIPPED if r.pattern.engine != "re"]
     assert others == []
+    for r in SHIPPED:
+        assert isinstance(r.pattern.compiled, re.Pattern), r.id
 
 
-def test_a_reloaded_cache_matches_exactly_like_re(tmp_path):
-    path = tmp_path / "p.marshal"
-    first = _patterns(path)
-    for pattern, flags, _ in CASES:
-        first.compile(pattern, flags)
-    first.store.save()
-    assert path.is_file()
-
-    again = _patterns(path)
-    assert len(again.store.entries) == len({(p, f) for p, f, _ in CASES})
-    for pattern, flags, samples in CASES:
-        cached, plain = again.compile(pattern, flags), re.compile(pattern, flags)
-        assert (cached.pattern, cached.flags, cached.groupindex) == \
-            (plain.pattern, plain.flags, plain.groupindex)
-        for text in samples:
-            a, b = cached.search(text), plain.search(text)
-            assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), (pattern, text)
-    assert not again.store.added  # nothing new to write
+def test_shipped_patterns_are_compiled_on_first_use_only():
+    fresh = load_file(builtin_rules_dir() / "share.yaml", trusted=True)
+    assert all(r.pattern._compiled is None for r in fresh)
+    rule = fresh[0]
+    assert rule.pattern.pattern and rule.pattern._compiled is None   # the text needs no compiling
+    rule.pattern.search("x")
+    assert isinstance(rule.pattern._compiled, re.Pattern)
 
 
-def test_named_groups_survive_the_cache(tmp_path):
-    cache = _patterns(tmp_path / "p.marshal")
-    cache.compile(r"(?P<word>\w+)-(\d+)", 0)
-    cache.store.save()
-    m = _patterns(tmp_path / "p.marshal").compile(r"(?P<word>\w+)-(\d+)", 0).search("ab-12")
-    assert m.group("word") == "ab" and m.group(2) == "12"
+def test_a_lazy_pattern_pickles_without_its_program():
+    import pickle
+
+    p = LazyPattern(r"^sign\s+up$", re.IGNORECASE, "re")
+    assert p.search("Sign up")
+    again = pickle.loads(pickle.dumps(p))
+    assert again._compiled is None and again.search("SIGN UP") and not again.search("sign up now")
+
+
+def _run(clean_exe, cache: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CLEAN_CACHE_DIR": cache}
+    return subprocess.run([clean_exe, "--no-config"], input=(SEED / "input.txt").read_bytes(),
+                          capture_output=True, env=env, timeout=timeout)
+
+
+def _plant_tampered(folder) -> None:
+    """What an attacker would plant: the old caches' files, rewritten to remove every line."""
+    folder.mkdir(exist_ok=True)
+    # a "compiled program" for a pattern that matches everything, and a rules
+    # pack with one rule that drops every line, under the old file names
+    everything = ("", 2, [17, 4, 0, 0, 4294967295, 1], 0, {}, ())
+    (folder / f"patterns-0-{TAG}.marshal").write_bytes(marshal.dumps((1, {("x", 2): everything})))
+    (folder / f"rules-{TAG}.marshal").write_bytes(marshal.dumps(
+        (1, {"any": marshal.dumps([{"id": "evil.all", "pattern": ".", "__line__": 1}])})))
+    (folder / f"stopwords-{TAG}.marshal").write_bytes(marshal.dumps((1, {})))
+
+
+@pytest.mark.slow
+def test_a_tampered_cache_leaves_the_output_unchanged(clean_exe, tmp_path):
+    baseline = _run(clean_exe, "")                  # no cache at all
+    assert baseline.returncode == 0
+    folder = tmp_path / "cache"
+    _plant_tampered(folder)
+    for name in sorted(os.listdir(folder)):         # every planted file, and garbage too
+        planted = _run(clean_exe, str(folder))
+        assert (planted.returncode, planted.stdout) == (0, baseline.stdout), name
+        (folder / name).write_bytes(os.urandom(64))
+    assert _run(clean_exe, str(folder)).stdout == baseline.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_a_special_file_in_the_cache_does_not_hang(clean_exe, tmp_path, kind):
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    for name in ("patterns", "rules", "stopwords", "fragments"):
+        path = folder / f"{name}-{TAG}.marshal"
+        if kind == "fifo":
+            os.mkfifo(path)
+        else:
+            os.symlink("/dev/zero", path)
+    p = _run(clean_exe, str(folder), timeout=60)     # a hang would be a TimeoutExpired
+    assert p.returncode == 0 and p.stdout == (SEED / "expected.txt").read_bytes()
+
+
+def test_disk_cache_ignores_a_fifo_and_a_link_to_dev_zero(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir(mode=0o700)
+    os.mkfifo(folder / "fifo.marshal")
+    os.symlink("/dev/zero", folder / "zero.marshal")
+    assert DiskCache("x", folder / "fifo.marshal").entries == {}
+    assert DiskCache("x", folder / "zero.marshal").entries == {}
+
+
+def test_disk_cache_ignores_an_oversized_file(tmp_path, monkeypatch):
+    path = tmp_path / "big.marshal"
+    path.write_bytes(marshal.dumps((1, {"k": "v" * 100})))
+    assert DiskCache("x", path).entries == {"k": "v" * 100}
+    monkeypatch.setattr(diskcache, "MAX_FILE_BYTES", 50)
+    assert DiskCache("x", path).entries == {}
+
+
+def test_a_world_writable_cache_folder_is_ignored(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = folder / "x.marshal"
+    path.write_bytes(marshal.dumps((1, {"k": "planted"})))
+    os.chmod(folder, 0o777)
+    cache = DiskCache("x", path)
+    assert cache.entries == {} and cache.path is None
+    cache.put("k", "mine")
+    cache.save()                                   # never written either
+    assert marshal.loads(path.read_bytes()) == (1, {"k": "planted"})
+    os.chmod(folder, 0o775)                        # group-writable: ignored too
+    assert DiskCache("x", path).entries == {}
+    os.chmod(folder, 0o755)
+    assert DiskCache("x", path).entries == {"k": "planted"}
+
+
+def test_a_new_cache_folder_is_private(tmp_path):
+    cache = DiskCache("x", tmp_path / "new" / "x.marshal")
+    cache.put("k", 1)
+    cache.save()
+    assert (tmp_path / "new").stat().st_mode & 0o077 == 0
+    assert DiskCache("x", tmp_path / "new" / "x.marshal").entries == {"k": 1}
 
 
 @pytest.mark.parametrize("content", [b"", b"not marshal at all", b"\x00\x01\x02",
-                                     marshal.dumps((1, {("x", 0): ("bad",)}))])
-def test_a_damaged_cache_falls_back_to_re(tmp_path, content):
+                                     marshal.dumps((2, {"k": "v"}))])
+def test_a_damaged_cache_file_counts_as_empty(tmp_path, content):
     path = tmp_path / "p.marshal"
     path.write_bytes(content)
-    compiled = _patterns(path).compile(r"^sign\s+up$", re.IGNORECASE)
-    assert compiled.search("Sign up") and not compiled.search("Sign up today to read")
-
-
-def test_an_invalid_pattern_still_raises_re_error(tmp_path):
-    with pytest.raises(re.error):
-        _patterns(tmp_path / "p.marshal").compile("(unclosed", 0)
+    assert DiskCache("x", path).entries == {}
 
 
 def test_an_unwritable_cache_folder_is_not_an_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache folder would go")
-    cache = _patterns(blocker / "sub" / "p.marshal")
-    cache.compile("abc", 0)
-    cache.store.save()  # must not raise
+    cache = DiskCache("x", blocker / "sub" / "p.marshal")
+    cache.put("k", 1)
+    cache.save()  # must not raise
     assert not (blocker / "sub").exists()
 
 
@@ -92,17 +167,13 @@ def test_cache_location_follows_the_environment(monkeypatch, tmp_path):
     assert cache_dir() == tmp_path / "xdg" / "cleaner"
 
 
-def test_the_cli_writes_the_cache_once_and_gives_the_same_output(clean_exe, tmp_path):
-    env = {**os.environ, "CLEAN_CACHE_DIR": str(tmp_path / "cache")}
-    seed = (SEED / "input.txt").read_bytes()
-    cold = subprocess.run([clean_exe], input=seed, capture_output=True, env=env, check=True)
-    files = sorted((tmp_path / "cache").iterdir())
-    assert [f.name.split("-")[0] for f in files] == ["patterns", "rules", "stopwords"]
-    stamps = [f.stat().st_mtime_ns for f in files]
-    warm = subprocess.run([clean_exe], input=seed, capture_output=True, env=env, check=True)
-    assert warm.stdout == cold.stdout == (SEED / "expected.txt").read_bytes()
-    assert [f.stat().st_mtime_ns for f in files] == stamps  # a warm run rewrites nothing
-    assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith(".")]
+def test_stop_words_equal_the_lists():
+    from cleaner import language
+
+    language.stopwords.cache_clear()
+    words = {lang: language.stopwords(lang) for lang in language.CANDIDATES}
+    assert "the" in words["English"] and "und" in words["German"]
+    assert not any(w.startswith("#") for ws in words.values() for w in ws)
 
 
 def test_the_plain_text_path_does_not_import_regex():
@@ -116,60 +187,3 @@ def test_the_plain_text_path_does_not_import_regex():
     out = subprocess.run([sys.executable, "-c", probe], input=(SEED / "input.txt").read_bytes(),
                          capture_output=True)
     assert out.stderr.decode().endswith("NOREGEX"), out.stderr.decode()[-300:]
-
-
-def test_entries_of_patterns_no_longer_used_are_dropped_on_save(tmp_path):
-    path = tmp_path / "p.marshal"
-    old = _patterns(path)
-    old.compile("old rule", 0)
-    old.compile("kept rule", 0)
-    old.store.save()
-    new = _patterns(path)
-    new.compile("kept rule", 0)        # "old rule" was edited away
-    new.store.save()
-    assert set(_patterns(path).store.entries) == {("kept rule", 0)}
-    untouched = _patterns(path)     # a run that compiled no shipped pattern...
-    untouched.store.save()             # ...(e.g. --no-builtin-rules) leaves the file alone
-    assert set(_patterns(path).store.entries) == {("kept rule", 0)}
-
-
-def test_shipped_rule_files_parse_the_same_from_the_cache(monkeypatch, tmp_path):
-    from cleaner import diskcache, rules
-
-    monkeypatch.setenv("CLEAN_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(diskcache, "_shared", {})
-    fresh = rules.load_rules([])                      # parses, fills and writes the cache
-    assert (next(tmp_path.glob("rules-*"))).stat().st_size > 0
-    monkeypatch.setattr(diskcache, "_shared", {})     # a new process, as it were
-    cached = rules.load_rules([])
-    assert [(r.id, r.source, r.pattern.pattern, r.examples_drop, r.examples_keep) for r in cached] == \
-        [(r.id, r.source, r.pattern.pattern, r.examples_drop, r.examples_keep) for r in fresh]
-
-
-def test_an_edited_rule_file_is_parsed_again(tmp_path, monkeypatch):
-    from cleaner import diskcache, rules
-
-    monkeypatch.setenv("CLEAN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(diskcache, "_shared", {})
-    pack = tmp_path / "mine.yaml"
-    rule = "- id: mine.a\n  pattern: '^{}$'\n  examples: {{drop: ['{}'], keep: ['x']}}\n"
-    pack.write_text(rule.format("old label", "old label"))
-    assert rules.load_file(pack, trusted=True)[0].pattern.pattern == "^old label$"
-    pack.write_text(rule.format("new label", "new label"))
-    assert rules.load_file(pack, trusted=True)[0].pattern.pattern == "^new label$"
-
-
-def test_stop_words_from_the_cache_equal_the_lists(monkeypatch, tmp_path):
-    from cleaner import diskcache, language
-
-    monkeypatch.setenv("CLEAN_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(diskcache, "_shared", {})
-    language.stopwords.cache_clear()
-    first = {lang: language.stopwords(lang) for lang in language.CANDIDATES}
-    diskcache.shared("stopwords").save()
-    monkeypatch.setattr(diskcache, "_shared", {})
-    language.stopwords.cache_clear()
-    again = {lang: language.stopwords(lang) for lang in language.CANDIDATES}
-    language.stopwords.cache_clear()
-    assert again == first and "the" in again["English"] and "und" in again["German"]
-    assert len(diskcache.shared("stopwords").entries) == len(language.CANDIDATES)

@@ -1,0 +1,158 @@
+"""Rule matching at speed: the literal prefilter, lazy patterns, budgets, bounded YAML."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from cleaner.blocks import split_lines
+from cleaner.errors import ConfigError, RuleError
+from cleaner.prefilter import LiteralIndex, normalize, required_literals, rule_sources
+from cleaner.rules import load_file, load_rules
+from cleaner.signals import line_matches, rule_hits, tail_start_by_words
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("pattern, flags, expected", [
+    (r"^\W*sign\s+up\s+(?:for|to)\b", re.I, ("sign",)),
+    (r"newsletters?", re.I, ("newsletter",)),
+    (r"(?:subscribe|abonnieren)\s+now", re.I, ("abonnieren", "subscribe")),
+    (r"(?=.*paywall)\w+", 0, ("paywall",)),
+    (r"Read (?:more)?$", 0, ("read ",)),
+    (r"^(?:a|b)c$", re.I, None),               # too short to filter anything
+    (r"\w+ \d+", 0, None),                     # no fixed text at all
+    (r"(unclosed", 0, None),                   # re cannot parse it: always tried
+])
+def test_required_literals(pattern, flags, expected):
+    assert required_literals(pattern, flags) == expected
+
+
+def test_normalize_merges_what_ignorecase_merges():
+    # "ſ" (long s) and "K" (Kelvin) match "s" and "k" under re.IGNORECASE; "İ" matches "i"
+    for a, b in [("ſign", "SIGN"), ("\u212aey", "key"), ("İnfo", "info"), ("ΟΔΟΣ", "οδοσ")]:
+        assert re.fullmatch(re.escape(b), a, re.I)
+        assert normalize(a) == normalize(b)
+        assert len(normalize(a)) == len(a)
+
+
+def test_a_prefiltered_line_matches_exactly_like_every_rule():
+    rules = load_rules([])
+    index = LiteralIndex(rule_sources(rules))
+    lines = [b.text for f in sorted(FIXTURES.glob("*/input.txt"))
+             for b in split_lines(f.read_text(encoding="utf-8")) if not b.blank]
+    lines += ["ſign up for our newsletter", "SHARE THIS ARTICLE", "Subscribe to continue reading"]
+    lines += [e for r in rules for e in r.examples_drop + r.examples_keep]
+    for text, picks in zip(lines, index.candidates(lines)):
+        fast = line_matches(text, [rules.rules[i] for i in picks], 0)
+        slow = line_matches(text, rules.rules, 0)
+        assert [(r.id, s) for r, s in fast] == [(r.id, s) for r, s in slow], text
+
+
+def test_rule_hits_reuses_its_cache_and_index():
+    rules = load_rules([])
+    blocks = split_lines((FIXTURES / "seed-moscowtimes-bout" / "input.txt").read_text(encoding="utf-8"))
+    cache: dict = {}
+    first = rule_hits(blocks, rules, tail_start_by_words(blocks), cache)
+    again = rule_hits(blocks, rules, tail_start_by_words(blocks), cache)
+    assert [[h.rule.id for h in hs] for hs in first] == [[h.rule.id for h in hs] for hs in again]
+    assert any(first) and sum(1 for k in cache if isinstance(k, str)) > 0
+
+
+def test_the_shipped_literal_data_is_up_to_date():
+    p = subprocess.run([sys.executable, str(REPO / "scripts" / "rule_literals.py"), "--check"],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+
+
+# --- bounded YAML -------------------------------------------------------------------------
+
+BOMB = ('a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+        + "".join(f'{chr(98 + i)}: &{chr(98 + i)} [' + ",".join([f'*{chr(97 + i)}'] * 9) + ']\n'
+                  for i in range(9)))
+
+
+def test_a_yaml_alias_bomb_in_a_rules_file_fails_fast(tmp_path):
+    p = tmp_path / "bomb.yaml"
+    p.write_text(BOMB)
+    t0 = time.perf_counter()
+    with pytest.raises(RuleError, match="aliases") as e:
+        load_file(p)
+    assert time.perf_counter() - t0 < 5 and str(p) in str(e.value) and "\n" not in str(e.value)
+
+
+def test_too_many_aliases_fail(tmp_path):
+    p = tmp_path / "many.yaml"
+    p.write_text("a: &a x\nb: [" + ", ".join(["*a"] * 500) + "]\n")
+    with pytest.raises(RuleError, match="more than 100 YAML aliases"):
+        load_file(p)
+
+
+def test_a_yaml_alias_bomb_in_a_config_fails_fast(tmp_path):
+    from cleaner.config import load_config
+
+    p = tmp_path / ".clean.yaml"
+    p.write_text(BOMB)
+    with pytest.raises(ConfigError, match="aliases") as e:
+        load_config(p)
+    assert str(p) in str(e.value)
+
+
+def test_a_few_aliases_are_fine(tmp_path):
+    p = tmp_path / "ok.yaml"
+    p.write_text("- id: ok.a\n  pattern: '^x$'\n  examples: &ex {drop: ['x'], keep: ['y']}\n"
+                 "- id: ok.b\n  pattern: '^x$'\n  examples: *ex\n")
+    assert [r.id for r in load_file(p)] == ["ok.a", "ok.b"]
+
+
+def test_a_fifo_named_as_rules_or_config_does_not_hang(tmp_path):
+    from cleaner.config import load_config
+
+    fifo = tmp_path / "rules.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(RuleError, match="not a regular file"):
+        load_file(fifo)
+    cfg = tmp_path / ".clean.yaml"
+    os.mkfifo(cfg)
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_config(cfg)
+
+
+# --- a user rule's budget covers the run -------------------------------------------------------
+
+def test_a_user_rule_budget_is_spent_across_matches(tmp_path, monkeypatch):
+    from cleaner import patterns
+    from cleaner.errors import CleanerError
+
+    p = tmp_path / "slow.yaml"
+    p.write_text("- id: slow.rule\n  pattern: '^(a|a)*$'\n"
+                 "  examples: {drop: ['aa'], keep: ['b']}\n")
+    monkeypatch.setattr(patterns, "RULE_BUDGET", 0.5)
+    rules = load_rules([p], builtin=False)
+    blocks = split_lines("".join(f"{'a' * 19}{i}!\n" for i in range(60)))
+    t0 = time.perf_counter()
+    with pytest.raises(CleanerError, match=r"slow\.rule.*time budget"):
+        rule_hits(blocks, rules, 0)
+    assert time.perf_counter() - t0 < 5
+
+
+@pytest.mark.slow
+def test_the_cli_stops_a_user_rule_that_uses_up_its_budget(clean_exe, tmp_path):
+    rules = tmp_path / "slow.yaml"
+    rules.write_text("- id: mine.backtrack\n  pattern: '^(a|a)*$'\n"
+                     "  examples: {drop: ['aa'], keep: ['b']}\n")
+    text = "".join(f"{'a' * 21}{i}!\n" for i in range(300)).encode()
+    t0 = time.perf_counter()
+    p = subprocess.run([clean_exe, "--no-config", "--rules", str(rules)], input=text,
+                       capture_output=True, timeout=120)
+    took = time.perf_counter() - t0
+    err = p.stderr.decode()
+    assert p.returncode == 2 and "mine.backtrack" in err and "time budget" in err, err
+    assert err.count("\n") == 1 and err.startswith("clean: error: ")
+    assert took < 60
