@@ -319,6 +319,9 @@ def _emit(result, explain: bool, diff: bool, json_report: bool, paint: bool = Fa
 def rules_list(
     rules: Optional[List[Path]] = typer.Option(None, "--rules", metavar="PATH", help="Extra rule file or folder."),
     no_builtin: bool = typer.Option(False, "--no-builtin-rules", help="List only the rules given with --rules."),
+    expanded: bool = typer.Option(False, "--expanded",
+                                  help="Also show each rule's kind, languages and pattern "
+                                       "with its {{fragments}} expanded."),
 ) -> None:
     """List rules: id, action and description, one per line."""
     try:
@@ -327,6 +330,11 @@ def rules_list(
         raise fail(str(e))
     for r in ruleset:
         write_out(f"{r.id}\t{r.action}\t{r.description}\n")
+        if expanded:
+            write_out(f"  kind: {r.kind}  langs: {' '.join(r.langs) or '-'}  source: {r.source}\n")
+            write_out(f"  pattern: {r.pattern.pattern}\n")
+            if r.until is not None:
+                write_out(f"  until: {r.until.pattern}\n")
 
 
 @rules_app.command("test")

@@ -157,8 +157,16 @@ def html_to_text(html: str) -> str:
     """Main-content text of an HTML page (trafilatura, recall-oriented)."""
     import trafilatura  # lazy: only HTML input pays for it
 
-    text = trafilatura.extract(html, favor_recall=True, include_comments=False,
-                               include_tables=True)
+    from .prune import prune_xpath
+
+    # Newsletter boxes, paywall overlays, donation modals and consent banners go
+    # first, by class and id (cleaner/data/prune.yaml); if that left nothing,
+    # the page's main text was inside one of them, so extract it unpruned.
+    for prune in (list(prune_xpath()), None):
+        text = trafilatura.extract(html, favor_recall=True, include_comments=False,
+                                   include_tables=True, prune_xpath=prune)
+        if text:
+            break
     return (text or "") + ("\n" if text else "")
 
 

@@ -224,7 +224,8 @@ def _drop_examples(value: Any, where: tuple[str, int, str]) -> tuple[tuple[str, 
     if isinstance(value, (str, dict)):
         value = [value]
     if not isinstance(value, list):
-        raise RuleError(*where, "'examples.drop' must be a list")
+        raise RuleError(*where, "'examples.drop' must be a list of strings or "
+                        "{text: ..., remains: ...} mappings")
     texts: list[str] = []
     remains: list[str | None] = []
     for ex in value:
@@ -240,7 +241,8 @@ def _drop_examples(value: Any, where: tuple[str, int, str]) -> tuple[tuple[str, 
             texts.append(ex)
             remains.append(None)
         else:
-            raise RuleError(*where, "'examples.drop' must be a list of strings or mappings")
+            raise RuleError(*where, "'examples.drop' must be a list of strings or "
+                            "{text: ..., remains: ...} mappings")
     return tuple(texts), tuple(remains)
 
 

@@ -39,3 +39,83 @@ def test_rule_ids_unique_and_prefixed_by_pack():
     bad = sorted(f"{r.id} (pack {r.pack}, {r.source})" for r in RULES
                  if not r.id.startswith(r.pack + "."))
     assert not bad, "rule ids must start with '<pack>.': " + ", ".join(bad)
+
+
+# --- kinds, languages, pattern length, and examples that can fail ---------------
+
+import textwrap  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import yaml  # noqa: E402
+
+from cleaner.rules import KINDS, builtin_rules_dir, load_file  # noqa: E402
+
+MAX_WRITTEN = 600   # characters of a pattern as written (fragments expand later)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_has_a_kind_and_languages(rule):
+    assert rule.kind in KINDS and rule.kind != "other", f"{rule.source}: {rule.id} has no kind"
+    assert rule.langs, f"{rule.source}: {rule.id} has no language list"
+
+
+def test_no_written_pattern_is_longer_than_600_characters():
+    too_long = []
+    for f in sorted(builtin_rules_dir().glob("*.yaml")):
+        for item in yaml.safe_load(f.read_text(encoding="utf-8"))["rules"]:
+            for key in ("pattern", "until"):
+                if len(item.get(key) or "") > MAX_WRITTEN:
+                    too_long.append(f"{f.name}: {item['id']}.{key} ({len(item[key])})")
+    assert not too_long, "write these with {{fragments}}: " + ", ".join(too_long)
+
+
+def test_drop_span_rules_state_what_remains():
+    for rule in RULES:
+        if rule.action == "drop-span":
+            assert rule.examples_remain and None not in rule.examples_remain, rule.id
+
+
+SPAN_RULE = """
+- id: mine.trailing-share
+  description: a "Share this:" label glued to the end of a line
+  kind: share
+  langs: [en]
+  action: drop-span
+  pattern: '{pattern}'
+  examples:
+    drop:
+      - text: "The council will vote again in June. Share this:"
+        remains: "The council will vote again in June."
+    keep: ["She asked readers to share this with friends."]
+"""
+
+
+def span_rule(tmp_path: Path, pattern: str):
+    p = tmp_path / "mine.yaml"
+    p.write_text(textwrap.dedent(SPAN_RULE).replace("{pattern}", pattern), encoding="utf-8")
+    (rule,) = load_file(p)
+    return rule
+
+
+def test_a_drop_span_rule_that_eats_an_article_sentence_fails_its_own_examples(tmp_path):
+    good = span_rule(tmp_path, r"\s*\bShare this:$")
+    assert check_rule(good) == []
+    # Greedy: it also takes the sentence before the label. The old check (some
+    # text went) passed it; the stated remainder does not.
+    greedy = span_rule(tmp_path, r"[^.]*\.?\s*\bShare this:$")
+    failures = check_rule(greedy)
+    assert len(failures) == 1 and "expected 'The council will vote again in June.'" in failures[0]
+
+
+def test_a_drop_span_example_without_remains_is_a_failure(tmp_path):
+    p = tmp_path / "mine.yaml"
+    p.write_text(textwrap.dedent("""
+        - id: mine.span
+          action: drop-span
+          pattern: '\\s*Share this:$'
+          examples:
+            drop: ["June. Share this:"]
+            keep: ["share this"]
+    """), encoding="utf-8")
+    (rule,) = load_file(p)
+    assert any("does not say what remains" in f for f in check_rule(rule))

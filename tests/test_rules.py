@@ -372,3 +372,59 @@ def test_yaml_alias_of_examples_is_fine(tmp_path):
     y, z = load_file(p)
     assert y.examples_drop == z.examples_drop == ("a",)
     assert y.examples_keep == z.examples_keep == ("b",)
+
+
+# --- kind, langs and drop examples with remains -----------------------------------
+
+KINDED = """
+pack: mine
+kind: promo
+langs: [en]
+rules:
+  - id: mine.a
+    pattern: '^buy now$'
+  - id: mine.b
+    kind: newsletter
+    langs: [en, de]
+    pattern: '^newsletter$'
+    examples:
+      drop:
+        - "Newsletter"
+        - {text: "Newsletter", remains: ""}
+"""
+
+
+def test_pack_kind_and_langs_are_defaults_a_rule_may_override(tmp_path):
+    a, b = load_rules([write(tmp_path, "mine.yaml", KINDED)], builtin=False)
+    assert (a.kind, a.langs) == ("promo", ("en",))
+    assert (b.kind, b.langs) == ("newsletter", ("en", "de"))
+    assert b.examples_drop == ("Newsletter", "Newsletter") and b.examples_remain == (None, "")
+
+
+def test_a_rule_without_kind_is_other_and_legacy_lang_is_a_language_list(tmp_path):
+    (r,) = load_rules([write(tmp_path, "x.yaml", """
+        - id: x.a
+          lang: de
+          pattern: '^a$'
+    """)], builtin=False)
+    assert (r.kind, r.langs) == ("other", ("de",))
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("kind: gossip", "unknown kind 'gossip'"),
+    ("langs: [English]", "'langs' must be a list of language codes"),
+    ("examples: {drop: [{text: a, left: b}]}", "a drop example is a string or a mapping"),
+])
+def test_kind_langs_and_example_errors_name_file_line_and_rule(tmp_path, extra, message):
+    p = write(tmp_path, "x.yaml", f"""
+        - id: x.a
+          pattern: '^a$'
+          {extra}
+    """)
+    e = load_error(p)
+    assert message in str(e) and f"{p}:1" in str(e) and "x.a" in str(e)
+
+
+def test_shipped_kinds_cover_the_mission():
+    kinds = {r.kind for r in load_rules([])}
+    assert {"paywall", "newsletter", "donation", "payment", "cookie", "signin", "follow"} <= kinds
