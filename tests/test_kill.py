@@ -205,3 +205,29 @@ def test_a_worker_killed_is_one_error_line(batch, tmp_path, clean_exe):
     assert status == 2
     assert err.startswith("clean: error: a worker process died;") and err.count("\n") == 1, err
     _check_whole(batch, work, will_change)
+
+
+def test_folder_swapped_for_a_link_mid_run_writes_nothing_outside(batch, tmp_path, clean_exe):
+    # While a real run is rewriting, one of its folders is replaced by a link to
+    # a tree outside the given paths, with the same file names and bytes. Nothing
+    # there may be written; the files of the swapped folder are reported.
+    orig, _ = batch
+    outside = tmp_path / "outside"
+    shutil.copytree(orig / "d9", outside)
+    before = {p.name: p.read_bytes() for p in outside.iterdir()}
+    stamps = {p.name: os.stat(p).st_mtime_ns for p in outside.iterdir()}
+
+    def swap(proc: subprocess.Popen) -> None:
+        work = Path(proc.args[-1])
+        os.rename(work / "d9", tmp_path / "d9-moved")
+        os.symlink(outside, work / "d9")
+
+    work, status, _, err = _interrupt(batch, tmp_path, clean_exe, swap)
+    assert status == 2, err
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
+    assert {p.name: os.stat(p).st_mtime_ns for p in outside.iterdir()} == stamps
+    assert not [p for p in outside.iterdir() if is_temp_name(p.name)]
+    lines = err.splitlines()
+    assert lines and all(line.startswith(f"clean: error: {work / 'd9'}/") for line in lines), err
+    assert all(line.endswith(("folder became a symbolic link, skipped",
+                              "folder was replaced during the run, skipped")) for line in lines), err
