@@ -1,7 +1,7 @@
 """The library API: a Cleaner built once, used for any number of documents."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
@@ -56,17 +56,17 @@ class CleanResult:
         return writer.json_report(self.decisions, self.name)
 
 
-def windows(text: str, size: int = WINDOW_LINES) -> Iterator[tuple[int, int, str]]:
-    """``(first line index, character offset, text)`` of the windows of a long text.
+def windows(text: str, size: int | None = None) -> Iterator[tuple[int, str]]:
+    """``(character offset, text)`` of the windows of a long text.
 
-    A window ends at the first blank line after ``size`` lines (or, when none
-    comes within another ``size`` lines, there), so paragraphs are not split.
-    A text of at most ``2 * size`` lines is one window.
+    A window ends at the first blank line after ``size`` lines (or after
+    ``2 * size`` lines when no blank line comes), so paragraphs stay whole; a
+    text of at most ``size`` lines is one window. Lines are counted at "\n".
     """
-    line, pos, n = 0, 0, len(text)
+    size = size or WINDOW_LINES
+    pos, n = 0, len(text)
     while pos < n:
-        cut, lines = pos, 0
-        end = None
+        cut, lines, end = pos, 0, n
         while cut < n:
             nl = text.find("\n", cut)
             nxt = n if nl < 0 else nl + 1
@@ -75,10 +75,7 @@ def windows(text: str, size: int = WINDOW_LINES) -> Iterator[tuple[int, int, str
                 end = nxt
                 break
             cut = nxt
-        if end is None or n - end < size:   # what is left is short: take it along
-            end = n
-        yield line, pos, text[pos:end]
-        line += lines if end != n else 0
+        yield pos, text[pos:end]
         pos = end
 
 
@@ -141,15 +138,20 @@ class Cleaner:
         ``repetition``); such lines count as boilerplate evidence.
         """
         decisions: list[Decision] = []
-        for first, offset, part in windows(text):
-            decisions.extend(self._decide(part, name, common, first, offset))
+        for offset, part in windows(text):
+            decisions.extend(self._decide(part, name, common, len(decisions), offset))
         return CleanResult(name, text, decisions)
 
     def iter_clean(self, text: str, name: str = "<text>", *,
                    common: CommonLines | None = None) -> Iterator[str]:
         """The cleaned text in pieces, one per window: memory stays bounded by a window."""
-        for first, offset, part in windows(text):
-            yield writer.render(self._decide(part, name, common, first, offset))
+        first = 0
+        renderer = writer.Renderer()
+        for offset, part in windows(text):
+            decisions = self._decide(part, name, common, first, offset)
+            first += len(decisions)
+            yield renderer.feed(decisions)
+        yield renderer.close()
 
     def _decide(self, text: str, name: str, common: CommonLines | None,
                 first: int = 0, offset: int = 0) -> list[Decision]:
@@ -158,13 +160,19 @@ class Cleaner:
         if len(self._matches) > MATCH_CACHE_LINES:   # bounded memory over a long run
             self._matches.clear()
         try:
-            blocks = split_lines(text, first, offset)
+            # Lines are numbered within the window while deciding, then moved
+            # to their place in the whole text.
+            blocks = split_lines(text, 0, offset)
             model = self.model
             ev = gather(blocks, self.rules, model, common if self.repetition else None,
                         self._matches)
-            return decide(ev, model, self.mode)
+            decisions = decide(ev, model, self.mode, first_line=first)
         except CleanerError as e:   # name the input: with many files, which one failed?
             raise CleanerError(f"{name}: {e}") from None
+        if first:
+            decisions = [replace(d, block=replace(d.block, index=d.block.index + first))
+                         for d in decisions]
+        return decisions
 
     def clean(self, text: str, *, common: CommonLines | None = None) -> str:
         """The cleaned text: kept lines as written, boilerplate removed."""

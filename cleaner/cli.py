@@ -250,7 +250,14 @@ def main_command(
             status = EXIT_ERROR
     common = _common_lines([d.text for d in docs]) if switches.repetition else None
     try:
-        for doc in docs:
+        plain = not (explain or diff or json_report or page is not None)
+        while docs:
+            doc = docs.pop(0)    # let each text go once it is written
+            if plain:
+                # Window by window: a huge input never holds all its decisions at once.
+                for piece in cleaner.iter_clean(doc.text, doc.name, common=common):
+                    write_out(piece)
+                continue
             result = cleaner.analyze(doc.text, doc.name, common=common)
             _emit(result, explain, diff, json_report, paint)
             if page is not None:

@@ -77,24 +77,28 @@ def rule_kind(rule) -> str:
     return getattr(rule, "kind", None) or rule.pack
 
 
-def _rule_detail(hit: Hit) -> str:
+def _rule_detail(hit: Hit, first_line: int = 0) -> str:
     detail = hit.rule.description or hit.rule.action
     if hit.origin is not None:
-        detail += f" ({hit.rule.action} from line {hit.origin + 1})"
+        detail += f" ({hit.rule.action} from line {first_line + hit.origin + 1})"
     return detail
 
 
-def decide_block(block: Block, hits: list[Hit]) -> Decision:
-    """Rules first: a whole-line hit drops the line; span hits trim it."""
+def decide_block(block: Block, hits: list[Hit], first_line: int = 0) -> Decision:
+    """Rules first: a whole-line hit drops the line; span hits trim it.
+
+    ``first_line``: the number of lines before this window of the text.
+    """
     whole = [h for h in hits if h.whole_line]
     if whole:
         h = whole[0]
-        return Decision(block, False, h.rule.id, _rule_detail(h), kind=rule_kind(h.rule))
+        return Decision(block, False, h.rule.id, _rule_detail(h, first_line), kind=rule_kind(h.rule))
     span_hits = [h for h in hits if h.spans]
     if span_hits:
         spans = _merge([s for h in span_hits for s in h.spans])
         h = span_hits[0]
-        d = Decision(block, True, h.rule.id, _rule_detail(h), spans, kind=rule_kind(h.rule))
+        d = Decision(block, True, h.rule.id, _rule_detail(h, first_line), spans,
+                     kind=rule_kind(h.rule))
         # A line reduced to punctuation and spaces was nothing but the matched span.
         if not any(ch.isalnum() for ch in d.text):
             return Decision(block, False, d.reason, d.detail, kind=d.kind)
@@ -117,10 +121,15 @@ def _protect_structures(ev: "Evidence") -> list[list[Hit]]:
     return hits
 
 
-def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced") -> list[Decision]:
-    """Keep or drop every line of the document ``ev`` describes (see the module docstring)."""
+def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
+           first_line: int = 0) -> list[Decision]:
+    """Keep or drop every line of the document ``ev`` describes (see the module docstring).
+
+    ``first_line``: lines before this one in the whole text, when ``ev`` is one
+    window of a long text (for the line numbers in explanations).
+    """
     hits = _protect_structures(ev)
-    out = [decide_block(b, h) for b, h in zip(ev.blocks, hits)]
+    out = [decide_block(b, h, first_line) for b, h in zip(ev.blocks, hits)]
     if ev.repeated is not None:
         _repetition(out, ev)
     if model is None or ev.scores is None:

@@ -17,36 +17,49 @@ def render(decisions: list[Decision]) -> str:
     paragraph spacing survives and no hole is left. Blank lines before the first
     or after the last kept line go when a removal touched them.
     """
-    out: list[str] = []
-    pending: list[str] = []     # blank lines since the last kept content line
-    best: list[str] = []        # longest blank run seen since then
-    removed = False             # something was removed since the last kept line
-    started = False
-    for d in decisions:
-        b = d.block
-        if not d.kept:
-            removed = True
-            if len(pending) > len(best):
-                best = pending
-            pending = []
-            continue
-        if b.blank:
-            pending.append(b.text + b.eol)
-            continue
-        if len(pending) > len(best):
-            best = pending
-        if started:
-            out.extend(best if removed else pending)
-        elif not removed:
-            out.extend(pending)
-        out.append(d.text + b.eol)
-        started = True
-        pending, best, removed = [], [], False
-    if not started:
-        return "" if removed else "".join(pending)
-    if not removed:
-        out.extend(pending)
-    return "".join(out)
+    r = Renderer()
+    return r.feed(decisions) + r.close()
+
+
+class Renderer:
+    """``render`` in pieces: feed the decisions of a long text window by window."""
+
+    def __init__(self) -> None:
+        self.pending: list[str] = []     # blank lines since the last kept content line
+        self.best: list[str] = []        # longest blank run seen since then
+        self.removed = False             # something was removed since the last kept line
+        self.started = False
+
+    def feed(self, decisions: list[Decision]) -> str:
+        """The text that these decisions settle (blank lines may wait for what follows)."""
+        out: list[str] = []
+        for d in decisions:
+            b = d.block
+            if not d.kept:
+                self.removed = True
+                if len(self.pending) > len(self.best):
+                    self.best = self.pending
+                self.pending = []
+                continue
+            if b.blank:
+                self.pending.append(b.text + b.eol)
+                continue
+            if len(self.pending) > len(self.best):
+                self.best = self.pending
+            if self.started:
+                out.extend(self.best if self.removed else self.pending)
+            elif not self.removed:
+                out.extend(self.pending)
+            out.append(d.text + b.eol)
+            self.started = True
+            self.pending, self.best, self.removed = [], [], False
+        return "".join(out)
+
+    def close(self) -> str:
+        """What is left at the end of the text."""
+        if not self.started:
+            return "" if self.removed else "".join(self.pending)
+        return "" if self.removed else "".join(self.pending)
 
 
 def removed_lines(decisions: list[Decision]) -> int:

@@ -250,3 +250,37 @@ def test_a_cleaner_reused_across_documents_gives_what_a_fresh_one_gives():
     shared = Cleaner()
     assert [shared.clean(d) for d in docs] == [Cleaner().clean(d) for d in docs]
     assert len(pickle.dumps(shared)) == len(pickle.dumps(Cleaner()))  # the cache is not pickled
+
+
+def test_windows_partition_a_long_text_at_blank_lines():
+    from cleaner.api import windows
+
+    paragraphs = [f"Paragraph {i} of a long text, with a few words.\nIts second line." for i in range(3000)]
+    text = "\n\n".join(paragraphs) + "\n"
+    parts = list(windows(text, size=1000))
+    assert len(parts) > 2
+    assert "".join(p for _, p in parts) == text
+    for offset, part in parts:
+        assert text[offset:offset + len(part)] == part
+        assert part.endswith("\n\n") or offset + len(part) == len(text)   # cut after a blank line
+
+
+def test_a_document_cleaned_in_windows_numbers_its_lines_as_one(default):
+    from cleaner import api
+
+    seed = SEED.joinpath("input.txt").read_text(encoding="utf-8")
+    text = "\n".join([seed] * 40)
+    old = api.WINDOW_LINES
+    try:
+        api.WINDOW_LINES = 200          # force several windows on a small text
+        result = Cleaner().analyze(text, "big.txt")
+        pieces = list(Cleaner().iter_clean(text))
+    finally:
+        api.WINDOW_LINES = old
+    assert [d.block.index for d in result.decisions] == list(range(len(result.decisions)))
+    assert all(text[d.block.start:d.block.end] == d.block.text for d in result.decisions)
+    assert "".join(pieces) == result.text
+    assert len(pieces) > 1
+    # Each copy of the seed still loses its boilerplate and keeps its article.
+    assert result.text.count("Sign up for our free weekly newsletter") == 0
+    assert result.text.count("denied ties to Deputy Prime Minister Igor Sechin") == 40

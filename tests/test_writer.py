@@ -18,9 +18,9 @@ def decide_by(text: str, drop: set[str] = frozenset(), spans: dict[str, tuple] |
     out = []
     for b in split_lines(text):
         if b.text in drop:
-            out.append(Decision(b, False, reason, "a test drop"))
+            out.append(Decision(b, False, reason, "a test drop", kind="test"))
         elif b.text in spans:
-            out.append(Decision(b, True, reason, "a test span", spans[b.text]))
+            out.append(Decision(b, True, reason, "a test span", spans[b.text], kind="test"))
         else:
             out.append(Decision(b, True))
     return out
@@ -190,8 +190,10 @@ def test_json_report():
         "lines": 4,
         "removed_lines": 1,
         "removed": [
-            {"line": 3, "reason": "test.rule", "detail": "a test drop", "text": "Sign up", "spans": None},
-            {"line": 4, "reason": "test.rule", "detail": "a test span", "text": None, "spans": [[8, 13]]},
+            {"line": 3, "reason": "test.rule", "kind": "test", "detail": "a test drop",
+             "text": "Sign up", "spans": None},
+            {"line": 4, "reason": "test.rule", "kind": "test", "detail": "a test span",
+             "text": None, "spans": [[8, 13]]},
         ],
     }
     assert "\n" not in json_report(ds, "x")     # one line per input
@@ -253,3 +255,14 @@ def test_unified_diff_lines_are_the_cleaners_lines(sep):
     d = unified_diff(before, after, "s.txt")
     body = [line for line in d.split("\n") if line and not line.startswith(("---", "+++", "@@"))]
     assert f" A line with a{sep}separator inside." in body
+
+
+def test_rendering_in_pieces_gives_the_same_text():
+    from cleaner.writer import Renderer
+
+    text = "Keep one.\n\n\nSign up\n\nKeep two.\nDrop me\n\n\n\nKeep three.\n\nDrop me\n\n"
+    ds = decide_by(text, {"Sign up", "Drop me"})
+    whole = render(ds)
+    for cut in range(len(ds) + 1):
+        r = Renderer()
+        assert r.feed(ds[:cut]) + r.feed(ds[cut:]) + r.close() == whole, cut
