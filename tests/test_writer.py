@@ -150,8 +150,8 @@ def test_explain_format():
     ds = decide_by(text, {"Sign up for our newsletter"}, {line3: ((9, 14),)})
     lines = explain(ds, "in.txt")
     assert lines == [
-        "in.txt:2: drop line [test.rule] a test drop: 'Sign up for our newsletter'",
-        "in.txt:3: drop span [test.rule] a test span: '[ad]'",
+        "in.txt:2: drop line [test.rule] (test) a test drop: 'Sign up for our newsletter'",
+        "in.txt:3: drop span [test.rule] (test) a test span: '[ad]'",
     ]
 
 
