@@ -196,9 +196,17 @@ def _copy_xattrs(src: int, dst: int) -> None:
             return      # the file system has none to keep
         raise
     for name in names:
+        value = os.getxattr(src, name)
         try:
-            os.setxattr(dst, name, os.getxattr(src, name))
+            os.setxattr(dst, name, value)
         except OSError as e:
+            # Some attributes are set by the system on every new file (an
+            # SELinux label): one that already matches needs no copying.
+            try:
+                if os.getxattr(dst, name) == value:
+                    continue
+            except OSError:
+                pass
             raise XattrsNotKept(f"extended attribute {name} cannot be copied "
                                 f"({e.strerror or e})") from None
 
