@@ -20,6 +20,7 @@ its file.
 """
 from __future__ import annotations
 
+import hashlib
 import marshal
 import re
 from functools import lru_cache
@@ -44,6 +45,7 @@ class FragmentError(ValueError):
     """A fragment file or reference is wrong; the caller names the file and rule."""
 
 
+@lru_cache(maxsize=1)
 def fragments_dir() -> Path:
     """The shipped fragment files (inside the wheel, or beside the package in a checkout)."""
     from .rules import builtin_rules_dir
@@ -90,6 +92,7 @@ def load_fragments(folder: Path | None = None) -> dict[str, dict[str, tuple[str,
     folder = folder or fragments_dir()
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     texts = tuple((f.stem, f.read_text(encoding="utf-8")) for f in files)
+    _LOADED[folder] = hashlib.sha1(repr(texts).encode("utf-8")).hexdigest()
     store = diskcache.shared("fragments")
     blob = store.get(texts)
     if blob is not None:
@@ -105,7 +108,10 @@ def load_fragments(folder: Path | None = None) -> dict[str, dict[str, tuple[str,
     return merged
 
 
-def _group(name: str, lang: str | None, frags: Fragments, depth: int) -> str:
+def _group(name: str, lang: str | None, frags: Fragments, depth: int,
+           memo: dict | None) -> str:
+    if memo is not None and (name, lang) in memo:
+        return memo[(name, lang)]
     if name not in frags:
         raise FragmentError(f"unknown fragment {{{{{name}}}}}")
     langs = frags[name]
@@ -118,17 +124,23 @@ def _group(name: str, lang: str | None, frags: Fragments, depth: int) -> str:
         alts = [a for lg in sorted(langs, key=lambda x: (x != "en", x)) for a in langs[lg]]
     seen: dict[str, None] = {}
     for a in alts:
-        seen.setdefault(expand(a, frags, depth + 1), None)
-    return "(?:" + "|".join(seen) + ")"
+        seen.setdefault(expand(a, frags, depth + 1, memo), None)
+    group = "(?:" + "|".join(seen) + ")"
+    if memo is not None:
+        memo[(name, lang)] = group
+    return group
 
 
-def expand(pattern: str, frags: Fragments, depth: int = 0) -> str:
-    """``pattern`` with every ``{{name}}`` / ``{{name.lang}}`` replaced by its group."""
+def expand(pattern: str, frags: Fragments, depth: int = 0, memo: dict | None = None) -> str:
+    """``pattern`` with every ``{{name}}`` / ``{{name.lang}}`` replaced by its group.
+
+    ``memo`` (optional) keeps each fragment's group for the next pattern.
+    """
     if "{{" not in pattern:
         return pattern
     if depth > _MAX_DEPTH:
         raise FragmentError("fragments refer to each other in a loop")
-    out = REF.sub(lambda m: _group(m.group(1), m.group(2), frags, depth), pattern)
+    out = REF.sub(lambda m: _group(m.group(1), m.group(2), frags, depth, memo), pattern)
     bad = _LEFT.search(REF.sub("", pattern))
     if bad:
         raise FragmentError(f"malformed fragment reference near {pattern[bad.start():bad.start() + 20]!r}"
@@ -140,6 +152,29 @@ def expand(pattern: str, frags: Fragments, depth: int = 0) -> str:
 def shipped() -> dict[str, dict[str, tuple[str, ...]]]:
     """The shipped fragments, loaded once per process."""
     return load_fragments()
+
+
+_SHIPPED_GROUPS: dict = {}
+_LOADED: dict = {}   # folder -> digest of the texts its fragments were read from
+
+
+def expand_shipped(pattern: str) -> str:
+    """``expand`` with the shipped fragments.
+
+    Each fragment's group is built once per process, and each expanded pattern
+    is kept in the start-up cache, keyed by the fragment files' text and the
+    pattern (see ``diskcache``).
+    """
+    frags = shipped()
+    if "{{" not in pattern:
+        return pattern
+    key = ("expanded", _LOADED.get(fragments_dir()), pattern)
+    store = diskcache.shared("fragments")
+    out = store.get(key)
+    if not isinstance(out, str):
+        out = expand(pattern, frags, memo=_SHIPPED_GROUPS)
+        store.put(key, out)
+    return out
 
 
 def references(pattern: str) -> list[str]:

@@ -250,10 +250,10 @@ def _expand(pat: Any, where: tuple[str, int, str]) -> Any:
     """A pattern with its ``{{fragment}}`` references expanded (see ``fragments``)."""
     if not isinstance(pat, str) or "{{" not in pat:
         return pat
-    from . import fragments
+    from . import fragments   # here: rules without {{...}} never need it
 
     try:
-        return fragments.expand(pat, fragments.shipped())
+        return fragments.expand_shipped(pat)
     except fragments.FragmentError as e:
         raise RuleError(*where, str(e)) from None
 
