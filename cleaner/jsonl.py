@@ -338,8 +338,10 @@ class _Workers:
         if pool is None:
             return
         if not finished:
+            # Taken before shutdown, which lets go of the list; chunks under way are lost anyway.
+            procs = list((getattr(pool, "_processes", None) or {}).values())
             pool.shutdown(wait=False, cancel_futures=True)
-            for p in list((getattr(pool, "_processes", None) or {}).values()):
+            for p in procs:
                 if p.is_alive():
                     p.terminate()
         pool.shutdown(wait=True)

@@ -286,6 +286,28 @@ def test_progress_on_a_terminal(clean_exe, tmp_path):
     assert (tmp_path / "out.jsonl").read_bytes().count(b"\n") == 300
 
 
+@pytest.mark.slow
+def test_ctrl_c_stops_the_workers_at_once_without_a_traceback(clean_exe, tmp_path):
+    import signal
+    import time
+
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(_synthetic(3000))
+    with open(tmp_path / "out.jsonl", "wb") as out:
+        p = subprocess.Popen([clean_exe, "--format", "jsonl", "-j", "2", str(src)], stdout=out,
+                             stderr=subprocess.PIPE, cwd=tmp_path, start_new_session=True)
+        time.sleep(4)
+        assert p.poll() is None, p.stderr.read()
+        os.killpg(p.pid, signal.SIGINT)      # as a terminal's Ctrl-C: the whole group
+        start = time.monotonic()
+        _, err = p.communicate(timeout=60)
+    assert time.monotonic() - start < 10
+    assert p.returncode == 130, err
+    assert b"Traceback" not in err
+    # the workers went with it
+    assert subprocess.run(["pgrep", "-s", str(p.pid)], capture_output=True).stdout == b""
+
+
 def _dev_texts(limit: int) -> list[str]:
     paths = sorted(CORPUS.glob("scrapinghub/*/scraped-full.txt")) + \
         sorted(CORPUS.glob("readability/*/scraped-full.txt"))
