@@ -1,0 +1,82 @@
+"""One huge document through the real `clean` command: time, peak memory, and how they scale.
+
+Builds a single text of the dev corpus's scraped-full.txt files joined end to
+end, repeated up to each SIZE (in MB), pipes it through `clean` (stdin to
+/dev/null) and reports wall and CPU seconds, MB/s and the peak resident memory
+of the process, as bytes of memory per byte of input. Cost must grow linearly:
+10x the input at most 12x the time, and peak memory under 10x the input.
+
+Run from the repository root:  python bench/bigdoc.py [--sizes 10 100] [--corpus PATH]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def build(corpus: Path, mb: float, dest: Path) -> int:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*/*/scraped-full.txt"))]
+    if not texts:
+        sys.exit(f"bench/bigdoc.py: no scraped-full.txt under {corpus}")
+    target = int(mb * 1e6)
+    size = 0
+    with open(dest, "w", encoding="utf-8") as f:
+        while size < target:
+            for t in texts:
+                f.write(t + "\n")
+                size += len(t.encode("utf-8")) + 1
+                if size >= target:
+                    break
+    return size
+
+
+def run(clean: str, path: Path) -> tuple[float, float, int, int]:
+    """(wall s, CPU s, peak RSS bytes, exit status) of `clean < path`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    with open(path, "rb") as stdin:
+        p = subprocess.run([clean], stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if p.returncode:
+        print(f"    exit {p.returncode}: {p.stderr.decode(errors='replace').strip()[-300:]}")
+    # ru_maxrss of the children is the largest child so far (KB on Linux).
+    return wall, cpu, after.ru_maxrss * 1024, p.returncode
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=REPO / ".." / "shared" / "corpus")
+    ap.add_argument("--sizes", type=float, nargs="+", default=[10.0, 100.0], help="sizes in MB, ascending")
+    a = ap.parse_args()
+    clean = str(Path(sys.executable).parent / "clean") if (Path(sys.executable).parent / "clean").is_file() \
+        else shutil.which("clean")
+    if not clean:
+        sys.exit("bench/bigdoc.py: the `clean` executable is not installed")
+    print(f"{'input':>10}{'wall s':>10}{'CPU s':>10}{'MB/s (CPU)':>12}{'peak RSS':>12}{'RSS/input':>11}")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for mb in a.sizes:
+            path = Path(tmp) / f"big-{mb}.txt"
+            size = build(a.corpus, mb, path)
+            wall, cpu, rss, status = run(clean, path)
+            rows.append((size, cpu))
+            print(f"{size / 1e6:>8.1f}MB{wall:>10.1f}{cpu:>10.1f}{size / 1e6 / cpu:>12.2f}"
+                  f"{rss / 1e6:>10.0f}MB{rss / size:>11.2f}")
+            os.unlink(path)
+    for (s0, c0), (s1, c1) in zip(rows, rows[1:]):
+        print(f"{s1 / s0:.1f}x the input took {c1 / c0:.1f}x the CPU time")
+
+
+if __name__ == "__main__":
+    main()
