@@ -544,6 +544,8 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
             view.advance(len(chunk.results))
             if chunk.stopped is not None:
                 raise Interrupted(chunk.stopped)
+        # Counting can take a while (near-duplicate clusters): say so rather than stall.
+        view.phase("counting repeated lines")
         _STOP.enter()
         try:
             common = tally.common()
