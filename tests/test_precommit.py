@@ -20,6 +20,8 @@ import pytest
 
 from conftest import REPO, SEED
 
+pytestmark = pytest.mark.slow     # clones and pip-installs this repository
+
 NEWSLETTER = "Sign up for our free weekly newsletter"
 HEADLINE = "In Interview, Bout Denies Links to Sechin"
 
