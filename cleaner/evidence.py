@@ -1,10 +1,19 @@
 """The evidence table of one document: everything ``decide`` needs, computed once.
 
-For every line: the rule hits (with rule ids) and whether the line recurs
-across the documents of the run. For every unit (``units``): its features
-(``features``), the model's log-odds alone and in context (``model``), and how
-much article prose it holds. Data flows one way: this module reads the text and
-the rules and computes; ``decide`` only decides.
+1. The document's lines and units (``units``), structures among them.
+2. The rule hits with their ids (``signals``), the tail zone measured on
+   prose; hits that would cut inside a structure do not count.
+3. What the rules leave: each line removed, trimmed or untouched (``Cut``).
+4. The **model view**: the lines the rules leave, as they will be written
+   (trimmed lines without their spans), grouped into units again, with the
+   feature table and the model's scores (``features``, ``model``). The model
+   judges each unit in the context a reader of the output will see, so a
+   second pass over the output sees the same neighbourhoods.
+5. For every line: whether it recurs across the documents of the run; for
+   every unit of the view: how much article prose it holds.
+
+Data flows one way: this module reads the text and the rules and computes;
+``decide`` only decides.
 """
 from __future__ import annotations
 
@@ -32,16 +41,44 @@ PROSE_MIN_STOP_DENSITY = 0.15
 TAIL_SHARE = 0.5
 
 
+@dataclass(frozen=True)
+class Cut:
+    """What the rules do to one line: the hit that explains it, and the spans it trims."""
+    hit: Hit | None = None                       # None: the rules leave the line alone
+    spans: tuple[tuple[int, int], ...] = ()      # trimmed spans (empty: the whole line goes)
+
+    @property
+    def removes_line(self) -> bool:
+        return self.hit is not None and not self.spans
+
+
+NO_CUT = Cut()
+
+
 @dataclass
 class Evidence:
     blocks: list[Block]
-    units: units_mod.Units
-    view: DocView
-    hits: list[list[Hit]]              # per line, in rule order
+    units: units_mod.Units             # of all lines: structures
+    hits: list[list[Hit]]              # per line, in rule order, none inside a structure
+    cuts: list[Cut]                    # per line: what the rules do to it
+    view: DocView                      # the lines the rules leave, in units
+    view_lines: np.ndarray             # per view line: its index among ``blocks``
     repeated: np.ndarray | None        # per line: recurs across the run's documents
-    prose: np.ndarray                  # per unit: its words if it is article prose, else 0
-    scores: "Scores | None"            # the model's, when heuristics are on
+    prose: np.ndarray                  # per view unit: its words if it is article prose, else 0
+    scores: "Scores | None"            # per view unit, when the model is on
     tail_start: int                    # first line of the tail zone
+
+    def unit_of_line(self) -> np.ndarray:
+        """Each line's unit in the view (-1: blank, or removed by the rules)."""
+        out = np.full(len(self.blocks), -1, dtype=np.int64)
+        out[self.view_lines] = self.view.unit_of_line
+        return out
+
+    def lines_of_unit(self, u: int) -> np.ndarray:
+        """The lines (indices among ``blocks``) of view unit ``u``."""
+        first, last = int(self.view.first_line[u]), int(self.view.last_line[u])
+        lines = self.view_lines[first:last + 1]
+        return lines[self.view.unit_of_line[first:last + 1] == u]
 
 
 def prose_words(view: DocView) -> np.ndarray:
@@ -71,18 +108,91 @@ def tail_start(view: DocView, prose: np.ndarray, share: float = TAIL_SHARE) -> i
     return int(view.last_line[unit]) + 1
 
 
+def protect_structures(hits: list[list[Hit]], grouped: units_mod.Units) -> list[list[Hit]]:
+    """The hits without those that would cut inside a structure (code, table, front matter).
+
+    A structure goes only when multi-line hits cover every line of it.
+    """
+    if not grouped.structure.any():
+        return hits
+    hits = list(hits)
+    for u in np.flatnonzero(grouped.structure):
+        lines = np.flatnonzero(grouped.of_line == u)
+        if not all(any(h.whole_line for h in hits[i]) for i in lines):
+            for i in lines:
+                hits[i] = []
+    return hits
+
+
+def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    merged: list[list[int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return tuple((s, e) for s, e in merged)
+
+
+def cut_of(block: Block, hits: list[Hit]) -> Cut:
+    """What the rules do to a line: a whole-line hit removes it, span hits trim it."""
+    if not hits:
+        return NO_CUT
+    for h in hits:
+        if h.whole_line:
+            return Cut(h)
+    spans = _merge([s for h in hits for s in h.spans])
+    text = trimmed(block.text, spans)
+    # A line reduced to punctuation and spaces was nothing but the matched spans.
+    if not any(ch.isalnum() for ch in text):
+        return Cut(hits[0])
+    return Cut(hits[0], spans)
+
+
+def trimmed(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """``text`` without the (sorted, disjoint) ``spans``."""
+    out, pos = [], 0
+    for s, e in spans:
+        out.append(text[pos:s])
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def model_view(blocks: Sequence[Block], cuts: Sequence[Cut],
+               language: str | None = None) -> tuple[DocView, np.ndarray]:
+    """The lines the rules leave, as they will be written, in units; and their line indices."""
+    kept = [i for i, c in enumerate(cuts) if not c.removes_line]
+    if len(kept) == len(blocks) and not any(c.spans for c in cuts):
+        view_blocks = list(blocks)
+    else:
+        view_blocks = []
+        for k, i in enumerate(kept):
+            b, c = blocks[i], cuts[i]
+            text = trimmed(b.text, c.spans) if c.spans else b.text
+            view_blocks.append(Block(k, b.start, text, b.eol))
+    grouped = units_mod.group(view_blocks)
+    return (DocView(view_blocks, grouped.of_line, grouped.count, language=language),
+            np.array(kept, dtype=np.int64))
+
+
 def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
            common: "CommonLines | None" = None, match_cache: dict | None = None,
            language: str | None = None) -> Evidence:
     """The evidence table of a document split into ``blocks``."""
     grouped = units_mod.group(blocks)
-    view = DocView(blocks, grouped.of_line, grouped.count, language=language)
+    whole = DocView(blocks, grouped.of_line, grouped.count, language=language)
+    start = tail_start(whole, prose_words(whole))
+    hits = protect_structures(rule_hits(blocks, rules, start, match_cache), grouped)
+    cuts = [cut_of(b, h) for b, h in zip(blocks, hits)]
+    if all(c is NO_CUT for c in cuts):     # nothing cut: the view is the whole document
+        view, view_lines = whole, np.arange(len(blocks), dtype=np.int64)
+    else:
+        view, view_lines = model_view(blocks, cuts, language=whole.language)
     prose = prose_words(view)
-    start = tail_start(view, prose)
-    hits = rule_hits(blocks, rules, start, match_cache)
     repeated = _repeated(blocks, common) if common else None
     scores = model.score(view) if model is not None else None
-    return Evidence(blocks, grouped, view, hits, repeated, prose, scores, start)
+    return Evidence(blocks, grouped, hits, cuts, view, view_lines, repeated, prose, scores, start)
 
 
 def _repeated(blocks: Sequence[Block], common: "CommonLines") -> np.ndarray:

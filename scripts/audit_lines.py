@@ -34,6 +34,7 @@ def main() -> None:
     ap.add_argument("--eval", default=str(REPO.parent / "shared" / "eval"), help="folder of score.py")
     ap.add_argument("--input", default="scraped-region.txt")
     ap.add_argument("--mode", default="balanced")
+    ap.add_argument("--weights", help="another weights file (default: the shipped one)")
     kind = ap.add_mutually_exclusive_group(required=True)
     kind.add_argument("--lost", action="store_true", help="content lines removed, by reason")
     kind.add_argument("--kept", action="store_true", help="boilerplate lines kept, by case")
@@ -43,7 +44,7 @@ def main() -> None:
     sys.path.insert(0, args.eval)
     from score import LineIndex, norm_tokens  # the scorer's own line labelling
 
-    cleaner = Cleaner(mode=args.mode)
+    cleaner = Cleaner(mode=args.mode, weights=args.weights)
     root = Path(args.corpus)
     totals: Counter = Counter()
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)

@@ -1,30 +1,36 @@
-"""Fit the heuristic weights (cleaner/data/weights.json) on the dev corpus.
+"""Fit the heuristic weights (cleaner/data/weights.json and lexicon.json) on the dev corpus.
 
-    pip install -e '.[fit]'
-    python scripts/fit_weights.py [--folds 5] [--out cleaner/data/weights.json]
+    pip install -e '.[test]'
+    python scripts/fit_weights.py [--folds 5] [--out cleaner/data/weights.json] [--curve]
 
-Two logistic regressions with an L2 penalty, fitted by Newton's method:
-stage 1 on the unit features (cleaner.features.NAMES), stage 2 on the
-context features (cleaner.heuristics.CONTEXT_NAMES) computed from stage-1
-log-odds predicted OUT OF FOLD, so stage 2 learns how far to trust stage 1
-on pages it was not fitted on. Every document weighs the same; inside a
-document a unit weighs by its length, as the scorer counts shingles.
+What ships is what is fitted here: the unit features come from the registry
+the cleaner uses (``cleaner.features.FEATURES`` through ``cleaner.units`` and
+``DocView``), and the context passes, the segmentation and the decision per
+mode are ``cleaner.model``'s own functions.
 
-Stage 2 may run in more than one pass (CONTEXT_PASSES): each later pass is
-fitted on the same context features again, computed from the previous pass's
-out-of-fold log-odds, so it sees neighbours already judged in context.
+- Units are those the model sees in the cleaner: among the lines the shipped
+  rules leave, as ``evidence.gather`` builds them.
+- Stage 1, a logistic regression (L2, Newton's method) over the unit
+  features; stage 2, in ``CONTEXT_PASSES`` passes, over the context features
+  computed from the previous stage's log-odds predicted **out of fold**, so
+  each stage learns how far to trust the one before on pages it was not
+  fitted on.
+- Folds are **grouped by site** (the page's host): a site's pages never sit on
+  both sides of a fold, so the figures estimate pages of sites never seen.
+- The context weights of neighbour and main-run features must be non-negative
+  (and the distances before/after the run non-positive): removing boilerplate
+  around a kept unit can then only raise its score, which is what makes
+  cleaning the cleaned text change nothing (``decide``).
+- Thresholds and the switch cost are chosen per mode on out-of-fold
+  log-odds; the figures printed per source are out of fold too.
 
-Then, per mode, a threshold and the segmentation's switch cost are chosen on a
-grid, from stage-2 log-odds that are themselves out of fold (cases are split
-by id: no page is in both the fitting and the checking part). The figures
-printed are therefore estimates for pages the weights have not seen:
+  careful   most boilerplate removed keeping >= 99.0% of article lines (news sources)
+  balanced  most boilerplate removed keeping >= 98.6% of article lines (news sources)
+  thorough  best token F1 (news sources)
 
-  careful   most boilerplate removed while keeping >= 98.9% of article lines
-  balanced  most boilerplate removed while keeping >= 98.5% of article lines
-            (a margin over the 98% that full-page text asks for: on the
-            scorer's reference pages, content kept comes out 0.3-0.5 points
-            below this pooled out-of-fold figure)
-  thorough  best token F1
+"News sources" are scrapinghub, readability, the seed and trafilatura-eval;
+wcxb (2025 pages of every kind) is fitted on with the same weight per document and
+reported as its own row.
 """
 from __future__ import annotations
 
@@ -33,6 +39,11 @@ import itertools
 import json
 import math
 import sys
+import time
+import zlib
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -41,106 +52,159 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from cleaner.blocks import merged, split_lines  # noqa: E402
-from cleaner.features import NAMES, lexicon_score, lexicon_tokens  # noqa: E402
-from cleaner.heuristics import (CONTEXT_NAMES, UnitScores, Weights,  # noqa: E402
-                                context_features, keep_units, pass_names, score_units)
+from cleaner.blocks import split_lines  # noqa: E402
+from cleaner.evidence import gather  # noqa: E402
+from cleaner.features import FEATURES, lexicon_keys, unit_table  # noqa: E402
+from cleaner.model import MODES, Model, Scores, context_features, pass_names  # noqa: E402
 import dataset  # noqa: E402
 
-# Steps of 1/8: with steps of 1/4 the "kept >= 98.x%" choice jumped between
-# neighbours 5 points of boilerplate apart on noise alone.
 GRID_THRESHOLD = tuple(x / 8 for x in range(-32, 17))
 GRID_SWITCH = (0.0, 0.5, 1.0, 2.0, 3.0)
 SHORT_DOCUMENT = 6
 SHORT_FLOOR = -4.0
-# Two passes: a third moved the out-of-fold trade-off the wrong way.
 CONTEXT_PASSES = 2
-MODES = {"careful": 0.989, "balanced": 0.985, "thorough": 0.0}
-# The lexicon keeps a word only if this many different cases (sites) use it,
-# so that it learns the vocabulary of boilerplate, not names of sites.
-LEXICON_MIN_CASES = 8
+NEWS = ("seed", "scrapinghub", "readability", "trafilatura-eval")
+TARGET_KEPT = {"careful": 0.990, "balanced": 0.986, "thorough": 0.0}
+SOURCE_WEIGHT = {"wcxb": 1.0}
+LINE_NAMES = tuple(FEATURES)
+# Context features whose weight must be >= 0 (more article-like neighbours or
+# a place in the main run can only help) or <= 0 (distance from the run).
+NON_NEGATIVE = ("near1", "near3", "near10", "max_near2", "in_run_0", "in_run_1", "in_run_2",
+                "in_run_3")
+NON_POSITIVE = ("log_before_run", "log_after_run")
+LEXICON_MIN_SITES = 8
 LEXICON_CLIP = 3.0
 LEXICON_SIZE = 6000
 
 
-def fit_lexicon(units_by_case: dict[str, list[tuple[set[str], int]]]) -> dict[str, float]:
-    """Word -> log((cases using it in article text + 1) / (cases using it in boilerplate + 1)).
+# ---------------------------------------------------------------- rows
 
-    Counting cases, not occurrences, makes a word count once per site however
-    long its pages are, and a menu label seen on 40 sites outweighs a name
-    repeated 40 times on one.
+_RULES = None
+
+
+def _rules():
+    """The shipped rule packs (loaded once per worker process)."""
+    global _RULES
+    if _RULES is None:
+        from cleaner.rules import load_rules
+
+        _RULES = load_rules(())
+    return _RULES
+
+
+def doc_rows(doc: dataset.Doc):
+    """One document's units as the model sees them: among the lines the rules leave.
+
+    Feature matrix, labels, sizes, words, lines, lexicon keys per unit, as the
+    cleaner's own evidence stage computes them (``evidence.gather``).
     """
-    in_content: dict[str, int] = {}
-    in_boiler: dict[str, int] = {}
-    for units in units_by_case.values():
-        content, boiler = set(), set()
-        for toks, label in units:
-            (content if label == 1 else boiler).update(toks)
+    ev = gather(split_lines(doc.text), _rules(), None)
+    view = ev.view
+    view._lexicon = {}            # the lexicon column is filled in out of fold below
+    X = unit_table(view, LINE_NAMES)
+    n = view.n
+    unit = ev.unit_of_line()
+    votes = np.zeros(n)
+    count = np.zeros(n)
+    for i, lab in doc.labels.items():
+        u = unit[i] if i < len(unit) else -1
+        if u >= 0:
+            votes[u] += lab
+            count[u] += 1
+    labels = np.where(count > 0, (2 * votes >= count).astype(int), -1)
+    lines = np.bincount(unit[unit >= 0], minlength=n)
+    keys = lexicon_keys(view.words)
+    by_unit: list[set] = [set() for _ in range(n)]
+    for k, u in zip(keys, view.word_unit):
+        if u >= 0:
+            by_unit[u].add(k)
+    sizes = 1 + np.log1p(view.char_counts["chars"] / 6)
+    return X, labels, sizes, view.n_words.copy(), lines, keys, view.word_unit.copy(), by_unit
+
+
+# ---------------------------------------------------------------- fitting
+
+def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float,
+                 fixed_zero: np.ndarray | None = None, iters: int = 40) -> np.ndarray:
+    """L2-penalised logistic regression by Newton's method; ``fixed_zero`` columns stay 0."""
+    free = np.ones(X.shape[1], dtype=bool) if fixed_zero is None else ~fixed_zero
+    Xf = X[:, free]
+    beta = np.zeros(Xf.shape[1])
+    reg = l2 * np.eye(Xf.shape[1])
+    reg[0, 0] = 0.0   # no penalty on the bias (column 0)
+    for _ in range(iters):
+        z = np.clip(Xf @ beta, -30, 30)
+        p = 1 / (1 + np.exp(-z))
+        g = Xf.T @ (w * (p - y)) + reg @ beta
+        H = (Xf * (w * p * (1 - p))[:, None]).T @ Xf + reg
+        step = np.linalg.solve(H, g)
+        beta -= step
+        if np.abs(step).max() < 1e-7:
+            break
+    out = np.zeros(X.shape[1])
+    out[free] = beta
+    return out
+
+
+def fit_signed(X, y, w, l2, names) -> np.ndarray:
+    """``fit_logistic`` with the sign constraints on context features (active set)."""
+    fixed = np.zeros(len(names), dtype=bool)
+    for _ in range(len(names)):
+        beta = fit_logistic(X, y, w, l2, fixed)
+        wrong = [j for j, n in enumerate(names) if not fixed[j] and (
+            (n.split(".")[-1] in NON_NEGATIVE and beta[j] < 0) or
+            (n.split(".")[-1] in NON_POSITIVE and beta[j] > 0))]
+        if not wrong:
+            return beta
+        fixed[wrong] = True
+    return beta
+
+
+def fit_lexicon(sets_by_site: dict[str, tuple[set, set]]) -> dict[str, float]:
+    """Word -> log((sites using it in article text + 1) / (sites using it in boilerplate + 1)).
+
+    Counting sites, not occurrences, makes a word count once per site however
+    many pages it has, so the table learns the vocabulary of menus, share bars
+    and credits in general, not the names of particular sites.
+    """
+    in_content: dict[str, int] = defaultdict(int)
+    in_boiler: dict[str, int] = defaultdict(int)
+    for content, boiler in sets_by_site.values():
         for w in content:
-            in_content[w] = in_content.get(w, 0) + 1
+            in_content[w] += 1
         for w in boiler:
-            in_boiler[w] = in_boiler.get(w, 0) + 1
+            in_boiler[w] += 1
     table = {}
     for w in in_content.keys() | in_boiler.keys():
         a, b = in_content.get(w, 0), in_boiler.get(w, 0)
-        if len(w) > 1 and a + b >= LEXICON_MIN_CASES:
+        if len(w) > 1 and a + b >= LEXICON_MIN_SITES:
             table[w] = max(-LEXICON_CLIP, min(LEXICON_CLIP, math.log((a + 1) / (b + 1))))
     best = sorted(table, key=lambda w: (-abs(table[w]), w))[:LEXICON_SIZE]
     return {w: round(table[w], 2) for w in sorted(best)}
 
 
-def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 1.0,
-                 iters: int = 30) -> np.ndarray:
-    beta = np.zeros(X.shape[1])
-    reg = l2 * np.eye(X.shape[1])
-    reg[0, 0] = 0.0   # no penalty on the bias
-    for _ in range(iters):
-        z = np.clip(X @ beta, -30, 30)
-        p = 1 / (1 + np.exp(-z))
-        g = X.T @ (w * (p - y)) + reg @ beta
-        H = (X * (w * p * (1 - p))[:, None]).T @ X + reg
-        step = np.linalg.solve(H, g)
-        beta -= step
-        if np.abs(step).max() < 1e-6:
-            break
-    return beta
+def lexicon_column(row, table: dict[str, float]) -> np.ndarray:
+    keys, word_unit = row[5], row[6]
+    n = len(row[1])
+    weights = np.fromiter(map(table.get, keys, repeat(0.0)), dtype=float, count=len(keys))
+    keep = word_unit >= 0
+    total = np.bincount(word_unit[keep], weights=weights[keep], minlength=n)
+    return total / np.maximum(row[3], 1)
 
 
-def doc_rows(doc: dataset.Doc, weights: Weights):
-    """Units of a document with their features, labels and word counts."""
-    sc = score_units(split_lines(doc.text), weights)
-    labels, words = [], []
-    for unit in sc.units:
-        ls = [doc.labels[b.index] for b in unit if b.index in doc.labels]
-        labels.append(-1 if not ls else int(sum(ls) * 2 >= len(ls)))
-        words.append(sum(len(b.words()) for b in unit))
-    return sc, np.array(sc.features), np.array(labels), words
+# ---------------------------------------------------------------- evaluation
 
-
-def unit_weights(labels: np.ndarray, words: list[int]) -> np.ndarray:
-    w = np.array([1 + math.log1p(n) for n in words], dtype=float)
-    w[labels < 0] = 0
-    total = w.sum()
-    return w / total if total else w
-
-
-def evaluate(rows, weights: Weights, mode: str):
-    """Pooled article lines kept, boilerplate lines removed, macro token F1."""
+def evaluate(items, model: Model, mode: str):
+    """Article lines kept, boilerplate lines removed (pooled), macro token F1, per document set."""
     ck = cn = bk = bn = 0
     f1s = []
-    for sc, _X, labels, words in rows:
-        if not len(labels):
-            continue
-        tp = fp = fn = 0
-        for unit, keep, lab, nw in zip(sc.units, keep_units(sc, weights, mode), labels, words):
-            if lab < 0:
-                continue
-            if lab == 1:
-                cn += len(unit); ck += len(unit) * keep
-                tp += nw * keep; fn += nw * (not keep)
-            else:
-                bn += len(unit); bk += len(unit) * keep
-                fp += nw * keep
+    for scores, labels, words, lines in items:
+        keep = model.keep(scores, mode)
+        lab = labels
+        c, b = lab == 1, lab == 0
+        cn += lines[c].sum(); ck += lines[c & keep].sum()
+        bn += lines[b].sum(); bk += lines[b & keep].sum()
+        tp = words[c & keep].sum(); fn = words[c & ~keep].sum(); fp = words[b & keep].sum()
         if tp + fn:
             p = tp / (tp + fp) if tp + fp else 0.0
             r = tp / (tp + fn)
@@ -148,107 +212,147 @@ def evaluate(rows, weights: Weights, mode: str):
     return ck / max(cn, 1), 1 - bk / max(bn, 1), sum(f1s) / max(len(f1s), 1)
 
 
+def model_with(line_beta, context_betas, thresholds, switch) -> Model:
+    return Model({
+        "line": {n: round(float(v), 4) for n, v in zip(LINE_NAMES, line_beta)},
+        "context": [{n: round(float(v), 4) for n, v in zip(pass_names(k), b)}
+                    for k, b in enumerate(context_betas)],
+        "thresholds": thresholds, "switch": switch,
+        "short_document": SHORT_DOCUMENT, "short_floor": SHORT_FLOOR,
+    }, "<fit>")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--l2", type=float, default=0.01)
+    ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--curve", action="store_true", help="print the whole trade-off grid")
     ap.add_argument("--out", default=str(ROOT / "cleaner" / "data" / "weights.json"))
+    ap.add_argument("--dump", help="also pickle the out-of-fold scores here")
     a = ap.parse_args()
 
-    docs = dataset.load()
-    zero = Weights(tuple(0.0 for _ in NAMES), (tuple(0.0 for _ in CONTEXT_NAMES),), {}, 0.0,
-                   SHORT_DOCUMENT, SHORT_FLOOR)
-    rows = {k: doc_rows(d, zero) for k, d in enumerate(docs)}
-    rows = {k: r for k, r in rows.items() if len(r[2])}
-    cases = sorted({docs[k].case for k in rows})
-    fold_of = {k: cases.index(docs[k].case) % a.folds for k in rows}
+    t0 = time.time()
+    docs = dataset.load(jobs=a.jobs)
+    with ProcessPoolExecutor(a.jobs) as pool:
+        rows = list(pool.map(doc_rows, docs, chunksize=8))
+    keep_idx = [k for k, r in enumerate(rows) if len(r[1]) and (r[1] >= 0).any()]
+    docs = [docs[k] for k in keep_idx]
+    rows = [rows[k] for k in keep_idx]
+    print(f"{len(docs)} documents, {sum(len(r[1]) for r in rows)} units "
+          f"({time.time() - t0:.0f} s)", flush=True)
 
-    # The lexicon feature, out of fold: each document's units are scored with
-    # a lexicon fitted on the other folds' cases only.
-    unit_text = {k: [merged(u).text for u in rows[k][0].units] for k in rows}
-    unit_toks = {k: [set(lexicon_tokens(t)) for t in unit_text[k]] for k in rows}
+    sites = sorted({d.site for d in docs})
+    # Sites in a stable shuffled order, dealt round-robin: folds of similar size.
+    order = sorted(sites, key=lambda s: zlib.crc32(s.encode()))
+    fold_of_site = {s: i % a.folds for i, s in enumerate(order)}
+    fold = np.array([fold_of_site[d.site] for d in docs])
 
-    def lexicon_of(keys) -> dict[str, float]:
-        by_case: dict[str, list] = {}
-        for k in keys:
-            by_case.setdefault(docs[k].case, []).extend(
-                (t, int(lab)) for t, lab in zip(unit_toks[k], rows[k][2]) if lab >= 0)
-        return fit_lexicon(by_case)
+    # The lexicon feature, out of fold: scored with a lexicon fitted on the other folds' sites.
+    lex_col = LINE_NAMES.index("lexicon")
 
-    lex_col = NAMES.index("lexicon")
+    def lexicon_of(ks) -> dict[str, float]:
+        by_site: dict[str, tuple[set, set]] = {}
+        for k in ks:
+            content, boiler = by_site.setdefault(docs[k].site, (set(), set()))
+            for toks, lab in zip(rows[k][7], rows[k][1]):
+                if lab == 1:
+                    content.update(toks)
+                elif lab == 0:
+                    boiler.update(toks)
+        return fit_lexicon(by_site)
+
     for f in range(a.folds):
-        table = lexicon_of([k for k in rows if fold_of[k] != f])
-        for k in rows:
-            if fold_of[k] == f:
-                rows[k][1][:, lex_col] = [lexicon_score(t, table) for t in unit_text[k]]
-                for feats, x in zip(rows[k][0].features, rows[k][1][:, lex_col]):
-                    feats[lex_col] = float(x)
-    full_lexicon = lexicon_of(list(rows))
+        table = lexicon_of([k for k in range(len(docs)) if fold[k] != f])
+        for k in np.flatnonzero(fold == f):
+            rows[k][0][:, lex_col] = lexicon_column(rows[k], table)
+    full_lexicon = lexicon_of(range(len(docs)))
 
-    def stack(keys, X_of):
-        Xs, ys, ws = [], [], []
-        for k in keys:
-            _sc, _X, labels, words = rows[k]
-            Xs.append(X_of(k))
-            ys.append(np.maximum(labels, 0))
-            ws.append(unit_weights(labels, words))
-        return np.vstack(Xs), np.concatenate(ys), np.concatenate(ws)
+    doc_weight = np.array([SOURCE_WEIGHT.get(d.source, 1.0) for d in docs])
 
-    def out_of_fold(X_of):
+    def unit_weights(k: int) -> np.ndarray:
+        labels, words = rows[k][1], rows[k][3]
+        w = 1 + np.log1p(words)
+        w[labels < 0] = 0
+        total = w.sum()
+        return doc_weight[k] * (w / total if total else w)
+
+    def stack(ks, X_of):
+        return (np.vstack([X_of(k) for k in ks]),
+                np.concatenate([np.maximum(rows[k][1], 0) for k in ks]),
+                np.concatenate([unit_weights(k) for k in ks]))
+
+    def out_of_fold(X_of, names, signed: bool):
         pred = {}
+        fit = fit_signed if signed else (lambda X, y, w, l2, _n: fit_logistic(X, y, w, l2))
         for f in range(a.folds):
-            beta = fit_logistic(*stack([k for k in rows if fold_of[k] != f], X_of), a.l2)
-            for k in rows:
-                if fold_of[k] == f:
-                    pred[k] = X_of(k) @ beta
-        return pred, fit_logistic(*stack(list(rows), X_of), a.l2)
+            beta = fit(*stack([k for k in range(len(docs)) if fold[k] != f], X_of), a.l2, names)
+            for k in np.flatnonzero(fold == f):
+                pred[k] = X_of(k) @ beta
+        return pred, fit(*stack(range(len(docs)), X_of), a.l2, names)
 
-    line_oof, line_beta = out_of_fold(lambda k: rows[k][1])
-    sizes = {k: [1 + f[NAMES.index("log_chars")] for f in rows[k][0].features] for k in rows}
-    ctx = {k: np.array(context_features(list(line_oof[k]), sizes[k])) for k in rows}
-    ctx_oof, ctx_beta = out_of_fold(lambda k: ctx[k])
-    betas = [ctx_beta]
-    for _ in range(1, CONTEXT_PASSES):
-        # As heuristics.context_passes: the features so far, then the same
-        # context features (bias aside) on this pass's out-of-fold log-odds.
-        ctx = {k: np.hstack([ctx[k], np.array(context_features(list(ctx_oof[k]), sizes[k]))[:, 1:]])
-               for k in rows}
-        ctx_oof, ctx_beta = out_of_fold(lambda k: ctx[k])
-        betas.append(ctx_beta)
+    line_oof, line_beta = out_of_fold(lambda k: rows[k][0], LINE_NAMES, False)
+    print(f"stage 1 fitted ({time.time() - t0:.0f} s)", flush=True)
+    ctx = {k: context_features(line_oof[k], rows[k][2]) for k in range(len(docs))}
+    betas = []
+    ctx_oof = line_oof
+    for p in range(CONTEXT_PASSES):
+        if p:
+            ctx = {k: np.hstack([ctx[k], context_features(ctx_oof[k], rows[k][2])[:, 1:]])
+                   for k in range(len(docs))}
+        ctx_oof, beta = out_of_fold(lambda k: ctx[k], pass_names(p), True)
+        betas.append(beta)
+    print(f"context passes fitted ({time.time() - t0:.0f} s)", flush=True)
 
-    honest = [UnitScores(rows[k][0].units, rows[k][0].features, list(line_oof[k]),
-                         list(ctx_oof[k])) for k in rows]
-    honest_rows = [(sc, None, rows[k][2], rows[k][3]) for sc, k in zip(honest, rows)]
-    table = []
+    honest = [(Scores(line_oof[k], ctx_oof[k], rows[k][0]), rows[k][1], rows[k][3], rows[k][4])
+              for k in range(len(docs))]
+    if a.dump:   # the out-of-fold scores, to study other thresholds without refitting
+        import pickle
+
+        with open(a.dump, "wb") as f:
+            pickle.dump({"docs": [(d.case, d.input, d.source) for d in docs], "honest": honest,
+                         "line_beta": line_beta, "betas": betas}, f)
+    groups = {"news": [h for h, d in zip(honest, docs) if d.source in NEWS],
+              "wcxb": [h for h, d in zip(honest, docs) if d.source == "wcxb"]}
+    grid = []
     for t, sw in itertools.product(GRID_THRESHOLD, GRID_SWITCH):
-        w = Weights(zero.line, zero.context, {"m": t}, sw, SHORT_DOCUMENT, SHORT_FLOOR)
-        table.append((t, sw, *evaluate(honest_rows, w, "m")))
-
+        m = model_with(line_beta, betas, {mode: t for mode in MODES}, sw)
+        grid.append((t, sw, *evaluate(groups["news"], m, "balanced")))
     if a.curve:
-        for r in table:
-            print(f"  threshold {r[0]:+.2f} switch {r[1]:.1f}: kept {100 * r[2]:.2f}% "
+        for r in grid:
+            print(f"  threshold {r[0]:+.3f} switch {r[1]:.1f}: kept {100 * r[2]:.2f}% "
                   f"removed {100 * r[3]:.1f}% F1 {r[4]:.3f}")
-    def pick(rows, mode: str):
-        ok = [r for r in rows if r[2] >= MODES[mode]]
+
+    def pick(cands, mode):
+        ok = [r for r in cands if r[2] >= TARGET_KEPT[mode]]
         if not ok:
-            return max(rows, key=lambda r: r[2])
+            return max(cands, key=lambda r: r[2])
         return max(ok, key=(lambda r: r[4]) if mode == "thorough" else (lambda r: (r[3], r[4])))
 
-    # One switch cost for all modes (balanced's), then each mode's threshold with it.
-    switch = pick(table, "balanced")[1]
-    chosen = {mode: pick([r for r in table if r[1] == switch], mode) for mode in MODES}
-    print("out-of-fold estimate (article lines kept / boilerplate lines removed / token F1):")
-    for mode, (t, sw, kept, removed, f1) in chosen.items():
-        print(f"  {mode:9s} threshold {t:+.2f} switch {sw:.1f}  kept {100 * kept:.2f}%  "
-              f"removed {100 * removed:.1f}%  F1 {f1:.3f}")
+    switch = pick(grid, "balanced")[1]
+    chosen = {mode: pick([r for r in grid if r[1] == switch], mode) for mode in MODES}
+    thresholds = {mode: r[0] for mode, r in chosen.items()}
+    final = model_with(line_beta, betas, thresholds, switch)
+
+    print("\nout of fold, folds grouped by site (article lines kept / boilerplate lines removed "
+          "/ token F1):")
+    by_source: dict[str, list] = defaultdict(list)
+    for h, d in zip(honest, docs):
+        by_source[f"{d.source} {d.input}"].append(h)
+    for mode in MODES:
+        print(f"  {mode} (threshold {thresholds[mode]:+.3f}, switch {switch}):")
+        for name, items in [("news, pooled", groups["news"]), ("wcxb, pooled", groups["wcxb"]),
+                            *sorted(by_source.items())]:
+            kept, removed, f1 = evaluate(items, final, mode)
+            print(f"    {name:40s} {len(items):5d} docs  kept {100 * kept:6.2f}%  "
+                  f"removed {100 * removed:5.1f}%  F1 {f1:.3f}")
 
     out = {
         "_comment": "Fitted by scripts/fit_weights.py on the dev corpus; see docs/heuristics.md.",
-        "line": {n: round(float(v), 4) for n, v in zip(NAMES, line_beta)},
-        "context": [{n: round(float(v), 4) for n, v in zip(pass_names(k), beta)}
-                    for k, beta in enumerate(betas)],
-        "thresholds": {m: r[0] for m, r in chosen.items()},
+        "line": {n: round(float(v), 4) for n, v in zip(LINE_NAMES, line_beta)},
+        "context": [{n: round(float(v), 4) for n, v in zip(pass_names(k), b)}
+                    for k, b in enumerate(betas)],
+        "thresholds": thresholds,
         "switch": switch,
         "short_document": SHORT_DOCUMENT,
         "short_floor": SHORT_FLOOR,
@@ -257,11 +361,12 @@ def main() -> None:
     print(f"wrote {a.out}")
     lex_out = Path(a.out).with_name("lexicon.json")
     lex_out.write_text(json.dumps({
-        "_comment": ("Fitted by scripts/fit_weights.py: log((dev-corpus cases using the word in "
-                     "article text + 1) / (cases using it in boilerplate + 1)), words used by at "
-                     f"least {LEXICON_MIN_CASES} cases; numbers are '#'. See docs/heuristics.md."),
+        "_comment": ("Fitted by scripts/fit_weights.py: log((dev-corpus sites using the word in "
+                     "article text + 1) / (sites using it in boilerplate + 1)), words used by at "
+                     f"least {LEXICON_MIN_SITES} sites; words with digits are '#'. "
+                     "See docs/heuristics.md."),
         "words": full_lexicon}, ensure_ascii=False, indent=0, sort_keys=True) + "\n")
-    print(f"wrote {lex_out} ({len(full_lexicon)} words)")
+    print(f"wrote {lex_out} ({len(full_lexicon)} words) in {time.time() - t0:.0f} s")
 
 
 if __name__ == "__main__":

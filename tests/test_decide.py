@@ -83,11 +83,17 @@ def test_a_line_above_the_threshold_removed_by_the_segmentation_says_so():
     ev = gather(split_lines(text), RuleSet(()), model)
     out = decide(ev, model, "balanced")
     t = model.thresholds["balanced"]
+    unit = ev.unit_of_line()
+    above = 0
     for d in out:
         if d.reason == "heuristic.boilerplate":
-            u = ev.units.of_line[d.block.index]
+            u = unit[d.block.index]
             if ev.scores.context[u] >= t:
+                above += 1
                 assert "above the threshold" in d.detail and "segmentation" in d.detail
+            else:
+                assert "< threshold" in d.detail
+    assert above, "the high switch cost should overrule at least one line above the threshold"
 
 
 def test_repetition_never_removes_long_prose():
