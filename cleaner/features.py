@@ -696,10 +696,3 @@ def unit_table(view: DocView, names: Sequence[str]) -> np.ndarray:
     for j, name in enumerate(names):
         out[:, j] = FEATURES[name](view)
     return out
-
-
-def document_language(blocks: Sequence[Block]) -> str:
-    from .blocks import WORD
-
-    words = (w.casefold() for b in blocks for w in WORD.findall(b.text))
-    return guess_language(words)

@@ -1,4 +1,4 @@
-"""Evidence for each block: which rules hit it, and where the tail zone starts."""
+"""Evidence for each block: which rules hit it (the tail zone is measured in ``evidence``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,26 +21,6 @@ class Hit:
     @property
     def whole_line(self) -> bool:
         return not self.spans
-
-
-def tail_start_by_words(blocks: list[Block], share: float = 0.5) -> int:
-    """Index of the first block after which at least ``share`` of the text lies before it.
-
-    Without better evidence, the tail zone (where "Read more" cuts are safe) is
-    the part of the document after the first half of its text. Text is measured
-    in word characters, not words: Chinese or Japanese runs without spaces would
-    count as one word each and put the tail zone near the top.
-    """
-    counts = [sum(map(len, b.words())) for b in blocks]
-    total = sum(counts)
-    if not total:
-        return 0
-    seen = 0
-    for i, c in enumerate(counts):
-        seen += c
-        if seen >= share * total:
-            return i + 1
-    return len(blocks)
 
 
 def line_matches(text: str, rules: Iterable[Rule], line_no: int) -> tuple[tuple[Rule, tuple], ...]:

@@ -15,7 +15,7 @@ from cleaner.blocks import split_lines
 from cleaner.errors import ConfigError, RuleError
 from cleaner.prefilter import LiteralIndex, normalize, required_literals, rule_sources
 from cleaner.rules import load_file, load_rules
-from cleaner.signals import line_matches, rule_hits, tail_start_by_words
+from cleaner.signals import line_matches, rule_hits
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -59,8 +59,8 @@ def test_rule_hits_reuses_its_cache_and_index():
     rules = load_rules([])
     blocks = split_lines((FIXTURES / "seed-moscowtimes-bout" / "input.txt").read_text(encoding="utf-8"))
     cache: dict = {}
-    first = rule_hits(blocks, rules, tail_start_by_words(blocks), cache)
-    again = rule_hits(blocks, rules, tail_start_by_words(blocks), cache)
+    first = rule_hits(blocks, rules, len(blocks) // 2, cache)
+    again = rule_hits(blocks, rules, len(blocks) // 2, cache)
     assert [[h.rule.id for h in hs] for hs in first] == [[h.rule.id for h in hs] for hs in again]
     assert any(first) and sum(1 for k in cache if isinstance(k, str)) > 0
 
