@@ -153,11 +153,23 @@ def clusters(signatures: list[bytes | None]) -> list[int]:
         for band in range(BANDS):
             buckets[band, sig[band * width:(band + 1) * width]].append(i)
     for members in buckets.values():
-        for x, i in enumerate(members):
-            for j in members[x + 1:]:
-                ri, rj = find(i), find(j)
-                if ri != rj and _similar(signatures[i], signatures[j]):  # type: ignore[arg-type]
-                    parent[max(ri, rj)] = min(ri, rj)
+        # Each member is compared with one representative of every cluster met so
+        # far in this bucket, not with every other member: a bucket of a thousand
+        # copies of one page costs a thousand comparisons, not half a million.
+        # Members go in the order of their signatures, so the result does not
+        # depend on the order of the documents.
+        reps: list[int] = []
+        for i in sorted(members, key=lambda m: (signatures[m], m)):
+            joined = False
+            for r in reps:
+                ri, rr = find(i), find(r)
+                if ri == rr:
+                    joined = True
+                elif _similar(signatures[i], signatures[r]):  # type: ignore[arg-type]
+                    parent[max(ri, rr)] = min(ri, rr)
+                    joined = True
+            if not joined:
+                reps.append(i)
     return [find(i) for i in range(len(signatures))]
 
 
