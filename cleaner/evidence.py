@@ -32,10 +32,6 @@ if TYPE_CHECKING:
     from .repetition import CommonLines
     from .rules import RuleSet
 
-# A unit is article prose when it is long, ends like a sentence and reads like
-# running text (enough stop words, in languages that have a list).
-PROSE_MIN_WORDS = 12
-PROSE_MIN_STOP_DENSITY = 0.15
 # The tail zone, where "Read more" cuts the rest, starts once this share of the
 # document's prose lies above.
 TAIL_SHARE = 0.5
@@ -83,14 +79,7 @@ class Evidence:
 
 def prose_words(view: DocView) -> np.ndarray:
     """Words of each unit that reads as article prose (0 for the others)."""
-    if not view.n:
-        return np.zeros(0)
-    words = view.n_words
-    has_stoplist = bool(view.n_stop.any())
-    density_ok = (view.n_stop / np.maximum(words, 1) >= PROSE_MIN_STOP_DENSITY) if has_stoplist \
-        else np.ones(view.n, dtype=bool)
-    prose = (words >= PROSE_MIN_WORDS) & (view.terminal > 0) & density_ok & (view.code_line == 0)
-    return np.where(prose, words, 0.0)
+    return view.prose if view.n else np.zeros(0)
 
 
 def tail_start(view: DocView, prose: np.ndarray, share: float = TAIL_SHARE) -> int:
@@ -122,6 +111,44 @@ def protect_structures(hits: list[list[Hit]], grouped: units_mod.Units) -> list[
             for i in lines:
                 hits[i] = []
     return hits
+
+
+# A "drop the rest" marker (a "Related articles" box) followed by at least
+# this share of the document's prose (and this many words) was inside the
+# article, not after it. Teasers of other stories after a real tail marker
+# read like prose too, but they are a small part of a page's prose.
+DROP_REST_MAX_PROSE_SHARE = 0.25
+DROP_REST_MAX_PROSE_AFTER = 30
+
+
+def stop_cuts_at_prose(hits: list[list[Hit]], whole: DocView) -> list[list[Hit]]:
+    """Drop-rest cuts end where the article's prose resumes.
+
+    Sites put "Related articles" boxes inside the article; cutting the rest of
+    the document from there would lose the article's second half. When a
+    quarter of the document's prose (``DROP_REST_MAX_PROSE_SHARE``, and at
+    least ``DROP_REST_MAX_PROSE_AFTER`` words) follows the marker, the cut
+    covers the marker and what follows it up to the next prose unit.
+    """
+    origins = {h.origin for hs in hits for h in hs if h.rule.action == "drop-rest"}
+    if not origins or not whole.n:
+        return hits
+    prose_units = np.flatnonzero(whole.prose > 0)
+    starts = whole.first_line[prose_units]
+    after = np.cumsum(whole.prose[prose_units][::-1])[::-1]   # prose from each prose unit on
+    stops: dict[int, int] = {}
+    for o in origins:
+        k = int(np.searchsorted(starts, o, side="right"))
+        if k < len(starts) and after[k] >= max(DROP_REST_MAX_PROSE_AFTER,
+                                               DROP_REST_MAX_PROSE_SHARE * after[0]):
+            stops[o] = int(starts[k])
+    if not stops:
+        return hits
+    out = []
+    for i, hs in enumerate(hits):
+        out.append([h for h in hs if not (h.rule.action == "drop-rest" and h.origin in stops
+                                           and i >= stops[h.origin])])
+    return out
 
 
 def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
@@ -184,6 +211,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     whole = DocView(blocks, grouped.of_line, grouped.count, language=language)
     start = tail_start(whole, prose_words(whole))
     hits = protect_structures(rule_hits(blocks, rules, start, match_cache), grouped)
+    hits = stop_cuts_at_prose(hits, whole)
     cuts = [cut_of(b, h) for b, h in zip(blocks, hits)]
     if all(c is NO_CUT for c in cuts):     # nothing cut: the view is the whole document
         view, view_lines = whole, np.arange(len(blocks), dtype=np.int64)

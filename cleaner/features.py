@@ -115,6 +115,12 @@ def lexicon_keys(words: Sequence[str]) -> list[str]:
     return [w if a else "#" for w, a in zip(folded, map(str.isalpha, words))]
 
 
+# A unit is article prose when it has this many words, a sentence end, and
+# this share of stop words (see DocView.prose).
+PROSE_MIN_WORDS = 12
+PROSE_MIN_STOP_DENSITY = 0.15
+
+
 # ---------------------------------------------------------------- the view
 
 def _char_class_table() -> np.ndarray:
@@ -335,6 +341,20 @@ class DocView:
         code = self.line_any(_CODE) | self.line_starts_with(PROMPTS)
         code |= self.line_starts_with(KEYWORD_OPENERS) & ~self.line_any(_SENTENCE_MARKS)
         return self.any_line(code)
+
+    @cached_property
+    def prose(self) -> np.ndarray:
+        """Words of each unit that reads as article prose, 0 for the others.
+
+        Prose is long, ends like a sentence and reads like running text
+        (enough stop words, in languages that have a list).
+        """
+        words = self.n_words
+        has_stoplist = bool(self.n_stop.any())
+        density_ok = (self.n_stop / np.maximum(words, 1) >= PROSE_MIN_STOP_DENSITY) \
+            if has_stoplist else np.ones(self.n, dtype=bool)
+        prose = (words >= PROSE_MIN_WORDS) & (self.terminal > 0) & density_ok & (self.code_line == 0)
+        return np.where(prose, words, 0.0)
 
     @cached_property
     def lexicon_mean(self) -> np.ndarray:
@@ -564,6 +584,37 @@ def _repeated(d: DocView) -> np.ndarray:
     keys = [" ".join(d.texts[i].split()).casefold() for i in d.first_line]
     seen = Counter(keys)
     return np.fromiter((seen[k] > 1 for k in keys), dtype=float, count=d.n)
+
+
+# -- where the unit lies relative to the article's prose. Unlike a relative
+# position in the document, these do not move when boilerplate is removed:
+# prose stays.
+
+@feature("prose_before")
+def _prose_before(d: DocView) -> np.ndarray:
+    """Share of the document's prose that lies above the unit."""
+    total = d.prose.sum()
+    return (np.cumsum(d.prose) - d.prose) / total if total else np.zeros(d.n)
+
+
+@feature("prose_after")
+def _prose_after(d: DocView) -> np.ndarray:
+    """Share of the document's prose that lies below the unit."""
+    total = d.prose.sum()
+    return (total - np.cumsum(d.prose)) / total if total else np.zeros(d.n)
+
+
+@feature("prose_distance")
+def _prose_distance(d: DocView) -> np.ndarray:
+    """log(1 + units to the nearest prose unit); 0 for prose, and when there is none."""
+    idx = np.flatnonzero(d.prose > 0)
+    if not len(idx):
+        return np.zeros(d.n)
+    pos = np.searchsorted(idx, np.arange(d.n))
+    after = idx[np.minimum(pos, len(idx) - 1)]
+    before = idx[np.maximum(pos - 1, 0)]
+    dist = np.minimum(np.abs(after - np.arange(d.n)), np.abs(np.arange(d.n) - before))
+    return np.log1p(dist)
 
 
 @feature("share_of_longest")

@@ -35,6 +35,7 @@ def main() -> None:
     ap.add_argument("--input", default="scraped-region.txt")
     ap.add_argument("--mode", default="balanced")
     ap.add_argument("--weights", help="another weights file (default: the shipped one)")
+    ap.add_argument("--source", action="append", help="only these sources (repeatable)")
     kind = ap.add_mutually_exclusive_group(required=True)
     kind.add_argument("--lost", action="store_true", help="content lines removed, by reason")
     kind.add_argument("--kept", action="store_true", help="boilerplate lines kept, by case")
@@ -50,6 +51,8 @@ def main() -> None:
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for expected in sorted(root.rglob("expected.txt")):
         case = expected.parent
+        if args.source and case.parent.name not in args.source:
+            continue
         source = case / args.input
         if not source.is_file():
             continue

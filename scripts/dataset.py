@@ -28,6 +28,25 @@ class Doc:
     input: str         # which input file
     text: str
     labels: dict[int, int]   # block index -> 1 content, 0 boilerplate
+    site: str = ""     # the page's host (folds never split a site)
+
+    @property
+    def source(self) -> str:
+        return self.case.split("/")[0]
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as the cleaner splits them (not str.splitlines, which also splits at U+2028)."""
+    from cleaner.blocks import split_lines
+
+    return [b.text for b in split_lines(text)]
+
+
+def site_of(meta: dict, case: str) -> str:
+    from urllib.parse import urlsplit
+
+    host = (meta.get("domain") or urlsplit(meta.get("url") or "").hostname or case).lower()
+    return host[4:] if host.startswith("www.") else host
 
 
 def _norm(s: str) -> str:
@@ -37,7 +56,7 @@ def _norm(s: str) -> str:
 def label_with_reference(text: str, expected: str) -> dict[int, int]:
     exp = score.LineIndex(expected)
     labels = {}
-    for i, line in enumerate(text.splitlines()):
+    for i, line in enumerate(_lines(text)):
         toks = tuple(score.norm_tokens(line))
         if not toks:
             continue
@@ -50,7 +69,7 @@ def label_with_snippets(text: str, keep: list[str], drop: list[str]) -> dict[int
     keep_n = [_norm(k) for k in keep if _norm(k)]
     drop_n = [_norm(d) for d in drop if _norm(d)]
     labels = {}
-    for i, line in enumerate(text.splitlines()):
+    for i, line in enumerate(_lines(text)):
         n = _norm(line)
         if not n:
             continue
@@ -61,27 +80,38 @@ def label_with_snippets(text: str, keep: list[str], drop: list[str]) -> dict[int
     return labels
 
 
-def load(corpus: Path = SHARED / "corpus", inputs=INPUTS) -> list[Doc]:
+def _load_case(args) -> list[Doc]:
+    meta, inputs = args
+    d = meta.parent
+    case = f"{d.parent.name}/{d.name}"
+    site = site_of(json.loads(meta.read_text(encoding="utf-8")), case)
+    exp = d / "expected.txt"
     docs = []
-    for meta in sorted(corpus.glob("*/*/meta.json")):
-        d = meta.parent
-        case = f"{d.parent.name}/{d.name}"
-        exp = d / "expected.txt"
-        for name in inputs:
-            f = d / name
-            if not f.is_file():
-                continue
-            text = f.read_text(encoding="utf-8")
-            if exp.is_file() and exp.stat().st_size:
-                labels = label_with_reference(text, exp.read_text(encoding="utf-8"))
-            elif (d / "keep.txt").is_file():
-                keep = (d / "keep.txt").read_text(encoding="utf-8").splitlines()
-                drop = (d / "drop.txt").read_text(encoding="utf-8").splitlines()
-                labels = label_with_snippets(text, keep, drop)
-            else:
-                continue
-            docs.append(Doc(case, name, text, labels))
+    for name in inputs:
+        f = d / name
+        if not f.is_file():
+            continue
+        text = f.read_text(encoding="utf-8")
+        if exp.is_file() and exp.stat().st_size:
+            labels = label_with_reference(text, exp.read_text(encoding="utf-8"))
+        elif (d / "keep.txt").is_file():
+            keep = (d / "keep.txt").read_text(encoding="utf-8").splitlines()
+            drop = (d / "drop.txt").read_text(encoding="utf-8").splitlines()
+            labels = label_with_snippets(text, keep, drop)
+        else:
+            continue
+        docs.append(Doc(case, name, text, labels, site))
     return docs
+
+
+def load(corpus: Path = SHARED / "corpus", inputs=INPUTS, jobs: int = 2) -> list[Doc]:
+    """Every labelled input of the corpus, in a stable order (labelled in ``jobs`` processes)."""
+    metas = sorted(corpus.glob("*/*/meta.json"))
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(jobs) as pool:
+        return [doc for docs in pool.map(_load_case, [(m, inputs) for m in metas], chunksize=16)
+                for doc in docs]
 
 
 if __name__ == "__main__":

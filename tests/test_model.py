@@ -96,9 +96,11 @@ def test_cleaner_takes_another_weights_file(tmp_path):
     data["thresholds"] = {m: -100.0 for m in MODES}   # everything is article enough
     path = tmp_path / "lenient.json"
     path.write_text(json.dumps(data))
-    text = ("* Home\n* News\n* Sport\n* Weather\n\nThe council met on Monday and agreed on the "
-            "budget after a long debate, officials said.\n\nIt takes effect in July, and the "
-            "council will review it in the autumn.\n\n* Contact\n* Jobs\n* About\n* Privacy\n")
+    menu = "".join(f"* {s}\n" for s in ("Politics", "Business", "Culture", "Science", "Opinion",
+                                         "Travel", "Food", "Books", "Podcasts", "Video"))
+    text = (menu + "\nThe council met on Monday and agreed on the budget after a long debate, "
+            "officials said.\n\nIt takes effect in July, and the council will review it in the "
+            "autumn.\n\n" + menu)
     assert Cleaner(builtin=False, weights=str(path)).clean(text) == text
     assert Cleaner(builtin=False).clean(text) != text
     with pytest.raises(WeightsError, match="missing.json"):
