@@ -158,3 +158,25 @@ def test_a_related_box_inside_the_article_does_not_cut_the_rest_of_it():
     assert "* Bridge repairs delayed again" not in out
     for p in more:
         assert p.strip() in out
+
+
+@pytest.mark.parametrize("case", ["wcxb/2909", "wcxb/3017"])
+def test_real_pages_where_the_model_alone_loses_the_article_keep_it(case, corpus):
+    """Pages where the model's segmentation removes every prose line (a listing of
+    GitHub projects with one-sentence descriptions, a product page's shipping
+    terms): the article guard brings the prose back and says why, and what it
+    brings back is article text by the scorer's own labelling."""
+    import sys
+
+    sys.path.insert(0, str(corpus.parent / "eval"))
+    from score import LineIndex, norm_tokens
+
+    folder = corpus / case
+    text = (folder / "scraped-region.txt").read_text(encoding="utf-8")
+    expected = LineIndex((folder / "expected.txt").read_text(encoding="utf-8"))
+    result = Cleaner().analyze(text, case)
+    guarded = [d for d in result.decisions if d.note.startswith("[guard.article]")]
+    assert guarded and all(d.kept for d in guarded)
+    content = [expected.coverage(tuple(norm_tokens(d.block.text))) >= 0.8 for d in guarded]
+    assert sum(content) >= 0.75 * len(content)
+    assert any("[guard.article]" in line for line in result.explain())
