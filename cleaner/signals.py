@@ -37,11 +37,14 @@ def line_matches(text: str, rules: Iterable[Rule], line_no: int) -> tuple[tuple[
     rule = None
     try:
         for rule in rules:
+            # Shipped rules have no time budget: call the compiled pattern
+            # directly (this runs for every candidate rule on every new line).
+            pattern = rule.pattern.compiled if rule.pattern.budget is None else rule
             if rule.action == "drop-span":
-                spans = tuple(m.span() for m in rule.finditer(text) if m.end() > m.start())
+                spans = tuple(m.span() for m in pattern.finditer(text) if m.end() > m.start())
                 if spans:
                     found.append((rule, spans))
-            elif rule.search(stripped):
+            elif pattern.search(stripped):
                 found.append((rule, ()))
     except BudgetExceeded as e:
         raise CleanerError(f"rule {rule.id} ({rule.source}): {e} (at line {line_no})") from None
