@@ -428,3 +428,36 @@ def test_kind_langs_and_example_errors_name_file_line_and_rule(tmp_path, extra, 
 def test_shipped_kinds_cover_the_mission():
     kinds = {r.kind for r in load_rules([])}
     assert {"paywall", "newsletter", "donation", "payment", "cookie", "signin", "follow"} <= kinds
+
+
+# Rows of separators (an empty table row from a scraped page: "|  |  |  | ..."):
+# the standard `re` engine, which runs most shipped patterns, backtracks
+# exponentially on a nested `(?:(?:sep)*word){2,6}` where `regex` (the test
+# above) does not. So these go through `re` itself, in a child process that a
+# timeout can stop.
+RE_ROWS = ["|  " * 25, "| " * 200, "o e i " * 80 + "!", "Login " * 60 + "x", "/ " * 300,
+           "Once / Monthly / " * 30 + "?", "Privacy | Terms | " * 30 + "x"]
+
+
+def test_builtin_rules_stay_fast_with_re_on_rows_of_separators():
+    import subprocess
+    import sys
+
+    code = (
+        "import re, sys, json\n"
+        "from cleaner.rules import load_rules\n"
+        "rows = json.loads(sys.stdin.read())\n"
+        "for r in load_rules([]):\n"
+        "    for p in (r.pattern, r.until):\n"
+        "        if p is not None:\n"
+        "            c = re.compile(p.pattern, p.flags)\n"
+        "            for row in rows: c.search(row)\n"
+    )
+    import json
+
+    try:
+        p = subprocess.run([sys.executable, "-c", code], input=json.dumps(RE_ROWS), text=True,
+                           capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("a shipped pattern backtracks without end on a row of separators")
+    assert p.returncode == 0, p.stderr[-2000:]
