@@ -14,8 +14,9 @@ from pathlib import Path
 import yaml
 
 DATA = Path(__file__).resolve().parent / "data" / "prune.yaml"
-# Elements that hold the whole page or the article: never pruned, whatever their class.
-_KEEP = "not(self::html or self::body or self::main or self::article)"
+# Elements that hold the whole page or the article (or five paragraphs or more: a
+# box does not): never pruned, whatever their class.
+_KEEP = "not(self::html or self::body or self::main or self::article) and not((.//p)[5])"
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 

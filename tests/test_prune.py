@@ -13,7 +13,7 @@ PAGE = """<html><body class="newsletter-page"><main><article class="post">
 <p>The council voted on Tuesday to cut the budget for the newsletter the town sends to residents.</p>
 <div class="Newsletter-Box wide"><p>Sign up for our free daily newsletter</p></div>
 <div id="onetrust-banner-sdk"><p>We use cookies to improve your experience.</p></div>
-<section class="paywall"><p>Subscribe to continue reading</p></section>
+<section class="paywall-overlay"><p>Subscribe to continue reading</p></section>
 <aside class="donation-modal"><p>Support our journalism today</p></aside>
 <p class="no-paywall-here">The vote was 7 to 2, and the mayor said the cuts would hold.</p>
 </article></main></body></html>"""
@@ -59,3 +59,13 @@ def test_html_input_is_pruned_before_extraction():
     text = html_to_text(page)
     assert "Paragraph 5 of the council story" in text
     assert "straight from the editors" not in text
+
+
+def test_an_article_body_marked_as_paywalled_content_stays():
+    # Sites mark the paywalled article body for search engines (class="paywall-google");
+    # neither that nor any element holding five paragraphs is pruned.
+    paras = "".join(f"<p>Paragraph {i} of the story.</p>" for i in range(6))
+    page = (f"<html><body><div class='article-body paywall-google'>{paras}</div>"
+            f"<div class='newsletter-box'>{paras}</div></body></html>")
+    text = pruned_text(page)
+    assert text.count("Paragraph 5 of the story.") == 2
