@@ -20,8 +20,6 @@ its file.
 """
 from __future__ import annotations
 
-import hashlib
-import marshal
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +27,6 @@ from typing import Mapping
 
 import yaml
 
-from . import diskcache
 
 # Fragment reference: {{name}} or {{name.lang}}, not after a backslash.
 REF = re.compile(r"(?<!\\)\{\{\s*([a-z][a-z0-9_]*)(?:\.([a-z]{2,3}))?\s*\}\}")
@@ -86,25 +83,15 @@ def parse_file(text: str, name: str) -> dict[str, tuple[str, ...]]:
 def load_fragments(folder: Path | None = None) -> dict[str, dict[str, tuple[str, ...]]]:
     """All fragments of a folder of ``<lang>.yaml`` files: name -> lang -> alternatives.
 
-    The shipped files are parsed once and kept in the start-up cache, keyed by
-    their text (see ``diskcache``).
+    Parsed afresh on every run, like the rule files: nothing read from a
+    cache may change what a rule matches.
     """
     folder = folder or fragments_dir()
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-    texts = tuple((f.stem, f.read_text(encoding="utf-8")) for f in files)
-    _LOADED[folder] = hashlib.sha1(repr(texts).encode("utf-8")).hexdigest()
-    store = diskcache.shared("fragments")
-    blob = store.get(texts)
-    if blob is not None:
-        try:
-            return marshal.loads(blob)
-        except (EOFError, ValueError, TypeError):
-            store.forget(texts)
     merged: dict[str, dict[str, tuple[str, ...]]] = {}
-    for (lang, text), f in zip(texts, files):
-        for key, alts in parse_file(text, str(f)).items():
-            merged.setdefault(key, {})[lang] = alts
-    store.put(texts, marshal.dumps(merged))
+    for f in files:
+        for key, alts in parse_file(f.read_text(encoding="utf-8"), str(f)).items():
+            merged.setdefault(key, {})[f.stem] = alts
     return merged
 
 
@@ -155,26 +142,13 @@ def shipped() -> dict[str, dict[str, tuple[str, ...]]]:
 
 
 _SHIPPED_GROUPS: dict = {}
-_LOADED: dict = {}   # folder -> digest of the texts its fragments were read from
 
 
 def expand_shipped(pattern: str) -> str:
-    """``expand`` with the shipped fragments.
-
-    Each fragment's group is built once per process, and each expanded pattern
-    is kept in the start-up cache, keyed by the fragment files' text and the
-    pattern (see ``diskcache``).
-    """
-    frags = shipped()
+    """``expand`` with the shipped fragments; each fragment's group is built once per process."""
     if "{{" not in pattern:
         return pattern
-    key = ("expanded", _LOADED.get(fragments_dir()), pattern)
-    store = diskcache.shared("fragments")
-    out = store.get(key)
-    if not isinstance(out, str):
-        out = expand(pattern, frags, memo=_SHIPPED_GROUPS)
-        store.put(key, out)
-    return out
+    return expand(pattern, shipped(), memo=_SHIPPED_GROUPS)
 
 
 def references(pattern: str) -> list[str]:

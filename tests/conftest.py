@@ -19,9 +19,9 @@ SEED = FIXTURES / "seed-moscowtimes-bout"
 # tests that read it skip when it is not there.
 CORPUS = REPO / ".." / "shared" / "corpus"
 
-# The compiled-pattern cache of this test session (and of the `clean`
-# subprocesses, which inherit the environment) lives in a temporary folder,
-# not in the user's ~/.cache.
+# clean keeps no cache; should a future one appear, this test session (and the
+# `clean` subprocesses, which inherit the environment) points it at a
+# temporary folder, not the user's ~/.cache.
 if "CLEAN_CACHE_DIR" not in os.environ:
     os.environ["CLEAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="clean-test-cache-")
     atexit.register(shutil.rmtree, os.environ["CLEAN_CACHE_DIR"], True)

@@ -1,9 +1,9 @@
-"""The start-up cache cannot steer: no compiled programs, no parsed rules, bounded reads.
+"""Nothing on disk but the shipped files can steer the output: clean keeps no cache.
 
-The shipped patterns compile lazily (cleaner/patterns.py) and rules and stop
-words are rebuilt on every run, so nothing in the cache folder decides what
-is removed. Whatever is planted there, output stays the same and no read
-blocks; a folder others can write is not used at all (cleaner/diskcache.py).
+The shipped patterns compile lazily (cleaner/patterns.py, only the ones a
+text's literals call for), and rules, fragments and stop words are read from
+the package on every run. Files planted where the old start-up cache lived
+(compiled programs, parsed rules, expanded patterns, FIFOs) change nothing.
 """
 from __future__ import annotations
 
@@ -16,13 +16,12 @@ import sys
 import pytest
 from conftest import SEED
 
-from cleaner import diskcache
-from cleaner.diskcache import DiskCache, cache_dir
 from cleaner.patterns import LazyPattern
 from cleaner.rules import builtin_rules_dir, load_file
 
 SHIPPED = [rule for f in sorted(builtin_rules_dir().glob("*.yaml")) for rule in load_file(f, trusted=True)]
-TAG = diskcache.TAG
+# The file names the old start-up cache used (interpreter tag and version).
+TAG = f"{sys.implementation.cache_tag}-{sys.hexversion:x}"
 
 
 def test_every_shipped_pattern_compiles_with_re():
@@ -67,6 +66,8 @@ def _plant_tampered(folder) -> None:
     (folder / f"rules-{TAG}.marshal").write_bytes(marshal.dumps(
         (1, {"any": marshal.dumps([{"id": "evil.all", "pattern": ".", "__line__": 1}])})))
     (folder / f"stopwords-{TAG}.marshal").write_bytes(marshal.dumps((1, {})))
+    (folder / f"fragments-{TAG}.marshal").write_bytes(marshal.dumps(
+        (1, {("expanded", None, "x"): "(?s).*"})))
 
 
 @pytest.mark.slow
@@ -95,76 +96,6 @@ def test_a_special_file_in_the_cache_does_not_hang(clean_exe, tmp_path, kind):
             os.symlink("/dev/zero", path)
     p = _run(clean_exe, str(folder), timeout=60)     # a hang would be a TimeoutExpired
     assert p.returncode == 0 and p.stdout == (SEED / "expected.txt").read_bytes()
-
-
-def test_disk_cache_ignores_a_fifo_and_a_link_to_dev_zero(tmp_path):
-    folder = tmp_path / "c"
-    folder.mkdir(mode=0o700)
-    os.mkfifo(folder / "fifo.marshal")
-    os.symlink("/dev/zero", folder / "zero.marshal")
-    assert DiskCache("x", folder / "fifo.marshal").entries == {}
-    assert DiskCache("x", folder / "zero.marshal").entries == {}
-
-
-def test_disk_cache_ignores_an_oversized_file(tmp_path, monkeypatch):
-    path = tmp_path / "big.marshal"
-    path.write_bytes(marshal.dumps((1, {"k": "v" * 100})))
-    assert DiskCache("x", path).entries == {"k": "v" * 100}
-    monkeypatch.setattr(diskcache, "MAX_FILE_BYTES", 50)
-    assert DiskCache("x", path).entries == {}
-
-
-def test_a_world_writable_cache_folder_is_ignored(tmp_path):
-    folder = tmp_path / "shared"
-    folder.mkdir()
-    path = folder / "x.marshal"
-    path.write_bytes(marshal.dumps((1, {"k": "planted"})))
-    os.chmod(folder, 0o777)
-    cache = DiskCache("x", path)
-    assert cache.entries == {} and cache.path is None
-    cache.put("k", "mine")
-    cache.save()                                   # never written either
-    assert marshal.loads(path.read_bytes()) == (1, {"k": "planted"})
-    os.chmod(folder, 0o775)                        # group-writable: ignored too
-    assert DiskCache("x", path).entries == {}
-    os.chmod(folder, 0o755)
-    assert DiskCache("x", path).entries == {"k": "planted"}
-
-
-def test_a_new_cache_folder_is_private(tmp_path):
-    cache = DiskCache("x", tmp_path / "new" / "x.marshal")
-    cache.put("k", 1)
-    cache.save()
-    assert (tmp_path / "new").stat().st_mode & 0o077 == 0
-    assert DiskCache("x", tmp_path / "new" / "x.marshal").entries == {"k": 1}
-
-
-@pytest.mark.parametrize("content", [b"", b"not marshal at all", b"\x00\x01\x02",
-                                     marshal.dumps((2, {"k": "v"}))])
-def test_a_damaged_cache_file_counts_as_empty(tmp_path, content):
-    path = tmp_path / "p.marshal"
-    path.write_bytes(content)
-    assert DiskCache("x", path).entries == {}
-
-
-def test_an_unwritable_cache_folder_is_not_an_error(tmp_path):
-    blocker = tmp_path / "file"
-    blocker.write_text("a file where the cache folder would go")
-    cache = DiskCache("x", blocker / "sub" / "p.marshal")
-    cache.put("k", 1)
-    cache.save()  # must not raise
-    assert not (blocker / "sub").exists()
-
-
-def test_cache_location_follows_the_environment(monkeypatch, tmp_path):
-    monkeypatch.setenv("CLEAN_CACHE_DIR", str(tmp_path / "c"))
-    assert cache_dir() == tmp_path / "c"
-    assert DiskCache("x").path.parent == tmp_path / "c"
-    monkeypatch.setenv("CLEAN_CACHE_DIR", "")
-    assert cache_dir() is None and DiskCache("x").path is None
-    monkeypatch.delenv("CLEAN_CACHE_DIR")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cache_dir() == tmp_path / "xdg" / "cleaner"
 
 
 def test_stop_words_equal_the_lists():
