@@ -56,27 +56,54 @@ class CleanResult:
         return writer.json_report(self.decisions, self.name)
 
 
-def windows(text: str, size: int | None = None) -> Iterator[tuple[int, str]]:
-    """``(character offset, text)`` of the windows of a long text.
+def _window_end(text: str, pos: int, size: int) -> int | None:
+    """Where the window starting at ``pos`` ends, or None when ``text`` ends first.
 
-    A window ends at the first blank line after ``size`` lines (or after
-    ``2 * size`` lines when no blank line comes), so paragraphs stay whole; a
-    text of at most ``size`` lines is one window. Lines are counted at "\n".
+    A window ends after the first blank line that follows ``size`` lines, or
+    after ``2 * size`` lines when no blank line comes. Lines are counted at "\n".
+    """
+    cut, lines, n = pos, 0, len(text)
+    while cut < n:
+        nl = text.find("\n", cut)
+        if nl < 0:
+            return None
+        nxt = nl + 1
+        lines += 1
+        if lines > size and (not text[cut:nxt].strip() or lines > 2 * size):
+            return nxt
+        cut = nxt
+    return None
+
+
+def windows(text: str, size: int | None = None) -> Iterator[tuple[int, str]]:
+    """``(character offset, text)`` of the windows of a long text (see ``_window_end``).
+
+    Paragraphs stay whole; a text of at most ``size`` lines is one window.
     """
     size = size or WINDOW_LINES
     pos, n = 0, len(text)
     while pos < n:
-        cut, lines, end = pos, 0, n
-        while cut < n:
-            nl = text.find("\n", cut)
-            nxt = n if nl < 0 else nl + 1
-            lines += 1
-            if lines > size and (not text[cut:nxt].strip() or lines > 2 * size):
-                end = nxt
-                break
-            cut = nxt
+        end = _window_end(text, pos, size) or n
         yield pos, text[pos:end]
         pos = end
+
+
+def stream_windows(chunks: Iterable[str], size: int | None = None) -> Iterator[tuple[int, str]]:
+    """``windows`` of the text made of ``chunks``, read as they come: the same
+    windows, while memory holds about one window and one chunk."""
+    size = size or WINDOW_LINES
+    buffer, offset = "", 0
+    for chunk in chunks:
+        buffer += chunk
+        while True:
+            end = _window_end(buffer, 0, size)
+            if end is None:
+                break
+            yield offset, buffer[:end]
+            offset += end
+            buffer = buffer[end:]
+    if buffer:
+        yield offset, buffer
 
 
 class Cleaner:
@@ -142,12 +169,17 @@ class Cleaner:
             decisions.extend(self._decide(part, name, common, len(decisions), offset))
         return CleanResult(name, text, decisions)
 
-    def iter_clean(self, text: str, name: str = "<text>", *,
+    def iter_clean(self, text: "str | Iterable[str]", name: str = "<text>", *,
                    common: CommonLines | None = None) -> Iterator[str]:
-        """The cleaned text in pieces, one per window: memory stays bounded by a window."""
+        """The cleaned text in pieces, one per window: memory stays bounded by a window.
+
+        ``text`` may be the whole text or an iterable of its pieces (a stream
+        decoded as it is read): the output is the same.
+        """
         first = 0
         renderer = writer.Renderer()
-        for offset, part in windows(text):
+        parts = windows(text) if isinstance(text, str) else stream_windows(text)
+        for offset, part in parts:
             decisions = self._decide(part, name, common, first, offset)
             first += len(decisions)
             yield renderer.feed(decisions)

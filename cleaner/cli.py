@@ -32,6 +32,12 @@ def fail(message: str) -> "typer.Exit":
 
 
 def read_input(path: str) -> tuple[bytes, str]:
+    if path in _PUSHED_BACK:
+        head, stream = _PUSHED_BACK.pop(path)
+        rest = stream.read()
+        if path != "-":
+            stream.close()
+        return head + rest, "<stdin>" if path == "-" else path
     if path == "-":
         return sys.stdin.buffer.read(), "<stdin>"
     try:
@@ -228,7 +234,16 @@ def main_command(
         raise fail(str(e))
     status = EXIT_OK
     docs = []
-    for path in files or ["-"]:
+    plain = not (explain or diff or json_report or page is not None or stdin_filename)
+    inputs = files or ["-"]
+    if plain and len(inputs) == 1 and encoding != "auto" and format in ("auto", "text"):
+        try:
+            if _stream_plain(cleaner, inputs[0], encoding, format):
+                sys.stdout.flush()
+                raise typer.Exit(EXIT_OK)
+        except CleanerError as e:
+            raise fail(str(e))
+    for path in inputs:
         try:
             data, name = read_input(path)
             if path == "-" and stdin_filename:
@@ -250,7 +265,6 @@ def main_command(
             status = EXIT_ERROR
     common = _common_lines([d.text for d in docs]) if switches.repetition else None
     try:
-        plain = not (explain or diff or json_report or page is not None)
         while docs:
             doc = docs.pop(0)    # let each text go once it is written
             if plain:
@@ -271,6 +285,58 @@ def main_command(
         if page is not None:
             page.discard()   # no-op after close; after a failure, no half-written page is left
     raise typer.Exit(status)
+
+
+# A single input bigger than this is read, decoded and cleaned as a stream,
+# window by window (``Cleaner.iter_clean``): memory stays bounded by a window
+# however big the input. Smaller inputs are read whole, so that a decoding
+# error comes before any output.
+STREAM_AFTER = 16 * 2**20
+_CHUNK = 4 * 2**20
+
+
+def _stream_plain(cleaner: Cleaner, path: str, encoding: str, format: str) -> bool:
+    """Clean one big plain-text input as a stream; False (nothing read past the
+    head, nothing written) when it is small, gzip or HTML: the caller reads it whole."""
+    import codecs
+
+    from .reader import GZIP_MAGIC, detect_format
+
+    if path == "-":
+        stream, name = sys.stdin.buffer, "<stdin>"
+    else:
+        try:
+            stream, name = open(path, "rb"), path
+        except IsADirectoryError:
+            raise CleanerError(f"{path}: is a folder (use --in-place to clean folders)") from None
+        except OSError as e:
+            raise CleanerError(f"{path}: cannot read: {e.strerror or e}") from None
+    head = stream.read(STREAM_AFTER)
+    if len(head) < STREAM_AFTER or head.startswith(GZIP_MAGIC) or (
+            format == "auto" and detect_format(head[:65536]) == "html"):
+        _PUSHED_BACK[path] = head, stream
+        return False
+    decoder = codecs.getincrementaldecoder(check_encoding(encoding))()
+
+    def chunks():
+        data, offset = head, 0
+        while data:
+            try:
+                yield decoder.decode(data)
+            except UnicodeDecodeError as e:
+                raise CleanerError(f"{name}: not valid {encoding} at byte {offset + e.start} "
+                                   f"(use --encoding to read another encoding)") from None
+            offset += len(data)
+            data = stream.read(_CHUNK)
+        yield decoder.decode(b"", final=True)
+
+    for piece in cleaner.iter_clean(chunks(), name):
+        write_out(piece)
+    return True
+
+
+# What _stream_plain read of an input it hands back: read_input starts from it.
+_PUSHED_BACK: dict[str, tuple[bytes, object]] = {}
 
 
 def _common_lines(texts: list[str]):

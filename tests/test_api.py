@@ -284,3 +284,36 @@ def test_a_document_cleaned_in_windows_numbers_its_lines_as_one(default):
     # Each copy of the seed still loses its boilerplate and keeps its article.
     assert result.text.count("Sign up for our free weekly newsletter") == 0
     assert result.text.count("denied ties to Deputy Prime Minister Igor Sechin") == 40
+
+
+def test_a_text_read_in_chunks_cleans_as_the_whole_text(default):
+    from cleaner import api
+
+    seed = SEED.joinpath("input.txt").read_text(encoding="utf-8")
+    text = seed * 60
+    old = api.WINDOW_LINES
+    try:
+        api.WINDOW_LINES = 300
+        whole = "".join(default.iter_clean(text))
+        for size in (1, 97, 4096):
+            chunks = (text[i:i + size] for i in range(0, len(text), size))
+            assert "".join(default.iter_clean(chunks)) == whole, size
+    finally:
+        api.WINDOW_LINES = old
+    assert whole == default.clean(text)
+
+
+@pytest.mark.slow
+def test_a_big_input_is_cleaned_as_a_stream_by_the_cli(run_clean, tmp_path):
+    from cleaner.cli import STREAM_AFTER
+
+    seed = SEED.joinpath("input.txt").read_bytes()
+    big = seed * (STREAM_AFTER // len(seed) + 200)
+    expected = "".join(Cleaner().iter_clean(big.decode("utf-8"))).encode("utf-8")
+    r = run_clean(input=big, timeout=600)
+    assert (r.returncode, r.stderr) == (0, b"")
+    assert r.stdout == expected
+    bad = run_clean(input=big + b"\xff", timeout=600)
+    assert bad.returncode == 2
+    assert bad.stderr.decode().strip() == (f"clean: error: <stdin>: not valid utf-8 at byte {len(big)} "
+                                           "(use --encoding to read another encoding)")
