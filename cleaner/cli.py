@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import List, Optional
 
@@ -13,6 +14,7 @@ from .api import Cleaner
 from .config import Config, find_config, load_config
 from .errors import CleanerError
 from .reader import check_encoding, read_bytes
+from .writer import removal_kind, stats_lines
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
@@ -104,7 +106,7 @@ def main_command(
     text_field: str = typer.Option("text", "--text-field", metavar="KEY", help="jsonl: the field holding the text."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="jsonl: pass bad records (invalid JSON, no string text field) through unchanged and count them, instead of stopping."),
     annotate: bool = typer.Option(False, "--annotate", help='jsonl: add a field "clean" to each record: {"removed": [{"line", "reason", "text"}, ...]}.'),
-    stats: bool = typer.Option(False, "--stats", help="jsonl: on stderr at the end, records changed and lines removed per kind and reason."),
+    stats: bool = typer.Option(False, "--stats", help="On stderr at the end: lines removed per kind and reason."),
     no_builtin: bool = typer.Option(False, "--no-builtin-rules", help="Use only the rules given with --rules."),
     in_place: bool = typer.Option(False, "--in-place", "-i",
                                   help="Batch: rewrite FILEs and the text files in folders that need cleaning."),
@@ -225,16 +227,16 @@ def main_command(
         raise typer.Exit(run_jsonl(cleaner, files or ["-"], field=text_field, encoding=encoding,
                                    jobs=jobs or cfg.jobs, skip_bad=skip_bad, explain=explain,
                                    stats=stats, annotate=annotate, quiet=quiet))
-    if skip_bad or annotate or stats:
-        raise fail(f"{'--skip-bad' if skip_bad else '--annotate' if annotate else '--stats'} "
-                   f"needs --format jsonl")
+    if skip_bad or annotate:
+        raise fail(f"{'--skip-bad' if skip_bad else '--annotate'} needs --format jsonl")
     try:
         page = _open_report(report)   # before the work: a path that cannot be written fails fast
     except CleanerError as e:
         raise fail(str(e))
     status = EXIT_OK
     docs = []
-    plain = not (explain or diff or json_report or page is not None or stdin_filename)
+    plain = not (explain or diff or json_report or page is not None or stdin_filename or stats)
+    removed: Counter = Counter()     # (kind, reason) -> lines, for --stats
     inputs = files or ["-"]
     if plain and len(inputs) == 1 and encoding != "auto" and format in ("auto", "text"):
         try:
@@ -274,6 +276,8 @@ def main_command(
                 continue
             result = cleaner.analyze(doc.text, doc.name, common=common)
             _emit(result, explain, diff, json_report, paint)
+            if stats:
+                removed.update((removal_kind(d), d.reason) for d in result.removed if not d.kept)
             if page is not None:
                 page.add(result)
         sys.stdout.flush()
@@ -284,6 +288,11 @@ def main_command(
     finally:
         if page is not None:
             page.discard()   # no-op after close; after a failure, no half-written page is left
+    if stats:
+        sys.stderr.write(f"clean: {len(inputs)} input{'s' * (len(inputs) != 1)}, "
+                         f"{sum(removed.values())} lines removed\n")
+        for line in stats_lines(removed):
+            sys.stderr.write(f"clean:   {line}\n")
     raise typer.Exit(status)
 
 

@@ -46,6 +46,7 @@ from typing import IO, BinaryIO, Callable, Iterator, Sequence
 from .api import Cleaner
 from .errors import CleanerError, InputError
 from .repetition import CommonLines, DocumentKeys, LineTally, scan_document
+from .writer import removal_kind, stats_lines
 
 ANNOTATION_KEY = "clean"
 # A chunk sent to a worker: this many bytes or records, whichever comes first.
@@ -211,11 +212,6 @@ def _decode(line: bytes, encoding: str) -> str:
         raise BadRecord(f"cannot be read as {encoding}: {e}") from None
 
 
-def _kind(d: object) -> str:
-    kind = getattr(d, "kind", None)
-    return kind if isinstance(kind, str) and kind else (d.reason or "").split(".", 1)[0]
-
-
 def clean_record(cleaner: Cleaner, data: bytes, where: str, common: CommonLines | None,
                  opts: Options) -> Outcome:
     """Clean one record (``data``: its bytes with the line end); never raises for bad input."""
@@ -248,7 +244,7 @@ def clean_record(cleaner: Cleaner, data: bytes, where: str, common: CommonLines 
     else:
         out = splice(line, loc, cleaned, annotation).encode("utf-8")
     n = sum(1 for d in removed if not d.kept)
-    reasons = Counter((_kind(d), d.reason) for d in removed if not d.kept) if opts.stats else None
+    reasons = Counter((removal_kind(d), d.reason) for d in removed if not d.kept) if opts.stats else None
     return Outcome(out, changed, n, reasons, result.explain() if opts.explain else None)
 
 
@@ -621,12 +617,5 @@ def _report(err: IO[str], s: Summary, stats: bool) -> None:
               f"{s.bad} bad (passed through unchanged), {s.removed} lines removed\n")
     if not stats:
         return
-    kinds: Counter = Counter()
-    for (kind, _), n in s.reasons.items():
-        kinds[kind] += n
-    width = max((len(r) + 2 for _, r in s.reasons), default=0)
-    for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])):
-        err.write(f"clean:   {kind:<{width}} {n:>8}\n")
-        for (k, reason), m in sorted(s.reasons.items(), key=lambda kv: (-kv[1], kv[0])):
-            if k == kind:
-                err.write(f"clean:     {reason:<{width - 2}} {m:>8}\n")
+    for line in stats_lines(s.reasons):
+        err.write(f"clean:   {line}\n")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from .blocks import split_lines
 
@@ -117,3 +118,23 @@ def json_report(decisions: list[Decision], name: str = "<stdin>") -> str:
     return json.dumps({"input": name, "lines": len(decisions),
                        "removed_lines": removed_lines(decisions), "removed": removed},
                       ensure_ascii=False)
+
+
+def removal_kind(d: Decision) -> str:
+    """What kind of thing a removal took out: the rule's kind, or the reason's first part."""
+    return d.kind or (d.reason or "").split(".", 1)[0]
+
+
+def stats_lines(reasons: "Counter[tuple[str, str]]") -> list[str]:
+    """``--stats``: lines removed per kind and, under each, per reason (most first)."""
+    kinds: Counter = Counter()
+    for (kind, _), n in reasons.items():
+        kinds[kind] += n
+    width = max((len(r) + 2 for _, r in reasons), default=0)
+    out = []
+    for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])):
+        out.append(f"{kind:<{width}} {n:>8}")
+        for (k, reason), m in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])):
+            if k == kind:
+                out.append(f"  {reason:<{width - 2}} {m:>8}")
+    return out

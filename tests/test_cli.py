@@ -466,3 +466,13 @@ def test_rule_timeout_error_names_the_input(run, tmp_path, seed_file):
     bad.write_bytes(b"Fine first line.\n" + b"a" * 34 + b"!\n")
     p = run("--rules", evil, "--no-heuristics", seed_file, bad, timeout=120)
     assert_one_line_error(p, "bad-input.txt", "evil.backtrack")
+
+
+def test_stats_count_removed_lines_per_kind_and_reason(run_clean, seed_input, seed_expected):
+    r = run_clean("--stats", "-", input=seed_input)
+    assert r.returncode == 0 and r.stdout == seed_expected
+    lines = r.stderr.decode().splitlines()
+    assert lines[0] == "clean: 1 input, 19 lines removed"
+    # The seed's appeal is one drop-until rule of 14 lines, under the donation kind.
+    assert any(line.split() == ["clean:", "donation", "15"] for line in lines)
+    assert any(line.split() == ["clean:", "donation.message-from-appeal", "14"] for line in lines)
