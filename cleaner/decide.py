@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .blocks import Block
+from .evidence import trimmed
 from .signals import Hit
 
 if TYPE_CHECKING:
@@ -56,14 +57,7 @@ class Decision:
     @property
     def text(self) -> str:
         """The line as it is written out: without removed spans."""
-        if not self.spans:
-            return self.block.text
-        out, pos = [], 0
-        for s, e in self.spans:
-            out.append(self.block.text[pos:s])
-            pos = e
-        out.append(self.block.text[pos:])
-        return "".join(out)
+        return trimmed(self.block.text, self.spans) if self.spans else self.block.text
 
 
 def rule_kind(rule) -> str:

@@ -78,3 +78,28 @@ def seed_input() -> bytes:
 @pytest.fixture(scope="session")
 def seed_expected() -> bytes:
     return (SEED / "expected.txt").read_bytes()
+
+
+# Texts the heuristics tests share: a short news story, a menu some rules
+# name, a section menu no rule names, and five unrelated one-paragraph stories.
+ARTICLE = """\
+City Council Approves New Budget After Long Debate
+
+The city council approved a new budget on Tuesday after a debate that lasted more than six hours, with members arguing over funding for parks, roads and the police.
+
+The mayor said the plan would keep taxes flat for a third year while adding money for repairs to bridges that engineers have warned are in poor condition.
+
+Opponents said the budget relied on optimistic forecasts of sales tax revenue, and that the city could face a shortfall if the economy slowed next year.
+
+The vote was seven to four. The new budget takes effect on the first of July, and the council will review spending again in the autumn.
+"""
+NAV = "* Home\n* News\n* Sport\n* Weather\n* Contact us\n"
+SECTIONS = "".join(f"* {s}\n" for s in ("Politics", "Business", "Culture", "Science", "Opinion",
+                                        "Travel", "Food", "Books", "Podcasts", "Video"))
+STORIES = [
+    "The harbour authority said on Monday that ferry services would resume after repairs to the pier were finished ahead of schedule.",
+    "Farmers in the valley expect a smaller apple harvest this year because a late frost damaged many of the blossoms in April.",
+    "The school board voted to extend the library's opening hours so that students can study in the evenings during exams.",
+    "A local bakery won a regional prize for its rye bread, which the owners say follows a recipe from the founder's grandmother.",
+    "Road works on the main bridge will close one lane for three weeks, and drivers are advised to plan for longer journeys.",
+]

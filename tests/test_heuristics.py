@@ -6,36 +6,7 @@ import pytest
 from cleaner import Cleaner
 from cleaner.model import default_model
 from cleaner.repetition import CommonLines
-
-ARTICLE = """\
-City Council Approves New Budget After Long Debate
-
-The city council approved a new budget on Tuesday after a debate that lasted more than six hours, with members arguing over funding for parks, roads and the police.
-
-The mayor said the plan would keep taxes flat for a third year while adding money for repairs to bridges that engineers have warned are in poor condition.
-
-Opponents said the budget relied on optimistic forecasts of sales tax revenue, and that the city could face a shortfall if the economy slowed next year.
-
-The vote was seven to four. The new budget takes effect on the first of July, and the council will review spending again in the autumn.
-"""
-
-NAV = """\
-* Home
-* News
-* Sport
-* Weather
-* Contact us
-"""
-
-
-STORIES = [
-    "The harbour authority said on Monday that ferry services would resume after repairs to the pier were finished ahead of schedule.",
-    "Farmers in the valley expect a smaller apple harvest this year because a late frost damaged many of the blossoms in April.",
-    "The school board voted to extend the library's opening hours so that students can study in the evenings during exams.",
-    "A local bakery won a regional prize for its rye bread, which the owners say follows a recipe from the founder's grandmother.",
-    "Road works on the main bridge will close one lane for three weeks, and drivers are advised to plan for longer journeys.",
-]
-
+from conftest import ARTICLE, NAV, STORIES
 
 SHORT_MENUS = ("known gap: on a short synthetic page the one-pass model keeps a five-item menu "
                "right above or below a four-paragraph article (a real page's menus are longer; "
