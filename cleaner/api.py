@@ -9,7 +9,7 @@ from . import writer
 from .blocks import split_lines
 from .decide import Decision, decide
 from .errors import CleanerError
-from .names import MODES, Mode, check_disable, check_mode, heuristic_switches, rule_names
+from .names import MODES, Mode, check_disable, check_mode, heuristic_switches, rule_names  # noqa: F401 (MODES: public)
 from .reader import Document, read_bytes
 from .rules import RuleSet, load_rules
 

@@ -17,7 +17,6 @@ cleaned text changes nothing (see ``decide``).
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
