@@ -294,8 +294,11 @@ def test_ctrl_c_stops_the_workers_at_once_without_a_traceback(clean_exe, tmp_pat
     src = tmp_path / "in.jsonl"
     src.write_bytes(_synthetic(3000))
     with open(tmp_path / "out.jsonl", "wb") as out:
+        # As from a terminal: SIGINT at its default, whatever the test process inherited
+        # (a program started with SIGINT ignored rightly keeps ignoring it).
         p = subprocess.Popen([clean_exe, "--format", "jsonl", "-j", "2", str(src)], stdout=out,
-                             stderr=subprocess.PIPE, cwd=tmp_path, start_new_session=True)
+                             stderr=subprocess.PIPE, cwd=tmp_path, start_new_session=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         time.sleep(4)
         assert p.poll() is None, p.stderr.read()
         os.killpg(p.pid, signal.SIGINT)      # as a terminal's Ctrl-C: the whole group
