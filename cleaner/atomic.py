@@ -239,20 +239,9 @@ def replace_bytes(path: str | os.PathLike, data: bytes, *, expect: Snapshot | No
                 raise NotRegular(f"{name}: not a regular file")
         if st.st_nlink > 1:
             raise HardLinked(f"{name}: has {st.st_nlink} hard links")
-        for _ in range(100):
-            tmp = f"{temp_prefix(Path(path))}{secrets.token_hex(4)}"
-            try:
-                out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC,
-                              0o600, dir_fd=dirfd)
-                break
-            except FileExistsError:
-                tmp = None
-        else:
-            raise FileExistsError(errno.EEXIST, "no free temporary name", path)
+        tmp, out = _create_temp(path, dirfd, 0o600)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(out, view):]
+            _write_all(out, data)
             src = _open_file(name, dirfd)
             try:
                 if not (expect is None or expect.same_file(os.fstat(src))):
@@ -272,12 +261,7 @@ def replace_bytes(path: str | os.PathLike, data: bytes, *, expect: Snapshot | No
         os.rename(tmp, name, src_dir_fd=dirfd, dst_dir_fd=dirfd)
         tmp = None
     finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp, dir_fd=dirfd)
-            except FileNotFoundError:
-                pass
-        os.close(dirfd)
+        _discard(tmp, dirfd)
 
 
 def write_new(path: str | os.PathLike, data: bytes) -> None:
@@ -291,22 +275,41 @@ def write_new(path: str | os.PathLike, data: bytes) -> None:
     dirfd = _open_folder(str(path), None)
     tmp = None
     try:
-        tmp = f"{temp_prefix(path)}{secrets.token_hex(4)}"
-        out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o666,
-                      dir_fd=dirfd)
+        tmp, out = _create_temp(path, dirfd, 0o666)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(out, view):]
+            _write_all(out, data)
             os.fsync(out)
         finally:
             os.close(out)
         os.rename(tmp, path.name, src_dir_fd=dirfd, dst_dir_fd=dirfd)
         tmp = None
     finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp, dir_fd=dirfd)
-            except FileNotFoundError:
-                pass
-        os.close(dirfd)
+        _discard(tmp, dirfd)
+
+
+def _create_temp(path: str | os.PathLike, dirfd: int, mode: int) -> tuple[str, int]:
+    """A new temporary file beside ``path`` (in the folder ``dirfd``): its name and descriptor."""
+    for _ in range(100):
+        tmp = f"{temp_prefix(Path(path))}{secrets.token_hex(4)}"
+        try:
+            return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC,
+                                mode, dir_fd=dirfd)
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", os.fspath(path))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _discard(tmp: str | None, dirfd: int) -> None:
+    """Remove a temporary file left by a failed write (if any), and close its folder."""
+    if tmp is not None:
+        try:
+            os.unlink(tmp, dir_fd=dirfd)
+        except FileNotFoundError:
+            pass
+    os.close(dirfd)
