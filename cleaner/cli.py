@@ -34,12 +34,6 @@ def fail(message: str) -> "typer.Exit":
 
 
 def read_input(path: str) -> tuple[bytes, str]:
-    if path in _PUSHED_BACK:
-        head, stream = _PUSHED_BACK.pop(path)
-        rest = stream.read()
-        if path != "-":
-            stream.close()
-        return head + rest, "<stdin>" if path == "-" else path
     if path == "-":
         return sys.stdin.buffer.read(), "<stdin>"
     try:
@@ -238,16 +232,19 @@ def main_command(
     plain = not (explain or diff or json_report or page is not None or stdin_filename or stats)
     removed: Counter = Counter()     # (kind, reason) -> lines, for --stats
     inputs = files or ["-"]
+    read_already: dict[str, tuple[bytes, str]] = {}
     if plain and len(inputs) == 1 and encoding != "auto" and format in ("auto", "text"):
         try:
-            if _stream_plain(cleaner, inputs[0], encoding, format):
-                sys.stdout.flush()
-                raise typer.Exit(EXIT_OK)
+            whole = _stream_plain(cleaner, inputs[0], encoding, format)
         except CleanerError as e:
             raise fail(str(e))
+        if whole is None:
+            sys.stdout.flush()
+            raise typer.Exit(EXIT_OK)
+        read_already[inputs[0]] = whole
     for path in inputs:
         try:
-            data, name = read_input(path)
+            data, name = read_already.pop(path) if path in read_already else read_input(path)
             if path == "-" and stdin_filename:
                 name = stdin_filename
                 if excluded(name, (*(exclude or ()), *(cfg.exclude or ()))):
@@ -304,9 +301,10 @@ STREAM_AFTER = 16 * 2**20
 _CHUNK = 4 * 2**20
 
 
-def _stream_plain(cleaner: Cleaner, path: str, encoding: str, format: str) -> bool:
-    """Clean one big plain-text input as a stream; False (nothing read past the
-    head, nothing written) when it is small, gzip or HTML: the caller reads it whole."""
+def _stream_plain(cleaner: Cleaner, path: str, encoding: str,
+                  format: str) -> tuple[bytes, str] | None:
+    """Clean one big plain-text input as a stream (None); or, when it is small,
+    gzip or HTML, write nothing and return its bytes and name for the whole-text path."""
     import codecs
 
     from .reader import GZIP_MAGIC, detect_format
@@ -323,8 +321,10 @@ def _stream_plain(cleaner: Cleaner, path: str, encoding: str, format: str) -> bo
     head = stream.read(STREAM_AFTER)
     if len(head) < STREAM_AFTER or head.startswith(GZIP_MAGIC) or (
             format == "auto" and detect_format(head[:65536]) == "html"):
-        _PUSHED_BACK[path] = head, stream
-        return False
+        rest = stream.read()
+        if path != "-":
+            stream.close()
+        return head + rest, name
     decoder = codecs.getincrementaldecoder(check_encoding(encoding))()
 
     def chunks():
@@ -339,13 +339,13 @@ def _stream_plain(cleaner: Cleaner, path: str, encoding: str, format: str) -> bo
             data = stream.read(_CHUNK)
         yield decoder.decode(b"", final=True)
 
-    for piece in cleaner.iter_clean(chunks(), name):
-        write_out(piece)
-    return True
-
-
-# What _stream_plain read of an input it hands back: read_input starts from it.
-_PUSHED_BACK: dict[str, tuple[bytes, object]] = {}
+    try:
+        for piece in cleaner.iter_clean(chunks(), name):
+            write_out(piece)
+    finally:
+        if path != "-":
+            stream.close()
+    return None
 
 
 def _common_lines(texts: list[str]):
