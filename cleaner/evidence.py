@@ -77,20 +77,18 @@ class Evidence:
         return lines[self.view.unit_of_line[first:last + 1] == u]
 
 
-def prose_words(view: DocView) -> np.ndarray:
-    """Words of each unit that reads as article prose (0 for the others)."""
-    return view.prose if view.n else np.zeros(0)
-
-
-def tail_start(view: DocView, prose: np.ndarray, share: float = TAIL_SHARE) -> int:
+def tail_start(view: DocView, share: float = TAIL_SHARE) -> int:
     """First line after which ``share`` of the document's prose (or, without prose, its words) lies.
 
     Measured on prose, the tail zone does not move when boilerplate is removed,
     so cleaning the cleaned text finds the same zone.
     """
+    if not view.n:
+        return 0
+    prose = view.prose
     mass = prose if prose.sum() > 0 else view.n_words
     total = float(mass.sum())
-    if not view.n or total <= 0:
+    if total <= 0:
         return 0
     reached = np.flatnonzero(np.cumsum(mass) >= share * total)
     unit = int(reached[0]) if len(reached) else view.n - 1
@@ -209,7 +207,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     """The evidence table of a document split into ``blocks``."""
     grouped = units_mod.group(blocks)
     whole = DocView(blocks, grouped.of_line, grouped.count, language=language)
-    start = tail_start(whole, prose_words(whole))
+    start = tail_start(whole)
     hits = protect_structures(rule_hits(blocks, rules, start, match_cache), grouped)
     hits = stop_cuts_at_prose(hits, whole)
     cuts = [cut_of(b, h) for b, h in zip(blocks, hits)]
@@ -217,7 +215,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
         view, view_lines = whole, np.arange(len(blocks), dtype=np.int64)
     else:
         view, view_lines = model_view(blocks, cuts, language=whole.language)
-    prose = prose_words(view)
+    prose = view.prose if view.n else np.zeros(0)
     repeated = _repeated(blocks, common) if common else None
     scores = model.score(view) if model is not None else None
     return Evidence(blocks, grouped, hits, cuts, view, view_lines, repeated, prose, scores, start)

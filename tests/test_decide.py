@@ -9,7 +9,7 @@ import pytest
 from cleaner import Cleaner
 from cleaner.blocks import split_lines
 from cleaner.decide import decide
-from cleaner.evidence import gather, prose_words, tail_start
+from cleaner.evidence import gather, tail_start
 from cleaner.features import DATA, DocView
 from cleaner.model import MODES, Model
 from cleaner.repetition import CommonLines
@@ -29,13 +29,13 @@ def test_the_tail_zone_is_measured_on_prose_and_does_not_move_when_boilerplate_g
     blocks = split_lines(text)
     units = group(blocks)
     view = DocView(blocks, units.of_line, units.count)
-    start = tail_start(view, prose_words(view))
+    start = tail_start(view)
     # Half the prose lies above the third paragraph's end, not halfway down the footer.
     assert start <= 7
     cleaned = split_lines(ARTICLE)
     cu = group(cleaned)
     cview = DocView(cleaned, cu.of_line, cu.count)
-    assert tail_start(cview, prose_words(cview)) == start
+    assert tail_start(cview) == start
 
 
 def test_every_heuristic_removal_names_its_values_and_agrees_with_them():
