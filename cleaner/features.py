@@ -637,45 +637,54 @@ def _near_code(d: DocView) -> np.ndarray:
     return d.window_sum(d.code_line, 3) / 6.0
 
 
-def _list_runs(d: DocView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class ListRuns:
+    """For each list item, facts about its run (0 for units that are not list items)."""
+    length: np.ndarray        # items in the run
+    title: np.ndarray         # the items' mean title-case share
+    nested: np.ndarray        # 1 if the run's items sit at more than one indent
+
+
+def _list_runs(d: DocView) -> ListRuns:
     return d.memo(_compute_list_runs)
 
 
-def _compute_list_runs(d: DocView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each list item: its run's length, mean title-case share and nesting (0 elsewhere).
+def _compute_list_runs(d: DocView) -> ListRuns:
+    """Facts about the run of list items each list item belongs to.
 
     A run is a stretch of consecutive units that are list items; blank lines do
     not end it (scraped menus often leave one between their groups).
     """
     item = d.list_item > 0
     if not d.n:
-        return np.zeros(0), np.zeros(0), np.zeros(0)
+        z = np.zeros(0)
+        return ListRuns(z, z, z)
     run = np.cumsum(np.r_[True, item[1:] != item[:-1]]) - 1
     length = np.bincount(run)
-    title = np.bincount(run, weights=d.title_share) / length
     lo = np.full(len(length), np.iinfo(np.int64).max)
     hi = np.full(len(length), -1)
     np.minimum.at(lo, run, d.indent)
     np.maximum.at(hi, run, d.indent)
-    nested = (hi > lo).astype(float)
     mask = item.astype(float)
-    return length[run] * mask, title[run] * mask, nested[run] * mask
+    return ListRuns(length=length[run] * mask,
+                    title=(np.bincount(run, weights=d.title_share) / length)[run] * mask,
+                    nested=(hi > lo).astype(float)[run] * mask)
 
 
 @feature("list_run")
 def _list_run(d: DocView) -> np.ndarray:
-    return np.log1p(_list_runs(d)[0])
+    return np.log1p(_list_runs(d).length)
 
 
 @feature("list_run_title")
 def _list_run_title(d: DocView) -> np.ndarray:
-    length, title, _ = _list_runs(d)
-    return title * np.log1p(length)
+    runs = _list_runs(d)
+    return runs.title * np.log1p(runs.length)
 
 
 @feature("list_run_nested")
 def _list_run_nested(d: DocView) -> np.ndarray:
-    return _list_runs(d)[2]
+    return _list_runs(d).nested
 
 
 # -- the neighbours: what lies right before and after, and nearby
