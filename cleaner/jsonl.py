@@ -23,8 +23,9 @@ The flow of one run, in memory that does not grow with the input:
    result depends only on its own text and the run's evidence, so ``jobs=1``
    and ``jobs=8`` write the same bytes.
 
-Memory holds the tally (8 bytes per line and about 1 KB per record, for the
-near-duplicate clustering) and a window of chunks, never the input.
+Memory holds the tally (about 140 bytes per record: each record's
+near-duplicate signature and line keys wait in a temporary file) and, when
+counting, one count per distinct line; then a window of chunks, never the input.
 """
 from __future__ import annotations
 

@@ -19,11 +19,14 @@ workers), and a line counts once per cluster.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 import struct
+import tempfile
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import IO, Callable, Iterable
 
 # A line counts as common when it occurs in at least this many documents AND in
 # at least this share of the documents of the run. Two conditions so that a
@@ -124,20 +127,48 @@ def scan_document(text: str) -> DocumentKeys:
 
 
 def _similar(a: bytes, b: bytes) -> bool:
-    same = sum(x == y for x, y in zip(struct.unpack(f"<{BINS}Q", a), struct.unpack(f"<{BINS}Q", b)))
+    """Two signatures agree in at least ``SIMILAR`` of their bins."""
+    import numpy as np
+
+    same = int(np.count_nonzero(np.frombuffer(a, dtype="<u8") == np.frombuffer(b, dtype="<u8")))
     return same >= SIMILAR * BINS
 
 
-def clusters(signatures: list[bytes | None]) -> list[int]:
-    """A cluster label per document: near-duplicates share one label.
+_SIG_BYTES = BINS * 8
+_BAND_BYTES = ROWS * 8
+
+
+def _band_hashes(sig: bytes) -> list[int]:
+    """A 32-bit hash of each band of a signature: what finding candidate pairs keeps in memory.
+
+    Two signatures with an equal band have equal hashes; unequal bands may collide,
+    which costs a look at the signatures, never a wrong pair (see ``_components``).
+    """
+    return [hash(sig[o:o + _BAND_BYTES]) & 0xFFFFFFFF for o in range(0, _SIG_BYTES, _BAND_BYTES)]
+
+
+def _components(count: int, bands: array, signature_of: Callable[[int], bytes]) -> array:
+    """The near-duplicate clusters of ``count`` signed documents, as a root per document.
+
+    ``bands``: ``BANDS`` band hashes per document, in document order;
+    ``signature_of(i)``: the signature of document ``i``, read only for documents
+    that share a band hash with another. The root of a cluster is its smallest
+    index.
 
     Candidate pairs share one band of ``ROWS`` bins; a pair joins when its
-    signatures agree in ``SIMILAR`` of the bins. Labels are connected
-    components, so they depend on the set of signatures only (a pair already
-    joined through others is not compared again, which cannot change the
-    components). A label is the smallest index in its cluster.
+    signatures agree in ``SIMILAR`` of the bins. The result depends on the set of
+    signatures only (a pair already joined through others is not compared again,
+    which cannot change the components). Buckets (one band, one value of it) are
+    visited in the order of (their first document, band); in each, a member is
+    compared with one representative of every cluster met so far in the bucket,
+    not with every other member: a bucket of a thousand copies of one page costs a
+    thousand comparisons, not half a million. Members go in the order of their
+    signatures, so the result does not depend on the order of the documents. A
+    bucket whose members are all in one cluster already is passed over unread.
     """
-    parent = list(range(len(signatures)))
+    import numpy as np
+
+    parent = array("q", range(count))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -145,64 +176,196 @@ def clusters(signatures: list[bytes | None]) -> list[int]:
             i = parent[i]
         return i
 
-    width = ROWS * 8
-    buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
-    for i, sig in enumerate(signatures):
-        if sig is None:
+    if count < 2:
+        return parent
+    table = np.frombuffer(bands, dtype=f"u{bands.itemsize}").reshape(count, BANDS)
+    # Buckets of two or more documents by band hash, each a run of ``rows``:
+    # its first member, its band, where it starts and ends.
+    rows_parts, firsts, band_ids, starts_parts = [], [], [], []
+    base = 0
+    for band in range(BANDS):
+        column = table[:, band]
+        order = np.argsort(column, kind="stable")     # equal hashes keep document order
+        values = column[order]
+        new_run = np.empty(count, dtype=bool)
+        new_run[0] = True
+        np.not_equal(values[1:], values[:-1], out=new_run[1:])
+        run = np.cumsum(new_run) - 1
+        shared = np.bincount(run)[run] >= 2
+        if not shared.any():
             continue
-        for band in range(BANDS):
-            buckets[band, sig[band * width:(band + 1) * width]].append(i)
-    for members in buckets.values():
-        # Each member is compared with one representative of every cluster met so
-        # far in this bucket, not with every other member: a bucket of a thousand
-        # copies of one page costs a thousand comparisons, not half a million.
-        # Members go in the order of their signatures, so the result does not
-        # depend on the order of the documents.
+        rows = order[shared]
+        starts = np.flatnonzero(new_run[shared])
+        rows_parts.append(rows)
+        firsts.append(rows[starts])
+        band_ids.append(np.full(len(starts), band, dtype=np.int64))
+        starts_parts.append(starts + base)
+        base += len(rows)
+    if not rows_parts:
+        return parent
+    all_rows = np.concatenate(rows_parts)
+    first_all = np.concatenate(firsts)
+    band_all = np.concatenate(band_ids)
+    start_all = np.concatenate(starts_parts)
+    end_all = np.r_[start_all[1:], base]
+    del table, rows_parts, firsts, band_ids, starts_parts
+    visit = np.lexsort((band_all, first_all))
+
+    deferred: list[tuple[int, int, list[int]]] = []   # true buckets split off a hash bucket
+
+    def bucket(first: int, band: int, rows: list[int], checked: bool) -> None:
+        if len({find(i) for i in rows}) == 1:
+            return
+        sigs = {i: signature_of(i) for i in rows}
+        if not checked:
+            # Unequal bands with equal hashes: each true bucket in its own turn.
+            lo = band * _BAND_BYTES
+            groups: dict[bytes, list[int]] = defaultdict(list)
+            for i in rows:
+                groups[sigs[i][lo:lo + _BAND_BYTES]].append(i)
+            if len(groups) > 1:
+                rows = groups.pop(sigs[first][lo:lo + _BAND_BYTES])
+                for other in groups.values():
+                    if len(other) > 1:
+                        heapq.heappush(deferred, (other[0], band, other))
+                if len(rows) < 2:
+                    return
         reps: list[int] = []
-        for i in sorted(members, key=lambda m: (signatures[m], m)):
+        for i in sorted(rows, key=lambda m: (sigs[m], m)):
             joined = False
             for r in reps:
                 ri, rr = find(i), find(r)
                 if ri == rr:
                     joined = True
-                elif _similar(signatures[i], signatures[r]):  # type: ignore[arg-type]
+                elif _similar(sigs[i], sigs[r]):
                     parent[max(ri, rr)] = min(ri, rr)
                     joined = True
             if not joined:
                 reps.append(i)
-    return [find(i) for i in range(len(signatures))]
+
+    for t in visit.tolist():
+        first, band = int(first_all[t]), int(band_all[t])
+        while deferred and deferred[0][:2] < (first, band):
+            bucket(*heapq.heappop(deferred), checked=True)
+        bucket(first, band, all_rows[start_all[t]:end_all[t]].tolist(), checked=False)
+    while deferred:
+        bucket(*heapq.heappop(deferred), checked=True)
+    for i in range(count):
+        parent[i] = find(i)
+    return parent
+
+
+def clusters(signatures: list[bytes | None]) -> list[int]:
+    """A cluster label per document: near-duplicates share one label.
+
+    A label is the smallest index in its cluster; a document without a
+    signature is alone in its own. See ``_components`` for how pairs are found.
+    """
+    signed = [i for i, sig in enumerate(signatures) if sig is not None]
+    bands = array("I")
+    for i in signed:
+        bands.extend(_band_hashes(signatures[i]))  # type: ignore[arg-type]
+    roots = _components(len(signed), bands, lambda row: signatures[signed[row]])  # type: ignore[return-value]
+    labels = list(range(len(signatures)))
+    for row, i in enumerate(signed):
+        labels[i] = signed[roots[row]]
+    return labels
 
 
 class LineTally:
     """Collects the documents of a run, then counts each line once per duplicate cluster.
 
     Add ``DocumentKeys`` in any order (from any number of workers); ``common()``
-    gives the same ``CommonLines`` for the same set of documents. Memory: 8 bytes
-    per distinct line of each document plus one signature (1 KB) per document.
+    gives the same ``CommonLines`` for the same set of documents.
+
+    Memory holds about 140 bytes per document, not kilobytes: where its record
+    sits in a temporary file and, for a document with a signature, its band
+    hashes. The file holds the signature (1 KB) and the line keys (8 bytes a
+    line); signatures are read back only for documents that share a band hash
+    with another, and the keys once, when counting. Counting holds one count per
+    distinct line.
     """
 
-    def __init__(self) -> None:
-        self._keys: list[bytes] = []              # each document's keys, packed
-        self._signatures: list[bytes | None] = []
+    # The temporary file stays in memory up to this size (a small batch never touches the disk).
+    SPOOL_MEMORY = 1 << 20
+
+    def __init__(self, spool: IO[bytes] | None = None) -> None:
+        """``spool``: a file opened for reading and writing that this tally appends to
+        and leaves open (many tallies can share one); by default its own temporary file."""
+        self._spool: IO[bytes] | None = spool
+        self._own_spool = spool is None
+        self._offsets = array("Q")    # per document: where its record starts in the spool
+        self._nkeys = array("I")      # ... how many line keys it has (after its signature, if any)
+        self._signed = bytearray()    # ... 1 when its record starts with a signature
+        self._bands = array("I")      # per document with a signature: its BANDS band hashes
+        self._closed = False
 
     def add(self, doc: DocumentKeys) -> None:
-        self._keys.append(b"".join(sorted(doc.keys)))
-        self._signatures.append(doc.signature)
+        if self._closed:
+            raise RuntimeError("LineTally: a document added after close()")
+        sig = doc.signature
+        if sig is not None and len(sig) != _SIG_BYTES:
+            raise ValueError(f"signature of {len(sig)} bytes, expected {_SIG_BYTES}")
+        if self._spool is None:
+            self._spool = tempfile.SpooledTemporaryFile(max_size=self.SPOOL_MEMORY,
+                                                        prefix="clean-tally-")
+        self._offsets.append(self._spool.seek(0, 2))
+        if sig is not None:
+            self._spool.write(sig)
+            self._bands.extend(_band_hashes(sig))
+        self._spool.write(b"".join(doc.keys))
+        self._nkeys.append(len(doc.keys))
+        self._signed.append(sig is not None)
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._offsets)
+
+    def _read(self, doc: int, skip: int, size: int) -> bytes:
+        assert self._spool is not None
+        self._spool.seek(self._offsets[doc] + skip)
+        return self._spool.read(size)
+
+    def _keys(self, doc: int) -> list[bytes]:
+        data = self._read(doc, _SIG_BYTES if self._signed[doc] else 0, 8 * self._nkeys[doc])
+        return [data[i:i + 8] for i in range(0, len(data), 8)]
 
     def counts(self) -> tuple[Counter, int]:
         """Key counts with each duplicate cluster counted once, and the number of clusters."""
-        labels = clusters(self._signatures)
-        merged: dict[int, set[bytes]] = defaultdict(set)
+        if self._closed:
+            raise RuntimeError("LineTally: counted after close()")
+        import numpy as np
+
+        n = len(self)
+        labels = np.arange(n, dtype=np.int64)
+        signed = np.flatnonzero(np.frombuffer(self._signed, dtype=np.uint8))
+        if len(signed) > 1:
+            roots = _components(len(signed), self._bands,
+                                lambda row: self._read(int(signed[row]), 0, _SIG_BYTES))
+            labels[signed] = signed[np.frombuffer(roots, dtype=np.int64)]
+        order = np.argsort(labels, kind="stable")
+        grouped = labels[order]
+        starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if n else grouped
+        ends = np.r_[starts[1:], n]
+        del labels, grouped
         counts: Counter = Counter()
-        for label, packed in zip(labels, self._keys):
-            keys = (packed[i:i + 8] for i in range(0, len(packed), 8))
-            merged[label].update(keys)
-        for keys in merged.values():
-            counts.update(keys)
-        return counts, len(merged)
+        for start, end in zip(starts.tolist(), ends.tolist()):
+            if end - start == 1:
+                counts.update(self._keys(int(order[start])))
+            else:
+                union: set[bytes] = set()
+                for doc in order[start:end].tolist():
+                    union.update(self._keys(doc))
+                counts.update(union)
+        return counts, len(starts)
+
+    def close(self) -> None:
+        """Let go of the documents; remove the tally's own temporary file."""
+        self._closed = True
+        spool, self._spool = self._spool, None
+        if spool is not None and self._own_spool:
+            spool.close()
+        self._offsets, self._nkeys, self._signed, self._bands = (array("Q"), array("I"),
+                                                                 bytearray(), array("I"))
 
     def common(self, **kw) -> "CommonLines":
         counts, documents = self.counts()

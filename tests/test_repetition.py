@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import random
+import tempfile
+import tracemalloc
 from collections import Counter
 
-from cleaner.repetition import (CommonLines, LineTally, clusters, document_keys,
+import pytest
+
+from cleaner import repetition
+from cleaner.repetition import (CommonLines, DocumentKeys, LineTally, clusters, document_keys,
                                 document_signature, scan_document)
 
 FOOTER = "Copyright 2024 Example Media Group. All rights reserved worldwide."
@@ -106,3 +111,71 @@ def test_from_counts_keeps_its_thresholds():
     assert FOOTER in CommonLines.from_counts(counts, 30)
     assert FOOTER not in CommonLines.from_counts(counts, 31)    # 3 < 10% of 31
     assert not CommonLines.from_texts([])
+
+
+def _twins_and_strangers() -> list[str]:
+    story = _article(555)
+    return ([_page(i, story, head=f"Copy {i}") for i in range(4)] + [_page(i) for i in range(30)]
+            + [_page(200 + i, _article(300 + i // 2)) for i in range(6)])
+
+
+def test_band_hash_collisions_cost_a_look_never_a_wrong_pair(monkeypatch):
+    # Only the band hashes stay in memory; documents whose hashes collide without
+    # their bands being equal must not become candidates. With every hash equal
+    # (every pair collides in every band), the clusters and counts stay the same.
+    texts = _twins_and_strangers()
+    sigs = [document_signature(t) for t in texts]
+    labels, common = clusters(sigs), CommonLines.from_texts(texts)
+    assert len(set(labels)) == 30 + 1 + 3
+    for squash in (lambda h: 0, lambda h: h & 1):
+        real = repetition._band_hashes
+        monkeypatch.setattr(repetition, "_band_hashes", lambda sig: [squash(h) for h in real(sig)])
+        assert clusters(sigs) == labels
+        again = CommonLines.from_texts(texts)
+        assert again.keys == common.keys and again.documents == common.documents
+        monkeypatch.setattr(repetition, "_band_hashes", real)
+
+
+def test_tally_on_disk_or_sharing_a_file_counts_the_same():
+    texts = _twins_and_strangers()
+    scans = [scan_document(t) for t in texts]
+    whole = LineTally()
+    for s in scans:
+        whole.add(s)
+    expected = whole.counts()
+    on_disk = LineTally()
+    on_disk.SPOOL_MEMORY = 1          # the temporary file goes to disk at the second byte
+    shared = tempfile.TemporaryFile()
+    halves = LineTally(shared), LineTally(shared)
+    for i, s in enumerate(scans):
+        on_disk.add(s)
+        halves[i % 2].add(s)          # two tallies' records interleave in one file
+    assert on_disk.counts() == expected
+    odd = LineTally()
+    for s in scans[1::2]:
+        odd.add(s)
+    assert halves[1].counts() == odd.counts()
+    halves[0].close()
+    assert not shared.closed          # a shared file is its owner's to close
+    with pytest.raises(RuntimeError):
+        halves[0].add(scans[0])
+
+
+def test_tally_keeps_bytes_per_document_not_kilobytes():
+    # A signature is 1 KB and a document's line keys 8 bytes a line: neither may stay in
+    # memory per document, or peak memory grows with the input (JSON Lines at scale).
+    rng = random.Random(5)
+    tally = LineTally()
+    tally.SPOOL_MEMORY = 1            # on disk at once (0 would mean: never)
+    tally.add(DocumentKeys(frozenset([rng.randbytes(8)]), rng.randbytes(1024)))
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(3000):
+            tally.add(DocumentKeys(frozenset(rng.randbytes(8) for _ in range(60)), rng.randbytes(1024)))
+        per_doc = (tracemalloc.get_traced_memory()[0] - before) / 3000
+    finally:
+        tracemalloc.stop()
+    assert per_doc < 300, per_doc
+    counts, documents = tally.counts()
+    assert documents == 3001 and len(counts) == 1 + 3000 * 60

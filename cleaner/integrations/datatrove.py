@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import struct
+import tempfile
 from collections import Counter, defaultdict
 from typing import IO, Any, Iterator, Literal, Mapping
 from urllib.parse import urlsplit
@@ -128,21 +129,26 @@ class MergeLineCounts(PipelineStep):
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         if world_size != 1:
             raise ConfigError("MergeLineCounts: run it with tasks=1 (it reads every task's file)")
-        tallies: dict[str, LineTally] = defaultdict(LineTally)
-        for path in self.input_folder.list_files(glob_pattern=f"*{LINES_SUFFIX}"):
-            with self.input_folder.open(path, mode="rb") as f:
-                for site, doc in _read_records(f, path):
-                    tallies[site].add(doc)
+        # One temporary file for every site's signatures and line keys, not one each.
+        spool = tempfile.TemporaryFile(prefix="clean-merge-")
+        tallies: dict[str, LineTally] = defaultdict(lambda: LineTally(spool))
         sites = {}
-        with self.track_time(unit="run"):
-            for site in sorted(tallies):
-                common = tallies[site].common()
-                self.stat_update("documents", value=len(tallies[site]), unit="run")
-                self.stat_update("distinct_documents", value=common.documents, unit="run")
-                if common:
-                    sites[site] = {"documents": common.documents,
-                                   "keys": sorted(k.hex() for k in common.keys)}
-                    self.stat_update("common_lines", value=len(common.keys), unit="run")
+        try:
+            for path in self.input_folder.list_files(glob_pattern=f"*{LINES_SUFFIX}"):
+                with self.input_folder.open(path, mode="rb") as f:
+                    for site, doc in _read_records(f, path):
+                        tallies[site].add(doc)
+            with self.track_time(unit="run"):
+                for site in sorted(tallies):
+                    common = tallies[site].common()
+                    self.stat_update("documents", value=len(tallies[site]), unit="run")
+                    self.stat_update("distinct_documents", value=common.documents, unit="run")
+                    if common:
+                        sites[site] = {"documents": common.documents,
+                                       "keys": sorted(k.hex() for k in common.keys)}
+                        self.stat_update("common_lines", value=len(common.keys), unit="run")
+        finally:
+            spool.close()
         self.stat_update("sites", value=len(tallies), unit="run")
         with self.output_folder.open(COMMON_FILE, mode="wt") as f:
             json.dump({"format": _COMMON_FORMAT, "version": 1, "sites": sites}, f)
