@@ -286,6 +286,7 @@ def test_a_document_cleaned_in_windows_numbers_its_lines_as_one(default):
     assert result.text.count("denied ties to Deputy Prime Minister Igor Sechin") == 40
 
 
+@pytest.mark.slow
 def test_a_text_read_in_chunks_cleans_as_the_whole_text(default):
     from cleaner import api
 

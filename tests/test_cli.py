@@ -3,6 +3,11 @@
 Each test runs in its own temporary folder (so no project configuration file is
 picked up) and checks bytes, exit codes and the one-line error contract: an
 error is one line on stderr, exit status 2, never a Python traceback.
+
+Each start of `clean` costs about half a second of CPU: the quick run
+(`pytest -m "not slow"`) keeps one or two of each kind (filter and file input,
+--explain, --diff, --json, usage and input errors, --help, the seed against the
+library); the others are marked slow and run in the full suite.
 """
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ import subprocess
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, SEED
 
 HTML_PAGE = FIXTURES / "html" / "readability-daringfireball-1" / "page.html"
 OTHER = FIXTURES / "trafilatura-guatemala-telegram-es" / "input.txt"
@@ -80,10 +85,12 @@ def test_file_argument(run, seed_file, seed_expected):
     assert p.returncode == 0, p.stderr
     assert p.stdout == seed_expected
 
+@pytest.mark.slow
 def test_dash_reads_stdin(run, seed_input, seed_expected):
     p = run("-", input=seed_input)
     assert p.returncode == 0 and p.stdout == seed_expected
 
+@pytest.mark.slow
 def test_multiple_files_in_order(run, seed_file, seed_expected, tmp_path):
     other = tmp_path / "other.txt"
     other.write_bytes(OTHER.read_bytes())
@@ -95,6 +102,7 @@ def test_multiple_files_in_order(run, seed_file, seed_expected, tmp_path):
     reverse = run(other, seed_file)
     assert reverse.stdout == alone.stdout + seed_expected
 
+@pytest.mark.slow
 def test_file_and_stdin_mixed(run, seed_file, seed_input, seed_expected, tmp_path):
     other = tmp_path / "other.txt"
     other.write_bytes(OTHER.read_bytes())
@@ -103,6 +111,7 @@ def test_file_and_stdin_mixed(run, seed_file, seed_input, seed_expected, tmp_pat
     assert p.returncode == 0
     assert p.stdout == alone + seed_expected
 
+@pytest.mark.slow
 def test_empty_input(run, tmp_path):
     p = run(input=b"")
     assert (p.returncode, p.stdout, p.stderr) == (0, b"", b"")
@@ -111,16 +120,19 @@ def test_empty_input(run, tmp_path):
     p = run(empty)
     assert (p.returncode, p.stdout, p.stderr) == (0, b"", b"")
 
+@pytest.mark.slow
 def test_crlf_input_keeps_crlf_bytes(run, seed_input, seed_expected):
     p = run(input=seed_input.replace(b"\n", b"\r\n"))
     assert p.returncode == 0
     assert p.stdout == seed_expected.replace(b"\n", b"\r\n")
 
+@pytest.mark.slow
 def test_non_ascii_passes_through_byte_exact(run, seed_input, seed_expected):
     data = seed_input.replace(b"Sechin", "Séchin – “Сечин”".encode())
     p = run(input=data)
     assert p.stdout == seed_expected.replace(b"Sechin", "Séchin – “Сечин”".encode())
 
+@pytest.mark.slow
 def test_encoding_latin1(run, seed_input, seed_expected):
     data = seed_input.decode().replace("Sechin", "Séchin").encode("latin-1")
     bad = run(input=data)
@@ -129,6 +141,7 @@ def test_encoding_latin1(run, seed_input, seed_expected):
     assert p.returncode == 0, p.stderr
     assert p.stdout == seed_expected.decode().replace("Sechin", "Séchin").encode("utf-8")
 
+@pytest.mark.slow
 def test_html_file_is_extracted(run, tmp_path):
     page = tmp_path / "page.html"
     page.write_bytes(HTML_PAGE.read_bytes())
@@ -138,6 +151,7 @@ def test_html_file_is_extracted(run, tmp_path):
     assert "Web standards are important, and Daring Fireball adheres to them." in out
     assert "<" not in out and "stylesheet" not in out
 
+@pytest.mark.slow
 def test_html_on_stdin_is_detected_and_format_text_keeps_markup(run):
     page = HTML_PAGE.read_bytes()
     auto = run(input=page)
@@ -150,6 +164,7 @@ def test_html_on_stdin_is_detected_and_format_text_keeps_markup(run):
 
 # --- rules on the command line -------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_rules_option_adds_a_rule(run, house):
     plain = run(input=ARTICLE.encode())
     assert plain.stdout == ARTICLE.encode(), "without the rule the article is untouched"
@@ -159,18 +174,21 @@ def test_rules_option_adds_a_rule(run, house):
     assert "The minister said on Monday" not in out
     assert out == ARTICLE.replace(ARTICLE.splitlines(keepends=True)[2], "").replace("\n\n\n", "\n\n")
 
+@pytest.mark.slow
 def test_disable_by_id_and_by_pack(run, house):
     for off in ("house.minister", "house"):
         p = run("--rules", house, "--disable", off, input=ARTICLE.encode())
         assert p.returncode == 0
         assert p.stdout == ARTICLE.encode(), off
 
+@pytest.mark.slow
 def test_disable_builtin_rule(run, seed_input):
     on = run(input=seed_input).stdout
     assert not on.startswith(b"Support The Moscow Times!")
     off = run("--disable", "donation.support-banner", "--no-heuristics", input=seed_input).stdout
     assert off.startswith(b"Support The Moscow Times!\n")
 
+@pytest.mark.slow
 def test_no_builtin_rules(run, house, seed_input):
     p = run("--no-builtin-rules", "--no-heuristics", "--rules", house, input=seed_input)
     assert p.returncode == 0
@@ -197,6 +215,7 @@ def test_explain_goes_to_stderr(run, seed_file, seed_expected, seed_input):
         assert src[no - 1].strip()
     assert "'Support The Moscow Times!'" in lines[0]
 
+@pytest.mark.slow
 def test_explain_names_stdin(run, seed_input):
     p = run("--explain", input=seed_input)
     assert p.stderr.decode().startswith("<stdin>:1: drop line [donation.support-banner]")
@@ -216,6 +235,7 @@ def test_diff(run, seed_file, seed_input, seed_expected):
     assert got.startswith(f"--- a/{name}\n+++ b/{name}\n@@ ")
     assert "\n-Support The Moscow Times!\n" in got and "\n-Read more" in got
 
+@pytest.mark.slow
 def test_diff_of_clean_text_is_empty(run, house):
     p = run("--diff", input=ARTICLE.encode())
     assert (p.returncode, p.stdout) == (0, b"")
@@ -233,6 +253,7 @@ def test_json_report(run, seed_file):
 
 # --- clean rules ... -------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_rules_list(run, house):
     p = run("rules", "list")
     assert p.returncode == 0, p.stderr
@@ -248,17 +269,20 @@ def test_rules_list(run, house):
     only = run("rules", "list", "--no-builtin-rules", "--rules", house)
     assert only.stdout == b"house.minister\tdrop\ta test rule on an article-like sentence\n"
 
+@pytest.mark.slow
 def test_rules_test_good_file(run, house):
     p = run("rules", "test", house)
     assert p.returncode == 0, p.stderr
     assert p.stderr.decode().splitlines()[-1] == "1 rules, 2 examples, 0 failed"
 
+@pytest.mark.slow
 def test_rules_test_builtin(run):
     p = run("rules", "test")
     assert p.returncode in (0, 1)           # the shipped examples are another test's business
     assert re.search(r"^\d+ rules, \d+ examples, \d+ failed$", p.stderr.decode(), re.M)
     assert "Traceback" not in p.stderr.decode()
 
+@pytest.mark.slow
 def test_rules_test_failing_examples(run, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(
@@ -278,6 +302,7 @@ def test_rules_test_failing_examples(run, tmp_path):
     assert all(f.startswith(f"{bad}:1: rule bad.greedy:") for f in failures)
     assert err.splitlines()[-1] == "1 rules, 3 examples, 2 failed"
 
+@pytest.mark.slow
 def test_rules_test_invalid_file(run, tmp_path):
     bad = tmp_path / "broken.yaml"
     bad.write_text("- id: x.ok\n  pattern: 'a'\n- id: x.bad\n  pattern: '(a'\n", encoding="utf-8")
@@ -286,12 +311,14 @@ def test_rules_test_invalid_file(run, tmp_path):
 
 # --- errors: one line, exit 2, no traceback ----------------------------------------------------
 
+@pytest.mark.slow
 def test_invalid_utf8_on_stdin(run):
     p = run(input=b"Good line\nbad \xff byte\n")
     line = assert_one_line_error(p, "<stdin>", "byte 14")
     assert line.startswith("clean: error:")
     assert p.stdout == b""
 
+@pytest.mark.slow
 def test_invalid_utf8_in_file(run, tmp_path):
     f = tmp_path / "bad.txt"
     f.write_bytes("Grüße\n".encode() + b"\xc3(\n")
@@ -307,11 +334,13 @@ def test_invalid_rules_file(run, tmp_path, seed_input):
     assert line.startswith("clean: error:")
     assert p.stdout == b""
 
+@pytest.mark.slow
 def test_yaml_syntax_error_in_rules_file(run, tmp_path):
     bad = tmp_path / "rules.yaml"
     bad.write_text("- id: a.b\n  pattern: [oops\n", encoding="utf-8")
     assert_one_line_error(run("--rules", bad, input=b"x\n"), str(bad), "YAML")
 
+@pytest.mark.slow
 def test_missing_rules_file(run, tmp_path):
     assert_one_line_error(run("--rules", tmp_path / "nope.yaml", input=b"x\n"), "nope.yaml")
 
@@ -321,11 +350,13 @@ def test_missing_input_file(run, tmp_path):
     assert_one_line_error(p, str(missing))
     assert p.stdout == b""
 
+@pytest.mark.slow
 def test_missing_file_among_others_still_cleans_the_rest(run, seed_file, seed_expected, tmp_path):
     p = run(tmp_path / "missing.txt", seed_file)
     assert_one_line_error(p, "missing.txt")
     assert p.stdout == seed_expected
 
+@pytest.mark.slow
 def test_folder_without_in_place(run, tmp_path):
     assert_one_line_error(run(tmp_path), str(tmp_path))
 
@@ -337,6 +368,7 @@ def test_unknown_option(run):
     assert "--no-such-option" in err
     assert p.stdout == b""
 
+@pytest.mark.slow
 def test_unknown_encoding(run):
     assert_one_line_error(run("--encoding", "klingon-8", input=b"x\n"), "klingon-8")
 
@@ -346,6 +378,7 @@ def test_help(run):
     assert p.stdout.decode().startswith("Usage: clean")
 
 @pytest.mark.parametrize("case", ["missing", "bad-utf8"])
+@pytest.mark.slow
 def test_jsonl_input_errors_are_one_line(run, tmp_path, case):
     if case == "missing":
         p = run("--format", "jsonl", tmp_path / "missing.jsonl")
@@ -355,6 +388,7 @@ def test_jsonl_input_errors_are_one_line(run, tmp_path, case):
 
 # --- a reader that goes away --------------------------------------------------------------
 
+@pytest.mark.slow
 def test_closed_pipe_is_quiet(clean_exe, tmp_path, seed_input):
     big = tmp_path / "big.txt"
     with big.open("wb") as f:
@@ -375,7 +409,10 @@ def test_closed_pipe_is_quiet(clean_exe, tmp_path, seed_input):
 
 # --- the command and the library agree -------------------------------------------------------
 
-@pytest.mark.parametrize("case", sorted(p.parent for p in FIXTURES.glob("*/input.txt")), ids=lambda p: p.name)
+# The seed in the quick run; every other fixture with the slow tests.
+@pytest.mark.parametrize("case", [
+    pytest.param(p, marks=() if p == SEED else pytest.mark.slow)
+    for p in sorted(p.parent for p in FIXTURES.glob("*/input.txt"))], ids=lambda p: p.name)
 def test_cli_output_equals_library_output(run, case):
     from cleaner import Cleaner
 
@@ -384,6 +421,7 @@ def test_cli_output_equals_library_output(run, case):
     assert p.returncode == 0, p.stderr
     assert p.stdout == Cleaner().clean(data.decode("utf-8")).encode("utf-8")
 
+@pytest.mark.slow
 def test_json_one_line_per_input(run, seed_file, tmp_path):
     import json
     other = tmp_path / "other.txt"
@@ -394,6 +432,7 @@ def test_json_one_line_per_input(run, seed_file, tmp_path):
     assert [r["input"] for r in reports] == [str(seed_file), str(other)]
 
 @pytest.mark.parametrize("sep", ["\u2028", "\u2029", "\u0085"])
+@pytest.mark.slow
 def test_jsonl_strings_may_hold_unicode_line_separators(run, sep):
     import json
     record = {"id": 7, "text": f"The minister spoke on Monday.{sep}She left.\n"}
@@ -415,6 +454,7 @@ def _apply_patch(tmp_path, original: bytes, diff: bytes) -> bytes:
     assert p.returncode == 0, p.stdout + p.stderr
     return target.read_bytes()
 
+@pytest.mark.slow
 def test_diff_applies_with_patch(run, seed_input, seed_expected, tmp_path):
     data = seed_input + b"\n"           # the seed without its missing final newline
     f = tmp_path / "story.txt"
@@ -423,12 +463,14 @@ def test_diff_applies_with_patch(run, seed_input, seed_expected, tmp_path):
     assert d.returncode == 0
     assert _apply_patch(tmp_path, data, d.stdout) == run(f).stdout
 
+@pytest.mark.slow
 def test_diff_applies_with_patch_when_last_line_has_no_newline(run, seed_file, seed_input, seed_expected,
                                                                 tmp_path):
     d = run("--diff", seed_file)
     assert d.returncode == 0
     assert _apply_patch(tmp_path, seed_input, d.stdout) == seed_expected
 
+@pytest.mark.slow
 def test_diff_of_several_files_starts_each_header_on_its_own_line(run, seed_file, tmp_path):
     other = tmp_path / "other.txt"
     other.write_bytes(OTHER.read_bytes())
@@ -436,6 +478,7 @@ def test_diff_of_several_files_starts_each_header_on_its_own_line(run, seed_file
     assert f"\n--- a/{other}\n" in d
 
 @pytest.mark.parametrize("sep", ["\u2028", "\u0085", "\x0c"])
+@pytest.mark.slow
 def test_diff_applies_with_patch_when_lines_hold_unicode_separators(run, tmp_path, seed_input, sep):
     # a kept line two lines above the newsletter box, so it is context in the hunk
     data = seed_input.replace(b"Channel 4 News", f"Channel 4{sep}News".encode()) + b"\n"
@@ -448,10 +491,12 @@ def test_diff_applies_with_patch_when_lines_hold_unicode_separators(run, tmp_pat
     assert _apply_patch(tmp_path, data, d.stdout) == want
 
 @pytest.mark.parametrize("data", [b"\n", b"\n\n", b"  \r\n"])
+@pytest.mark.slow
 def test_blank_only_input_is_left_alone(run, data):
     p = run(input=data)
     assert (p.returncode, p.stdout) == (0, data)
 
+@pytest.mark.slow
 def test_a_backtracking_user_rule_cannot_hang_the_run(run, tmp_path):
     evil = tmp_path / "evil.yaml"
     evil.write_text("- id: evil.backtrack\n  pattern: '^(a|a)*$'\n", encoding="utf-8")
@@ -459,6 +504,7 @@ def test_a_backtracking_user_rule_cannot_hang_the_run(run, tmp_path):
     line = assert_one_line_error(p, "evil.backtrack", "timed out")
     assert f"{evil}:1" in line and "line 2" in line
 
+@pytest.mark.slow
 def test_rule_timeout_error_names_the_input(run, tmp_path, seed_file):
     evil = tmp_path / "evil.yaml"
     evil.write_text("- id: evil.backtrack\n  pattern: '^(a|a)*$'\n", encoding="utf-8")
@@ -468,6 +514,7 @@ def test_rule_timeout_error_names_the_input(run, tmp_path, seed_file):
     assert_one_line_error(p, "bad-input.txt", "evil.backtrack")
 
 
+@pytest.mark.slow
 def test_stats_count_removed_lines_per_kind_and_reason(run_clean, seed_input, seed_expected):
     r = run_clean("--stats", "-", input=seed_input)
     assert r.returncode == 0 and r.stdout == seed_expected

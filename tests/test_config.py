@@ -52,6 +52,7 @@ def test_pyproject_found_upward_rules_relative_to_it(project, run_clean):
     assert MARKER in r.stdout.decode() and NEWSLETTER not in r.stdout.decode()
 
 
+@pytest.mark.slow
 def test_yaml_config_and_batch_globs(project, run_clean):
     (project / ".clean.yaml").write_text("include: ['*.article']\nexclude: [skip]\njobs: 1\n")
     (project / "data" / "one.article").write_text(TEXT)
@@ -95,6 +96,7 @@ def test_search_stops_at_the_repository_top(project):
     ('[tool.clean]\nheuristics = "no"\n', "key 'heuristics': expected true or false"),
     ('[tool.clean\n', "invalid TOML"),
 ])
+@pytest.mark.slow
 def test_invalid_pyproject_is_one_line_naming_file_and_key(project, run_clean, content, message):
     (project / "pyproject.toml").write_text(content)
     r = run_clean("a.txt", cwd=project / "data" / "deep")
@@ -118,6 +120,7 @@ def test_invalid_yaml_config(project, content, message):
     assert str(project / ".clean.yaml") in str(e.value) and message in str(e.value)
 
 
+@pytest.mark.slow
 def test_explicit_config_file(project, run_clean, tmp_path):
     cfg = tmp_path / "elsewhere.yaml"
     cfg.write_text(f"rules: [{project / 'rules'}]\n")

@@ -77,6 +77,7 @@ def _copy_fixture_inputs(dest: Path) -> list[Path]:
     return out
 
 
+@pytest.mark.slow
 def test_fixture_batch_same_for_any_job_count_and_idempotent(tmp_path, run_clean):
     if len(FIXTURE_INPUTS) < 2:
         pytest.skip("fewer than two fixture inputs")
@@ -100,6 +101,7 @@ def test_fixture_batch_same_for_any_job_count_and_idempotent(tmp_path, run_clean
     assert (r.returncode, r.stdout) == (0, b""), r.stdout.decode()[:2000]
 
 
+@pytest.mark.slow
 def test_dev_corpus_check_after_in_place_exits_0(tmp_path, run_clean, corpus):
     work = tmp_path / "corpus"
     n = 0

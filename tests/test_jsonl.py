@@ -239,6 +239,7 @@ def clean(run_clean, tmp_path):
     (["--skip-bad"], "--skip-bad needs --format jsonl"),
     (["--annotate"], "--annotate needs --format jsonl"),
 ])
+@pytest.mark.slow
 def test_options_that_do_not_apply_are_refused(clean, args, needle):
     p = clean(*args, input=b'{"text": "x"}\n')
     err = p.stderr.decode()

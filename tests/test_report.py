@@ -131,6 +131,7 @@ def test_writer_puts_the_page_in_place_or_leaves_the_old_one(tmp_path):
 
 # --- the real executable ----------------------------------------------------------------
 
+@pytest.mark.slow
 def test_cli_report_is_extra_and_errors_are_one_line(run_clean, tmp_path):
     plain = run_clean(SEED / "input.txt", cwd=tmp_path)
     with_page = run_clean("--report", "page.html", SEED / "input.txt", cwd=tmp_path)
