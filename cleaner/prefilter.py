@@ -1,14 +1,25 @@
-"""Which rules can possibly match a line: required literals, found in one pass.
+"""Which rules can possibly match a line: required literals and size gates, checked cheaply.
 
-Trying each of ~130 rule patterns on every line was half of the cleaner's
+Trying each of ~150 rule patterns on every line was half of the cleaner's
 time, though almost every line matches none of them. Most patterns cannot
 match unless some fixed text occurs in the line (``^\\W*sign\\s+up\\s+(?:for|to)``
-needs "sign" and "up"). For each rule we derive one such requirement, a set of
-literals at least one of which every match contains, by walking the parse tree
-of ``re``'s own parser (``_required``). All literals of all rules are then
-found in one Aho-Corasick pass over the text (``pyahocorasick``, a C
-automaton), and a rule's full pattern runs only on lines that hold one of its
-literals. A rule with no usable requirement is tried on every line.
+needs "sign" and "up"). For each rule we derive, by walking the parse tree of
+``re``'s own parser, what every match needs (``analyze``):
+
+- **clauses**: sets of literals, one of each set occurring in every match
+  (a conjunction: "sign" and "up" above). The best clause (``primary``) of
+  every rule goes into one Aho-Corasick automaton (``pyahocorasick``, a C
+  automaton) that finds them all in one pass over the text; a rule is a
+  candidate for a line only when one of its primary literals is there, and
+  then only if its other clauses hold too (substring tests on the line).
+  Literals are at least ``MIN_LITERAL`` characters, or a single symbol
+  ("©", "(", "|"): shorter words hit most lines and filter nothing.
+- a **size gate** for patterns whose match is the whole line (``^...$``): a
+  bound on the non-space characters and on the words of any match, so a
+  longer line cannot match and is not tried.
+
+A rule with no usable clause (a pattern with no fixed text) is tried on
+every line its gate lets through.
 
 Case: both the literals and the text are normalised with ``normalize``, which
 maps every pair of characters that ``re.IGNORECASE`` treats as equal to the
@@ -17,24 +28,25 @@ same character (simple lower case, then ``re``'s own extra equivalences such as
 the filter can only let through too much, never too little; case-sensitive
 rules go through the same (looser) filter.
 
-Deriving literals with ``re._parser`` costs ~60 ms for the shipped packs, more
-than the start-up it saves, so the literals of the shipped patterns are kept
+Deriving this with ``re._parser`` costs ~100 ms for the shipped packs, more
+than the start-up it saves, so the results for the shipped patterns are kept
 as data (``data/rule_literals.json``, written by ``scripts/rule_literals.py``
 and checked by the tests), keyed by the exact pattern text and flags: package
 data, not a cache in the user's folder. A shipped pattern missing from it (a
-rule edited since) is simply tried on every line until the file is rewritten.
+rule edited since) is derived when the rule set is built.
 """
 from __future__ import annotations
 
 import json
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
 LITERALS_FILE = Path(__file__).parent / "data" / "rule_literals.json"
-# Shorter literals hit most lines and filter nothing: such a rule is always tried.
+# Shorter literals hit most lines and filter nothing (single symbols aside).
 MIN_LITERAL = 3
 
 
@@ -58,9 +70,14 @@ def _canon_table() -> dict[int, int]:
 
 
 _CANON = _canon_table()
-# str.lower() is re's simple lower case for every character but U+0130 ("İ"),
-# which it turns into two ("i" + combining dot); re compares it as "i".
-_PRE = {0x130: "i"}
+# The characters the table changes, found by one regex scan: str.translate
+# with a dict looks up every character and was most of the prefilter's time.
+_CANON_CHARS = {chr(k): chr(v) for k, v in _CANON.items() if k != v}
+_CANON_FIND = re.compile("[" + "".join(sorted(_CANON_CHARS)) + "]")
+
+
+def _canon_char(m: re.Match) -> str:
+    return _CANON_CHARS[m.group()]
 
 
 def normalize(text: str) -> str:
@@ -70,194 +87,332 @@ def normalize(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
-    return text.translate(_PRE).lower().translate(_CANON)
+    # str.lower() is re's simple lower case for every character but U+0130
+    # ("İ"), which it turns into two ("i" + combining dot); re compares it as "i".
+    if "\u0130" in text:
+        text = text.replace("\u0130", "i")
+    low = text.lower()
+    return _CANON_FIND.sub(_canon_char, low) if _CANON_FIND.search(low) else low
 
 
-# --- deriving a pattern's required literals -----------------------------------------
+# --- what a pattern needs (derived by ``needs``) ----------------------------------------
+
+@dataclass(frozen=True)
+class Needs:
+    """What every match of a pattern needs (see ``needs``, which derives it).
+
+    ``clauses``: normalised literal sets, best first, one literal of each in
+    every match. ``max_nonspace``, ``max_words``: bounds on the searched
+    text when a match must span all of it. ``heads``: what the line can start
+    with, from its first letter or digit (``head``). None: no bound.
+    """
+    clauses: tuple[tuple[str, ...], ...] = ()
+    max_nonspace: int | None = None
+    max_words: int | None = None
+    heads: tuple[str, ...] | None = None
+
+    def to_json(self) -> dict | None:
+        if self == NO_NEEDS:
+            return None
+        out: dict = {"clauses": [list(c) for c in self.clauses]}
+        if self.max_nonspace is not None or self.max_words is not None:
+            out["gate"] = [self.max_nonspace, self.max_words]
+        if self.heads is not None:       # one string: hundreds of short items
+            out["heads"] = "\n".join(self.heads)
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "Needs":
+        if not data:
+            return NO_NEEDS
+        gate = data.get("gate") or [None, None]
+        heads = data.get("heads")
+        return cls(tuple(tuple(c) for c in data.get("clauses", ())), gate[0], gate[1],
+                   tuple(heads.split("\n")) if heads is not None else None)
+
+
+NO_NEEDS = Needs()
+
 
 def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
-    """Normalised literals, one of which occurs in any text ``pattern`` matches; or None.
+    """The best clause of ``pattern``: literals one of which every match holds; or None."""
+    from .needs import required_literals as derive
 
-    None when no requirement can be derived (the pattern may match text
-    without any fixed part, or ``re`` cannot parse it) or when the best one has
-    a literal shorter than ``MIN_LITERAL``.
-    """
-    from re import _parser
-
-    try:
-        tree = _parser.parse(pattern, flags)
-    except (re.error, RecursionError, OverflowError):
-        return None
-    best = _best(list(tree))
-    if best is None or min(map(len, best)) < MIN_LITERAL:
-        return None
-    return tuple(sorted(best))
+    return derive(pattern, flags)
 
 
-def _score(alternatives: frozenset[str]) -> tuple[int, int]:
-    return (min(map(len, alternatives)), -len(alternatives))
+def analyze(pattern: str, flags: int = 0) -> Needs:
+    """What every match of ``pattern`` needs (``needs.analyze``)."""
+    from .needs import analyze as derive
+
+    return derive(pattern, flags)
 
 
-def _best(items: list) -> frozenset[str] | None:
-    candidates = _sequence(items)
-    return max(candidates, key=_score) if candidates else None
+# Heads: how many characters of a line, from its first letter or digit, are compared.
+HEAD = 3
+# Among a pattern's heads: any head that starts with a character outside ASCII.
+NON_ASCII_HEAD = "\x01"
+_FIRST_ALNUM = re.compile(r"[^\W_]")
+_WHITESPACE_RUN = re.compile(r"\s")
+# Every line's head in one pass (before whitespace becomes " "): what follows
+# the characters before its first letter or digit; "" when it has none.
+_LINE_HEADS = re.compile(r"^(?:[^\w\n]|_)*((?:[^\W_][^\n]{0,%d})?)" % (HEAD - 1), re.M)
 
 
-def _exact(items: list) -> str | None:
-    """The one string a sequence matches, if it matches exactly one (zero-width parts aside)."""
-    from re import _constants as C
-
-    out = []
-    for op, av in items:
-        if op is C.LITERAL:
-            out.append(chr(av))
-        elif op is C.AT:
-            continue
-        elif op is C.SUBPATTERN or op is C.ATOMIC_GROUP:
-            inner = _exact(list(av[-1] if op is C.SUBPATTERN else av))
-            if inner is None:
-                return None
-            out.append(inner)
-        else:
-            return None
-    return "".join(out)
+def head(normalized: str, start: int = 0, end: int | None = None) -> str:
+    """The head of a (normalised) line: ``HEAD`` characters from its first letter
+    or digit, whitespace as " "; "" for a line with neither."""
+    end = len(normalized) if end is None else end
+    m = _FIRST_ALNUM.search(normalized, start, end)
+    if m is None:
+        return ""
+    h = normalized[m.start():min(m.start() + HEAD, end)]
+    return h if h.isalnum() else _WHITESPACE_RUN.sub(" ", h)
 
 
-def _sequence(items: list) -> list[frozenset[str]]:
-    """Every requirement of a sequence: each is a set of literals one of which must occur."""
-    from re import _constants as C
-
-    found: list[frozenset[str]] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        if run:
-            found.append(frozenset({normalize("".join(run))}))
-            run.clear()
-
-    for op, av in items:
-        if op is C.LITERAL:
-            run.append(chr(av))
-        elif op is C.AT or op is C.ASSERT_NOT:
-            continue      # zero-width: the characters around it stay adjacent
-        elif op is C.ASSERT:
-            sub = _best(list(av[1]))
-            if sub is not None:
-                found.append(sub)
-        elif op is C.SUBPATTERN or op is C.ATOMIC_GROUP:
-            inner = list(av[-1] if op is C.SUBPATTERN else av)
-            exact = _exact(inner)
-            if exact is not None:
-                run.append(exact)
-                continue
-            flush()
-            sub = _best(inner)
-            if sub is not None:
-                found.append(sub)
-        elif op is C.BRANCH:
-            flush()
-            union: set[str] = set()
-            for alt in av[1]:
-                sub = _best(list(alt))
-                if sub is None:
-                    union = set()
-                    break
-                union |= sub
-            if union:
-                found.append(frozenset(union))
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-            flush()
-            lo, _hi, inner = av
-            if lo >= 1:
-                sub = _best(list(inner))
-                if sub is not None:
-                    found.append(sub)
-        else:             # classes, any character, back references, conditionals
-            flush()
-    flush()
-    return [f for f in found if all(f) and not any("\n" in s or "\r" in s for s in f)]
-
-
-# --- the shipped literals, as data --------------------------------------------------------
+# --- the shipped results, as data --------------------------------------------------------
 
 def literal_key(pattern: str, flags: int) -> str:
     return f"{int(flags)}:{pattern}"
 
 
 @lru_cache(maxsize=1)
-def shipped_literals() -> dict[str, list[str] | None]:
-    """``data/rule_literals.json``: literal key -> literals (None: no requirement)."""
+def shipped_needs() -> dict[str, dict | None]:
+    """``data/rule_literals.json``: literal key -> ``Needs.to_json()`` (None: nothing needed)."""
     try:
         data = json.loads(LITERALS_FILE.read_text(encoding="utf-8"))
-        return dict(data["literals"])
+        return dict(data["needs"])
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
 
 # --- the index over a rule set --------------------------------------------------------------
 
+# Punctuation on most lines: no primary clause for the automaton (each
+# occurrence is a hit to handle), only a test on the lines that get that far.
+_COMMON_SYMBOLS = frozenset(".,:;-'\"!?")
+
+
+class _Check:
+    """The tests a rule must pass on a line beyond its primary clause and heads.
+
+    ``words_needed``: the automaton bits of its clauses of words only (each
+    must be set); ``mixed``: per clause with ASCII symbols, its bit (0: no
+    words) and a test for the symbols on the normalised line.
+    """
+
+    __slots__ = ("bit", "nonspace", "words", "words_needed", "mixed")
+
+    def __init__(self, bit: int, needs: Needs, clauses: Sequence[tuple[int, tuple[str, ...]]]) -> None:
+        self.bit = bit
+        self.nonspace = needs.max_nonspace
+        self.words = needs.max_words
+        self.words_needed = sum(b for b, symbols in clauses if not symbols)
+        self.mixed = tuple((b, _symbol_test(symbols)) for b, symbols in clauses if symbols)
+
+
+def _symbol_test(symbols: tuple[str, ...]):
+    """A function telling whether a string holds one of ``symbols``, in one C call."""
+    if len(symbols) == 1:
+        return lambda s, x=symbols[0]: x in s
+    return re.compile("|".join(map(re.escape, sorted(symbols, key=len, reverse=True)))).search
+
+
 class LiteralIndex:
     """For a sequence of rules: which of them can match each of many lines.
 
-    ``sources`` gives, per rule, its pattern text and flags, whether its
-    literals may come from the shipped data (shipped rules) and whether they
-    can be derived at all. Built once per rule set; costs about a millisecond.
+    ``sources`` gives, per rule, its pattern text and flags, whether its needs
+    may come from the shipped data (shipped rules), whether they can be
+    derived at all, and whether its size gate and heads apply (patterns
+    ``re`` runs). Built once per rule set; about a millisecond with the
+    shipped data.
+
+    One automaton holds every primary literal and every word of the other
+    clauses; its hits on a line make one integer: bit ``i`` for rule ``i``
+    (its primary clause holds), bit ``size + j`` for clause ``j`` (one of its
+    words is there).
     """
 
-    def __init__(self, sources: Sequence[tuple[str, int, bool, bool]]) -> None:
+    def __init__(self, sources: Sequence[tuple]) -> None:
         import ahocorasick
 
-        shipped = shipped_literals()
-        self.always: list[int] = []      # rules tried on every line
-        by_literal: dict[str, set[int]] = {}
-        for i, (pattern, flags, trusted, derivable) in enumerate(sources):
+        shipped = shipped_needs()
+        self.size = n = len(sources)
+        self.always: list[int] = []      # rules with no primary clause: tried on every line they pass
+        by_literal: dict[str, int] = {}
+        checks: list[_Check] = []
+        by_head: dict[str, int] = {}     # a head (or its start) -> rules it is a head of
+        head_bits = 0
+        next_clause = n
+        for i, source in enumerate(sources):
+            pattern, flags, trusted, derivable = source[:4]
+            gated = source[4] if len(source) > 4 else False
             key = literal_key(pattern, flags)
             if trusted and key in shipped:
-                lits = shipped[key]
+                needs = Needs.from_json(shipped[key])
             else:
-                lits = required_literals(pattern, flags) if derivable else None
-            if not lits:
+                needs = analyze(pattern, flags) if derivable else NO_NEEDS
+            if not gated:
+                needs = Needs(needs.clauses)
+            if needs.heads is not None:
+                head_bits |= 1 << i
+                for h in needs.heads:
+                    by_head[h] = by_head.get(h, 0) | (1 << i)
+            primary = next((c for c in needs.clauses if all(map(automaton_literal, c))), None)
+            if primary is None:   # ASCII symbols then, unless they are on most lines
+                primary = next((c for c in needs.clauses if not _COMMON_SYMBOLS.intersection(c)), None)
+            if primary is None:
                 self.always.append(i)
-                continue
-            for lit in lits:
-                by_literal.setdefault(lit, set()).add(i)
-        self.size = len(sources)
+            else:
+                for lit in primary:
+                    by_literal[lit] = by_literal.get(lit, 0) | (1 << i)
+            tests = []
+            for clause in needs.clauses:
+                if clause is primary:
+                    continue
+                words = [lit for lit in clause if automaton_literal(lit)]
+                bit = 0
+                if words:
+                    bit = 1 << next_clause
+                    next_clause += 1
+                    for lit in words:
+                        by_literal[lit] = by_literal.get(lit, 0) | bit
+                tests.append((bit, tuple(lit for lit in clause if not automaton_literal(lit))))
+            if tests or needs.max_nonspace is not None or needs.max_words is not None:
+                checks.append(_Check(1 << i, needs, tests))
         self.literals = len(by_literal)
+        self._rule_bits = (1 << n) - 1
+        self._always_bits = sum(1 << i for i in self.always)
+        self._head_bits = head_bits
+        self._by_head = by_head
+        self._head_pass: dict[str, int] = {}
+        self._checks = checks
+        self._checked_bits = sum(c.bit for c in checks)
+        self._decoded: dict[int, tuple[int, ...]] = {}
+        self._check_sets: dict[int, tuple[_Check, ...]] = {}
         self._automaton = None
         if by_literal:
             auto = ahocorasick.Automaton()
-            for lit, owners in by_literal.items():
-                auto.add_word(lit, frozenset(owners))
+            for lit, bits in by_literal.items():
+                auto.add_word(lit, bits)
             auto.make_automaton()
             self._automaton = auto
 
-    def candidates(self, lines: Sequence[str]) -> list[list[int]]:
-        """For each line, the indices (ascending) of the rules that may match it."""
-        found: list[set[int]] = [set() for _ in lines]
-        if self._automaton is not None and lines:
-            starts = []
-            pos = 0
-            for line in lines:
-                starts.append(pos)
-                pos += len(line) + 1
-            # One pass over all lines; "\n" joins them and no literal holds one.
+    def masks(self, lines: Sequence[str]) -> list[int]:
+        """For each line, the rules that may match it, as a bit mask (bit i: rule i)."""
+        n = len(lines)
+        if not n:
+            return []
+        starts = []
+        pos = 0
+        for line in lines:
+            starts.append(pos)
+            pos += len(line) + 1
+        # One pass over all lines; "\n" joins them and no literal holds one.
+        text = normalize("\n".join(lines))
+        masks = [self._always_bits] * n
+        if self._automaton is not None:
             # Hits come in text order, so the line changes only forward.
-            text = normalize("\n".join(lines))
-            line_i, next_start = 0, (starts[1] if len(starts) > 1 else pos)
-            for end, owners in self._automaton.iter(text):
+            line_i, next_start = 0, (starts[1] if n > 1 else pos)
+            for end, bits in self._automaton.iter(text):
                 if end >= next_start:
                     line_i = bisect_right(starts, end) - 1
-                    next_start = starts[line_i + 1] if line_i + 1 < len(starts) else pos
-                found[line_i] |= owners
-        always = self.always
-        return [sorted(f.union(always)) if f else list(always) for f in found]
+                    next_start = starts[line_i + 1] if line_i + 1 < n else pos
+                masks[line_i] |= bits
+        rule_bits, checked, head_bits = self._rule_bits, self._checked_bits, self._head_bits
+        heads = _LINE_HEADS.findall(text) if head_bits else ()    # one per line...
+        if head_bits and len(heads) != n:     # ...unless a "line" held a newline after all
+            heads = [head(text, a, a + len(line)) for a, line in zip(starts, lines)]
+        head_pass = self._head_pass
+        for i, m in enumerate(masks):
+            if m & head_bits:
+                allowed = head_pass.get(heads[i])
+                if allowed is None:
+                    allowed = self._heads_allowing(heads[i])
+                m &= ~head_bits | allowed
+            todo = m & checked
+            if todo:
+                line = lines[i]
+                sizes = norm = None
+                for c in self._checks_of(todo):
+                    if c.words_needed & ~m:           # a clause none of whose words is there
+                        m &= ~c.bit
+                        continue
+                    for bit, test in c.mixed:
+                        if m & bit:
+                            continue
+                        if norm is None:
+                            norm = text[starts[i]:starts[i] + len(line)]
+                        if not test(norm):
+                            m &= ~c.bit
+                            break
+                    else:
+                        if c.nonspace is not None or c.words is not None:
+                            if sizes is None:
+                                parts = line.split()
+                                sizes = (len("".join(parts)), len(parts))
+                            if (c.nonspace is not None and sizes[0] > c.nonspace) or \
+                                    (c.words is not None and sizes[1] > c.words):
+                                m &= ~c.bit
+            masks[i] = m & rule_bits
+        return masks
+
+    def _heads_allowing(self, raw: str) -> int:
+        """The head-gated rules whose heads admit a line with head ``raw``."""
+        h = raw if raw.isalnum() else _WHITESPACE_RUN.sub(" ", raw)
+        allowed = 0
+        by_head = self._by_head
+        if not h:
+            allowed = by_head.get("", 0)
+        else:
+            allowed = 0
+            for k in range(1, len(h) + 1):
+                allowed |= by_head.get(h[:k], 0)
+            if not h[0].isascii():
+                allowed |= by_head.get(NON_ASCII_HEAD, 0)
+        if len(self._head_pass) < 100_000:
+            self._head_pass[raw] = allowed
+        return allowed
+
+    def _checks_of(self, mask: int) -> tuple[_Check, ...]:
+        out = self._check_sets.get(mask)
+        if out is None:
+            out = tuple(c for c in self._checks if mask & c.bit)
+            if len(self._check_sets) < 100_000:
+                self._check_sets[mask] = out
+        return out
+
+    def decode(self, mask: int) -> tuple[int, ...]:
+        """The rule indices (ascending) of a mask."""
+        out = self._decoded.get(mask)
+        if out is None:
+            out = tuple(i for i in range(mask.bit_length()) if mask >> i & 1)
+            if len(self._decoded) < 100_000:
+                self._decoded[mask] = out
+        return out
+
+    def candidates(self, lines: Sequence[str]) -> list[tuple[int, ...]]:
+        """For each line, the indices (ascending) of the rules that may match it."""
+        return [self.decode(m) for m in self.masks(lines)]
 
 
-def rule_sources(rules: Iterable) -> list[tuple[str, int, bool, bool]]:
-    """(pattern, flags, shipped, derivable) per rule, as ``LiteralIndex`` wants them.
+def automaton_literal(literal: str) -> bool:
+    """Literals worth a place in the automaton: words, and symbols outside ASCII ("©").
+
+    ASCII punctuation ("(", "|") occurs on many lines: tested per line instead,
+    only for the rules some other literal let through.
+    """
+    return len(literal) >= MIN_LITERAL or not literal.isascii()
+
+
+def rule_sources(rules: Iterable) -> list[tuple[str, int, bool, bool, bool]]:
+    """(pattern, flags, shipped, derivable, gated) per rule, as ``LiteralIndex`` wants them.
 
     Derivable: ``re``'s parser reads the pattern as its engine does (always
     for ``re`` patterns; for ``regex`` ones, unless they use its own syntax).
+    Gated: ``re`` runs it, so the size gate's reading of ``^``, ``$`` and
+    ``\\s`` is the engine's.
     """
-    return [(r.pattern.pattern, r.pattern.source_flags, r.timeout is None, r.pattern.reparseable)
+    return [(r.pattern.pattern, r.pattern.source_flags, r.timeout is None, r.pattern.reparseable,
+             r.pattern.engine == "re")
             for r in rules]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable, Sequence
 
 from .blocks import Block
 from .errors import CleanerError
@@ -28,23 +28,36 @@ def line_matches(text: str, rules: Iterable[Rule], line_no: int) -> tuple[tuple[
 
     Each comes with the spans it removes (drop-span) or an empty tuple. This
     depends on the line's text alone, so it can be cached by text. Tries
-    every rule given: ``rule_hits`` gives it only the candidates the literal
+    every rule given: ``rule_hits`` gives it only the candidates the
     prefilter lets through; given a whole RuleSet it is the exhaustive
     reference (scripts/check_rule_matches.py, bench/rules.py).
     """
+    return _match_line(text, tuple(map(matcher, rules)), line_no)
+
+
+def matcher(rule: Rule) -> tuple[Rule, bool, Callable]:
+    """(rule, whether it removes spans, the function to call on the line).
+
+    Shipped rules have no time budget: their compiled pattern's own method is
+    called directly (this runs for every candidate rule on every new line).
+    """
+    spans = rule.action == "drop-span"
+    pattern = rule.pattern.compiled if rule.pattern.budget is None else rule
+    return rule, spans, pattern.finditer if spans else pattern.search
+
+
+def _match_line(text: str, matchers: Sequence[tuple[Rule, bool, Callable]],
+                line_no: int) -> tuple[tuple[Rule, tuple], ...]:
     stripped = text.strip()
     found = []
     rule = None
     try:
-        for rule in rules:
-            # Shipped rules have no time budget: call the compiled pattern
-            # directly (this runs for every candidate rule on every new line).
-            pattern = rule.pattern.compiled if rule.pattern.budget is None else rule
-            if rule.action == "drop-span":
-                spans = tuple(m.span() for m in pattern.finditer(text) if m.end() > m.start())
-                if spans:
-                    found.append((rule, spans))
-            elif pattern.search(stripped):
+        for rule, spans, run in matchers:
+            if spans:
+                found_spans = tuple(m.span() for m in run(text) if m.end() > m.start())
+                if found_spans:
+                    found.append((rule, found_spans))
+            elif run(stripped):
                 found.append((rule, ()))
     except BudgetExceeded as e:
         raise CleanerError(f"rule {rule.id} ({rule.source}): {e} (at line {line_no})") from None
@@ -56,15 +69,37 @@ def line_matches(text: str, rules: Iterable[Rule], line_no: int) -> tuple[tuple[
 _INDEX = object()   # the key under which a match cache keeps its rule set's literal index
 
 
+class _Prefilter:
+    """A rule set's ``LiteralIndex`` and, per candidate mask, the matchers to run."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.index = LiteralIndex(rule_sources(rules))
+        self._matchers: dict[int, tuple] = {}
+
+    def matchers(self, mask: int) -> tuple:
+        found = self._matchers.get(mask)
+        if found is None:
+            rule_list = self.rules.rules
+            found = tuple(matcher(rule_list[i]) for i in self.index.decode(mask))
+            if len(self._matchers) < 100_000:
+                self._matchers[mask] = found
+        return found
+
+
+def _prefilter(rules: RuleSet, cache: dict | None) -> _Prefilter:
+    held = cache.get(_INDEX) if cache is not None else None
+    if held is not None and held.rules is rules:
+        return held
+    pre = _Prefilter(rules)
+    if cache is not None:
+        cache[_INDEX] = pre
+    return pre
+
+
 def literal_index(rules: RuleSet, cache: dict | None = None) -> LiteralIndex:
     """The prefilter for ``rules``, kept in ``cache`` when one is given."""
-    held = cache.get(_INDEX) if cache is not None else None
-    if held is not None and held[0] is rules:
-        return held[1]
-    index = LiteralIndex(rule_sources(rules))
-    if cache is not None:
-        cache[_INDEX] = (rules, index)
-    return index
+    return _prefilter(rules, cache).index
 
 
 def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int,
@@ -89,10 +124,10 @@ def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int,
         else:
             matches[b.text] = found
     if todo:
-        rule_list = rules.rules
+        pre = _prefilter(rules, cache)
         lines = list(todo)
-        for text, picks in zip(lines, literal_index(rules, cache).candidates(lines)):
-            found = line_matches(text, [rule_list[i] for i in picks], todo[text]) if picks else ()
+        for text, mask in zip(lines, pre.index.masks(lines)):
+            found = _match_line(text, pre.matchers(mask), todo[text]) if mask else ()
             matches[text] = found
             if cache is not None:
                 cache[text] = found

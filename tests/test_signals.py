@@ -13,7 +13,8 @@ from conftest import FIXTURES
 
 from cleaner.blocks import split_lines
 from cleaner.errors import ConfigError, RuleError
-from cleaner.prefilter import LiteralIndex, normalize, required_literals, rule_sources
+from cleaner.needs import analyze
+from cleaner.prefilter import LiteralIndex, head, normalize, required_literals, rule_sources
 from cleaner.rules import load_file, load_rules
 from cleaner.signals import line_matches, rule_hits
 
@@ -53,6 +54,68 @@ def test_a_prefiltered_line_matches_exactly_like_every_rule():
         fast = line_matches(text, [rules.rules[i] for i in picks], 0)
         slow = line_matches(text, rules.rules, 0)
         assert [(r.id, s) for r, s in fast] == [(r.id, s) for r, s in slow], text
+
+
+@pytest.mark.parametrize("pattern, clauses", [
+    (r"^\W*sign\s+up\s+(?:for|to)\b", [("sign",)]),           # "up", "for", "to": too short
+    (r"^share\s+on\s+(?:facebook|twitter)$", [("facebook", "twitter"), ("share",)]),
+    (r"(?<=[.!?])\s(?:©|\(c\))\s?\w+$", [("(c)", "©"), ("!", ".", "?")]),
+    (r"[(\[]\s?ad\s?[)\]]", [(")", "]"), ("(", "[")]),
+])
+def test_every_clause_of_a_pattern(pattern, clauses):
+    assert list(analyze(pattern, re.I).clauses) == clauses     # the best one first
+
+
+@pytest.mark.parametrize("pattern, gate", [
+    (r"^(?:menu|search)$", (6, 1)),
+    (r"^(?:[-*•]\s*){0,2}(?:read\s+more|more)\s*$", (10, 4)),
+    (r"^(?=.{0,40}$)\w+\s\w+$", (40, 2)),         # the lookahead bounds the line
+    (r"^\S+\s+ago$", (None, 2)),                  # one word, however long, then "ago"
+    (r"^menu", (None, None)),                       # the line may go on after the match
+    (r"menu$", (None, None)),
+])
+def test_size_gate(pattern, gate):
+    n = analyze(pattern, re.I)
+    assert (n.max_nonspace, n.max_words) == gate
+
+
+def test_heads():
+    n = analyze(r"^(?:[-*•]\s*){0,2}(?:menu|search|×)\W{0,3}$", re.I)
+    assert n.heads == ("", "men", "sea")        # "": a line without letters or digits ("• ×")
+    assert analyze(r"^\w+ menu$", re.I).heads is None      # any letter may start it
+    assert analyze(r"^(?:\d{1,2}) min read$", re.I).heads is not None
+    assert analyze(r"menu$", re.I).heads is None              # not anchored at the start
+    assert head(normalize("  • Menu  ")) == "men"
+    assert head(normalize("--")) == "" and head(normalize("1\u00a0of 3")) == "1 o"
+
+
+def _variants(text: str) -> list[str]:
+    """A line and what a scrape makes of it: case, bullets, spacing, look-alike letters."""
+    return [text, text.upper(), text.lower(), "• " + text, "  " + text + "  ", text + ".",
+            text.replace(" ", "\u00a0"), text.replace(" ", "  "), text.replace("s", "ſ"),
+            "| " + text + " |", text[: len(text) // 2], "1. " + text, "Say: " + text]
+
+
+def test_the_prefilter_never_drops_a_match_on_variants_of_the_examples():
+    rules = load_rules([])
+    index = LiteralIndex(rule_sources(rules))
+    lines = sorted({v for r in rules for e in r.examples_drop + r.examples_keep
+                    for v in _variants(e) if "\n" not in v and v.strip()})
+    for text, picks in zip(lines, index.candidates(lines)):
+        fast = line_matches(text, [rules.rules[i] for i in picks], 0)
+        slow = line_matches(text, rules.rules, 0)
+        assert [(r.id, s) for r, s in fast] == [(r.id, s) for r, s in slow], text
+
+
+def test_user_rules_derive_their_needs_at_load(tmp_path):
+    p = tmp_path / "mine.yaml"
+    p.write_text("- id: mine.menu\n  pattern: '^(?:open|close) menu$'\n"
+                 "- id: mine.any\n  pattern: '\\d+ comments?'\n")
+    rules = load_rules([p], builtin=False)
+    index = LiteralIndex(rule_sources(rules))
+    lines = ["Open menu", "CLOSE MENU", "open the menu", "12 comments", "no comment"]
+    assert [[rules.rules[i].id for i in c] for c in index.candidates(lines)] == \
+        [["mine.menu"], ["mine.menu"], ["mine.menu"], ["mine.any"], ["mine.any"]]
 
 
 def test_rule_hits_reuses_its_cache_and_index():

@@ -1,0 +1,470 @@
+"""What every match of a rule pattern needs, read from ``re``'s own parse tree.
+
+``analyze`` walks the tree that ``re._parser`` builds (the one ``re``
+compiles, so nothing is re-implemented) and derives three necessary
+conditions, each one that a line must meet for the pattern to match it. The
+literal prefilter (``prefilter``) checks them in bulk and runs a rule's
+pattern only on the lines that meet all of them:
+
+- **clauses**: sets of literals, one of each set occurring in every match
+  ("sign" and "up" for ``^\\W*sign\\s+up``). Literals are at least
+  ``MIN_LITERAL`` characters, or symbols only ("©", "(", "|"): shorter words
+  occur on most lines and filter nothing.
+- a **size gate**, for a pattern whose match is the whole searched line
+  (``^`` before anything it consumes, ``$`` at its end): bounds on the
+  line's non-space characters and words (runs of non-space characters).
+- **heads**, for a pattern anchored with ``^``: the strings the line can
+  start with, counted from its first letter or digit, ``HEAD`` characters
+  long (whitespace read as " "). ``^(?:[-*•]\\s*)?(?:menu|search)\\b`` can
+  only match a line whose head starts with "men" or "sea".
+
+Everything is compared after ``prefilter.normalize`` (re's case equivalences
+folded), so the conditions hold for ``re.IGNORECASE`` and, more loosely, for
+case-sensitive patterns. Lines hold no newline: ``$`` is their end.
+
+Deriving costs ~100 ms for the shipped packs, so their results ship as data
+(``data/rule_literals.json``, written by ``scripts/rule_literals.py``); this
+module is imported only to write that file and for rules a user adds.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from re import _constants as C
+from re import _parser
+
+from .prefilter import (HEAD, MIN_LITERAL, NO_NEEDS, NON_ASCII_HEAD, Needs, automaton_literal,
+                        normalize)
+
+# Clauses kept per rule beyond the primary one: each costs a test on every
+# line the primary one lets through.
+MAX_EXTRA_CLAUSES = 3
+# Most distinct heads kept (beyond that: no heads).
+MAX_HEADS = 400
+# A class of more characters than this ends a head where it stands.
+_MAX_HEAD_CLASS = 40
+_MAX_STATES = 4000
+
+
+def analyze(pattern: str, flags: int = 0) -> Needs:
+    """What every match of ``pattern`` needs; ``NO_NEEDS`` when ``re`` cannot parse it."""
+    try:
+        tree = _parser.parse(pattern, flags)
+    except (re.error, RecursionError, OverflowError):
+        return NO_NEEDS
+    try:
+        clauses = _choose(_clauses(list(tree)))
+        nonspace, words = _gate(tree)
+        heads = _heads(tree)
+    except RecursionError:
+        return NO_NEEDS
+    return Needs(clauses, nonspace, words, heads)
+
+
+def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """The best clause of ``pattern``: literals one of which every match holds; or None."""
+    clauses = analyze(pattern, flags).clauses
+    return clauses[0] if clauses else None
+
+
+# --- clauses ---------------------------------------------------------------------------
+
+def usable(literal: str) -> bool:
+    """Whether a literal filters anything: ``MIN_LITERAL`` characters, or symbols only."""
+    if not literal or "\n" in literal or "\r" in literal:
+        return False
+    return len(literal) >= MIN_LITERAL or not any(c.isalnum() or c.isspace() for c in literal)
+
+
+def _literal_score(literal: str) -> int:
+    if any(c.isalnum() for c in literal):
+        return len(literal)
+    # Symbols: rarer than their length says; ASCII punctuation less so than "©".
+    return MIN_LITERAL if not literal.isascii() else MIN_LITERAL - 1
+
+
+def _score(clause: frozenset[str]) -> tuple[int, int]:
+    """Longer shortest literal first, then fewer literals."""
+    return (min(map(_literal_score, clause)), -len(clause))
+
+
+def _rank(clause: frozenset[str]) -> tuple:
+    return (_score(clause), sorted(clause))     # sorted: the same order in every run
+
+
+def _choose(found: list[frozenset[str]]) -> tuple[tuple[str, ...], ...]:
+    """The usable clauses, best first, without those another one implies.
+
+    The best clause the automaton takes (``automaton_literal``) comes first
+    whatever its rank, then at most ``MAX_EXTRA_CLAUSES`` others.
+    """
+    clauses = sorted({c for c in found if c and all(map(usable, c))}, key=_rank, reverse=True)
+    kept: list[frozenset[str]] = []
+    for c in clauses:
+        if not any(k <= c for k in kept):     # a subset holding implies c holds
+            kept.append(c)
+    primary = next((c for c in kept if all(map(automaton_literal, c))), None)
+    if primary is not None:
+        kept.remove(primary)
+        kept.insert(0, primary)
+    return tuple(tuple(sorted(c)) for c in kept[:1 + MAX_EXTRA_CLAUSES])
+
+
+def _best(items: list) -> frozenset[str] | None:
+    found = [c for c in _clauses(items) if all(map(usable, c))]
+    return max(found, key=_rank) if found else None
+
+
+def _exact(items: list) -> str | None:
+    """The one string a sequence matches, if it matches exactly one (zero-width parts aside)."""
+    out = []
+    for op, av in items:
+        if op is C.LITERAL:
+            out.append(chr(av))
+        elif op is C.AT:
+            continue
+        elif op is C.SUBPATTERN or op is C.ATOMIC_GROUP:
+            inner = _exact(list(av[-1] if op is C.SUBPATTERN else av))
+            if inner is None:
+                return None
+            out.append(inner)
+        else:
+            return None
+    return "".join(out)
+
+
+# A class of at most this many plain characters is a clause of one-character literals.
+_MAX_CLASS_LITERALS = 8
+
+
+def _class_literals(items: list) -> frozenset[str] | None:
+    """The characters of a small class of plain characters (``[(\\[]``), or None."""
+    if len(items) > _MAX_CLASS_LITERALS or not all(op is C.LITERAL for op, _ in items):
+        return None
+    return frozenset(normalize(chr(av)) for _, av in items)
+
+
+def _clauses(items: list) -> list[frozenset[str]]:
+    """Every clause of a sequence: each is a set of literals one of which must occur."""
+    found: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            found.append(frozenset({normalize("".join(run))}))
+            run.clear()
+
+    for op, av in items:
+        if op is C.LITERAL:
+            run.append(chr(av))
+        elif op is C.AT or op is C.ASSERT_NOT:
+            continue      # zero-width: the characters around it stay adjacent
+        elif op is C.ASSERT:
+            flush()
+            found.extend(_clauses(list(av[1])))   # what a lookaround sees is in the text
+        elif op is C.SUBPATTERN or op is C.ATOMIC_GROUP:
+            inner = list(av[-1] if op is C.SUBPATTERN else av)
+            exact = _exact(inner)
+            if exact is not None:
+                run.append(exact)
+                continue
+            flush()
+            found.extend(_clauses(inner))
+        elif op is C.BRANCH:
+            flush()
+            union: set[str] = set()
+            for alt in av[1]:
+                sub = _best(list(alt))
+                if sub is None:
+                    union = set()
+                    break
+                union |= sub
+            if union:
+                found.append(frozenset(union))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            flush()
+            lo, _hi, inner = av
+            if lo >= 1:
+                found.extend(_clauses(list(inner)))
+        elif op is C.IN:
+            flush()
+            chars = _class_literals(list(av))
+            if chars is not None:
+                found.append(chars)
+        else:             # any character, back references, conditionals
+            flush()
+    flush()
+    return [f for f in found if all(f) and not any("\n" in s or "\r" in s for s in f)]
+
+
+# --- the size gate ----------------------------------------------------------------------
+
+_INF = float("inf")
+_SPACES = (C.CATEGORY_SPACE, C.CATEGORY_UNI_SPACE)
+
+
+@lru_cache(maxsize=1)
+def _whitespace() -> tuple[int, ...]:
+    return tuple(c for c in range(0x3001) if chr(c).isspace())
+
+
+def _class_spaces(items: list) -> tuple[bool, bool]:
+    """(matches only whitespace, may match whitespace) for a character class.
+
+    Under IGNORECASE a class also matches the case variants of its members;
+    whitespace has none, and no letter is a case variant of whitespace, so
+    the answers hold with the flag too.
+    """
+    if any(op is C.NEGATE for op, _ in items):
+        return False, not any(op is C.CATEGORY and av in _SPACES for op, av in items)
+    only = all((op is C.LITERAL and chr(av).isspace()) or (op is C.CATEGORY and av in _SPACES)
+               for op, av in items)
+    may = False
+    for op, av in items:
+        if op is C.LITERAL:
+            may |= chr(av).isspace()
+        elif op is C.RANGE:
+            may |= any(av[0] <= w <= av[1] for w in _whitespace())
+        elif op is C.CATEGORY:
+            may |= av not in (C.CATEGORY_DIGIT, C.CATEGORY_UNI_DIGIT, C.CATEGORY_WORD,
+                              C.CATEGORY_UNI_WORD, C.CATEGORY_NOT_SPACE, C.CATEGORY_UNI_NOT_SPACE)
+        else:
+            may = True
+    return only, may
+
+
+def _size(items: list) -> tuple[float, float, bool, float]:
+    """Upper bounds on what any match of a sequence holds: non-space characters,
+    words (runs of non-space characters), whether it may hold whitespace, and
+    runs of whitespace (a match of ``r`` whitespace runs has at most ``r + 1`` words)."""
+    nonspace = words = runs = 0.0
+    spaces = False
+    for op, av in items:
+        if op is C.LITERAL:
+            blank = chr(av).isspace()
+            nonspace += not blank
+            words += not blank
+            runs += blank
+            spaces |= blank
+        elif op is C.NOT_LITERAL or op is C.ANY:
+            nonspace += 1
+            words += 1
+            runs += 1
+            spaces = True
+        elif op is C.IN:
+            only, may = _class_spaces(list(av))
+            nonspace += not only
+            words += not only
+            runs += may
+            spaces |= may
+        elif op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
+            continue
+        elif op is C.SUBPATTERN or op is C.ATOMIC_GROUP:
+            n, w, s, r = _size(list(av[-1] if op is C.SUBPATTERN else av))
+            nonspace += n
+            words += w
+            runs += r
+            spaces |= s
+        elif op is C.BRANCH:
+            sizes = [_size(list(alt)) for alt in av[1]]
+            nonspace += max(x[0] for x in sizes)
+            words += max(x[1] for x in sizes)
+            spaces |= any(x[2] for x in sizes)
+            runs += max(x[3] for x in sizes)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            _lo, hi, inner = av
+            n, w, s, r = _size(list(inner))
+            bounded = hi != C.MAXREPEAT
+            nonspace += 0 if not n else (hi * n if bounded else _INF)
+            # Repeats of something without whitespace stay one run of non-space
+            # characters; repeats of whitespace alone, one run of whitespace.
+            words += 0 if not w else (min(w, 1) if not s else (hi * w if bounded else _INF))
+            runs += 0 if not r else (min(r, 1) if not n else (hi * r if bounded else _INF))
+            spaces |= s and hi > 0
+        else:             # back references, conditionals: no bound
+            return _INF, _INF, True, _INF
+    return nonspace, min(words, runs + 1), spaces, runs
+
+
+_STARTS = (C.AT_BEGINNING, C.AT_BEGINNING_STRING)
+_ENDS = (C.AT_END, C.AT_END_STRING)
+
+
+def _start_anchored(tree) -> bool:
+    """Every match starts where the searched text starts: ``^`` before anything consumed."""
+    if tree.state.flags & re.MULTILINE:
+        return False
+    for op, av in tree:
+        if op is C.AT and av in _STARTS:
+            return True
+        if op is not C.ASSERT and op is not C.ASSERT_NOT:
+            return False
+    return False
+
+
+def _end_anchored(tree) -> bool:
+    items = list(tree)
+    return (not tree.state.flags & re.MULTILINE and bool(items)
+            and items[-1][0] is C.AT and items[-1][1] in _ENDS)
+
+
+def _gate(tree) -> tuple[int | None, int | None]:
+    """Bounds on the non-space characters and words of the searched text, when every
+    match spans it all. A leading lookahead that reaches ``$`` (``(?=.{0,90}$)``)
+    bounds the text too."""
+    if not (_start_anchored(tree) and _end_anchored(tree)):
+        return None, None
+    items = list(tree)
+    nonspace = words = _INF
+    for op, av in items:
+        if op is C.ASSERT and av[0] == 1:          # a lookahead before anything consumed
+            sub = list(av[1])
+            if sub and sub[-1][0] is C.AT and sub[-1][1] in _ENDS:
+                n, w, _, _ = _size(sub)
+                nonspace, words = min(nonspace, n), min(words, w)
+        elif op is not C.AT and op is not C.ASSERT_NOT:
+            break
+    n, w, _, _ = _size(items)
+    nonspace, words = min(nonspace, n), min(words, w)
+    return (int(nonspace) if nonspace != _INF else None, int(words) if words != _INF else None)
+
+
+# --- heads ------------------------------------------------------------------------------
+#
+# A head is followed through the tree as a set of states: the head read so
+# far ("" while only characters before the first letter or digit were
+# consumed). A state that ends in _DONE stopped early: the line's head only
+# has to start with it. A character class too large to enumerate ends every
+# started head where it stands.
+
+_DONE = "\0"
+
+
+class _NoHeads(Exception):
+    """The pattern's heads cannot be bounded (say, it may start with any letter)."""
+
+
+def head_char(c: str) -> str:
+    """A character as heads compare it: normalised, whitespace as " "."""
+    c = normalize(c)
+    return " " if c.isspace() else c
+
+
+@lru_cache(maxsize=1)
+def _digits() -> frozenset[str]:
+    return frozenset(chr(c) for c in range(0x110000) if chr(c).isdecimal())
+
+
+_NOT_WORD = object()      # \W: characters that never start a head
+
+
+def _head_chars(items: list):
+    """The head characters a class can match: a set, ``_NOT_WORD``, or None (too many to list)."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is C.LITERAL:
+            out.add(head_char(chr(av)))
+        elif op is C.RANGE:
+            lo, hi = av
+            if hi - lo > 20_000:
+                return None
+            out.update(head_char(chr(c)) for c in range(lo, hi + 1))
+        elif op is C.CATEGORY and av in _SPACES:
+            out.add(" ")
+        elif op is C.CATEGORY and av in (C.CATEGORY_DIGIT, C.CATEGORY_UNI_DIGIT):
+            out.update(_digits())
+        elif op is C.CATEGORY and av in (C.CATEGORY_NOT_WORD, C.CATEGORY_UNI_NOT_WORD) \
+                and len(items) == 1:
+            return _NOT_WORD
+        else:             # \w, \S, negated classes...
+            return None
+    return out
+
+
+def _step(states: set[str], chars) -> set[str]:
+    """The states after one more character from ``chars``."""
+    out: set[str] = set()
+    for h in states:
+        if len(h) >= HEAD or h.endswith(_DONE):
+            out.add(h)
+        elif not h:
+            if chars is _NOT_WORD:
+                out.add("")
+                continue
+            if chars is None:
+                raise _NoHeads
+            starts = [c for c in chars if c.isalnum()]
+            if len(starts) < len(chars):
+                out.add("")                   # a character before the head
+            if len(starts) > _MAX_HEAD_CLASS:
+                # ASCII ones go on; for the rest (① ② ...) any head that
+                # starts outside ASCII is admitted.
+                out.update(c for c in starts if c.isascii())
+                if not all(c.isascii() for c in starts):
+                    out.add(NON_ASCII_HEAD + _DONE)
+            else:
+                out.update(starts)
+        elif chars is None or chars is _NOT_WORD or len(chars) > _MAX_HEAD_CLASS:
+            out.add(h + _DONE)
+        else:
+            out.update(h + c for c in chars)
+    if len(out) > _MAX_STATES:
+        raise _NoHeads
+    return out
+
+
+def _follow(items: list, states: set[str]) -> set[str]:
+    for op, av in items:
+        if all(len(h) >= HEAD or h.endswith(_DONE) for h in states):
+            return states
+        if op is C.LITERAL:
+            states = _step(states, {head_char(chr(av))})
+        elif op is C.ANY or op is C.NOT_LITERAL:
+            states = _step(states, None)
+        elif op is C.IN:
+            states = _step(states, _head_chars(list(av)))
+        elif op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
+            continue      # zero-width; a lookaround only narrows the matches
+        elif op is C.SUBPATTERN:
+            states = _follow(list(av[-1]), states)
+        elif op is C.ATOMIC_GROUP:
+            states = _follow(list(av), states)
+        elif op is C.BRANCH:
+            states = set().union(*(_follow(list(alt), states) for alt in av[1]))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            lo, hi, inner = av
+            inner = list(inner)
+            for _ in range(lo):
+                states = _follow(inner, states)
+            # Any number of further repeats: add states until nothing new comes.
+            seen, count = set(states), lo
+            while count < hi:
+                states = _follow(inner, states)
+                count += 1
+                if states <= seen:
+                    break
+                seen |= states
+                if len(seen) > _MAX_STATES:
+                    raise _NoHeads
+            states = seen
+        else:             # back references, conditionals
+            raise _NoHeads
+    return states
+
+
+def _heads(tree) -> tuple[str, ...] | None:
+    """The heads a line matched by a ``^``-anchored pattern can have, or None.
+
+    "" among them: a line without any letter or digit (only for a pattern that
+    must match the whole line).
+    """
+    if not _start_anchored(tree):
+        return None
+    try:
+        states = _follow(list(tree), {""})
+    except _NoHeads:
+        return None
+    heads = {h.rstrip(_DONE) for h in states}
+    if ("" in heads and not _end_anchored(tree)) or len(heads) > MAX_HEADS:
+        return None
+    return tuple(sorted(heads))
