@@ -736,9 +736,16 @@ def _near_short(d: DocView) -> np.ndarray:
 
 @feature("blank_before")
 def _blank_before(d: DocView) -> np.ndarray:
+    """1 where a blank line precedes the unit; never for the first unit.
+
+    Blank lines above the first unit are left over when something above them is
+    removed, and the writer then drops them: counting them would score the first
+    unit differently on a second pass over the output.
+    """
     blank = d.unit_of_line < 0
-    first = d.first_line
-    return np.where(first > 0, blank[np.maximum(first - 1, 0)], False).astype(float)
+    out = blank[np.maximum(d.first_line - 1, 0)].astype(float)
+    out[:1] = 0.0
+    return out
 
 
 @feature("blank_after")

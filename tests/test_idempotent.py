@@ -36,13 +36,40 @@ def test_fixture_inputs_in_process(path: Path):
     assert c.clean(once) == once
 
 
+def test_blank_lines_left_above_the_first_line_do_not_count():
+    """The model judges what the rules leave; above the first kept line that can
+    be blank lines, which the writer drops. Once the model counted them
+    (``blank_before``), so the first unit scored differently on a second pass
+    (a page's top menu went then: trafilatura-eval teslamag.de-musk)."""
+    from cleaner.blocks import split_lines
+    from cleaner.evidence import gather
+
+    c = Cleaner()
+    text = ("Home\n\nTeslamag.de\n\nThe council approved the budget on Tuesday after a long "
+            "debate, officials said on Wednesday.\n")
+    once = c.clean(text)
+    assert once == text[len("Home\n\n"):]       # the rules took the menu link, then a blank line
+
+    def scores(t: str) -> list[float]:
+        return gather(split_lines(t), c.rules, c.model).scores.own.tolist()
+
+    assert scores(text) == scores(once)
+
+
 SOURCES = ("seed", "scrapinghub", "readability", "trafilatura-eval", "wcxb")
-# Known gap, measured: the context model's main run can move when boilerplate
-# next to it goes, so a few pages change on a second pass — 1 of 1,244
-# trafilatura-eval inputs and 8 of 462 sampled wcxb inputs (listings and
-# product pages without article prose). The news sources are stable. The
-# bounds make any regression fail; the goal remains none.
-MAX_UNSTABLE_SHARE = {"trafilatura-eval": 0.002, "wcxb": 0.025}
+# Known gap, measured: 0 of 1,244 trafilatura-eval inputs and 7 of 462 sampled
+# wcxb inputs (4 pages, 3 of them as both scraped-full and scraped-region:
+# listings, a forum thread, a comment section) change on a second pass. Some of
+# the model's features are measured over the units it removes: prose_before and
+# prose_after (shares of the page's prose, which move when the model removes
+# prose-like comments), indent_offset (the indentation of the long units),
+# near_* and list_run (neighbours), repeated_in_document. When the model removes
+# units, the ones left score a little differently on the second pass; a stretch
+# the segmentation kept only because its shortfall below the threshold was just
+# under the switch cost then goes. The news sources are stable. The bounds make any
+# regression fail (trafilatura-eval allows one knife-edge page); the goal
+# remains none.
+MAX_UNSTABLE_SHARE = {"trafilatura-eval": 0.001, "wcxb": 0.025}
 
 
 # wcxb alone is 80 MB of inputs: the suite checks every 8th page of it (CLEAN_TEST_WCXB_EVERY=1
