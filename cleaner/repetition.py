@@ -179,10 +179,11 @@ def _components(count: int, bands: array, signature_of: Callable[[int], bytes]) 
     if count < 2:
         return parent
     table = np.frombuffer(bands, dtype=f"u{bands.itemsize}").reshape(count, BANDS)
-    # Buckets of two or more documents by band hash, each a run of ``rows``:
-    # its first member, its band, where it starts and ends.
-    rows_parts, firsts, band_ids, starts_parts = [], [], [], []
-    base = 0
+    # Buckets of two or more documents by band hash, as runs of ``rows``: per
+    # bucket its first member, its band and where its run starts (int32 arrays
+    # that grow in place: at 10 copies of every document each one is in 32
+    # buckets, and this is the largest thing counting holds).
+    rows, firsts, band_of, starts = array("i"), array("i"), array("b"), array("i")
     for band in range(BANDS):
         column = table[:, band]
         order = np.argsort(column, kind="stable")     # equal hashes keep document order
@@ -194,22 +195,18 @@ def _components(count: int, bands: array, signature_of: Callable[[int], bytes]) 
         shared = np.bincount(run)[run] >= 2
         if not shared.any():
             continue
-        rows = order[shared]
-        starts = np.flatnonzero(new_run[shared])
-        rows_parts.append(rows)
-        firsts.append(rows[starts])
-        band_ids.append(np.full(len(starts), band, dtype=np.int64))
-        starts_parts.append(starts + base)
-        base += len(rows)
-    if not rows_parts:
+        members = order[shared].astype(np.int32)
+        heads = np.flatnonzero(new_run[shared]).astype(np.int32)
+        starts.frombytes((heads + len(rows)).astype(np.int32).tobytes())
+        firsts.frombytes(members[heads].tobytes())
+        band_of.extend([band] * len(heads))
+        rows.frombytes(members.tobytes())
+        del order, values, new_run, run, shared, members, heads
+    del table
+    if not starts:
         return parent
-    all_rows = np.concatenate(rows_parts)
-    first_all = np.concatenate(firsts)
-    band_all = np.concatenate(band_ids)
-    start_all = np.concatenate(starts_parts)
-    end_all = np.r_[start_all[1:], base]
-    del table, rows_parts, firsts, band_ids, starts_parts
-    visit = np.lexsort((band_all, first_all))
+    starts.append(len(rows))              # the end of the last run
+    visit = np.lexsort((np.frombuffer(band_of, dtype=np.int8), np.frombuffer(firsts, dtype=np.int32)))
 
     deferred: list[tuple[int, int, list[int]]] = []   # true buckets split off a hash bucket
 
@@ -243,11 +240,12 @@ def _components(count: int, bands: array, signature_of: Callable[[int], bytes]) 
             if not joined:
                 reps.append(i)
 
-    for t in visit.tolist():
-        first, band = int(first_all[t]), int(band_all[t])
-        while deferred and deferred[0][:2] < (first, band):
-            bucket(*heapq.heappop(deferred), checked=True)
-        bucket(first, band, all_rows[start_all[t]:end_all[t]].tolist(), checked=False)
+    for block in range(0, len(visit), 4096):
+        for t in visit[block:block + 4096].tolist():
+            first, band = firsts[t], band_of[t]
+            while deferred and deferred[0][:2] < (first, band):
+                bucket(*heapq.heappop(deferred), checked=True)
+            bucket(first, band, rows[starts[t]:starts[t + 1]].tolist(), checked=False)
     while deferred:
         bucket(*heapq.heappop(deferred), checked=True)
     for i in range(count):
