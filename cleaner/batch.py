@@ -499,7 +499,11 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
     if threading.current_thread() is threading.main_thread():
         _STOP.reset()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            old_handlers[sig] = signal.signal(sig, _STOP.handler)
+            # A signal ignored when we started stays ignored (a job started in the
+            # background with `&` ignores Ctrl-C, and so must its rewrite); and
+            # the handler we replace goes back when the run ends, however it ends.
+            if signal.getsignal(sig) is not signal.SIG_IGN:
+                old_handlers[sig] = signal.signal(sig, _STOP.handler)
     pool = None
     phase = "collecting"
     feed: _Feed | None = None
@@ -599,7 +603,8 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
         if pool is not None:
             pool.shutdown(wait=True)
         for sig, h in old_handlers.items():
-            signal.signal(sig, h)
+            # None: a handler set outside Python, which signal.signal cannot put back.
+            signal.signal(sig, h if h is not None else signal.SIG_DFL)
         view.close()
     if not quiet:
         err.write(_summary_line(summary, options) + "\n")

@@ -5,6 +5,7 @@ import atexit
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,38 @@ if "CLEAN_CACHE_DIR" not in os.environ:
     atexit.register(shutil.rmtree, os.environ["CLEAN_CACHE_DIR"], True)
 
 _EOL = re.compile(r"\r\n|\r|\n")
+
+# Every signal a handler can be set for (SIGKILL and SIGSTOP cannot be caught).
+_SIGNALS = sorted(signal.valid_signals() - {signal.SIGKILL, signal.SIGSTOP})
+
+
+def pytest_report_header(config):
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        # Started in the background (`pytest &` in a script, or by a tool that does):
+        # the tests that press Ctrl-C start `clean` with SIGINT at its default.
+        return "SIGINT: ignored in this process since it started (a background job?)"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored():
+    """Fail a test that leaves a signal handler of the pytest process changed.
+
+    A test (or the library code it calls) that ignores SIGINT and forgets to put
+    the handler back breaks later tests: `clean` started from here would inherit
+    SIGINT ignored and no longer stop on Ctrl-C. The handler is put back, so the
+    tests after it run as they would have, and this test fails naming the signal.
+    """
+    before = {s: signal.getsignal(s) for s in _SIGNALS}
+    yield
+    changed = {s: (h, signal.getsignal(s)) for s, h in before.items() if signal.getsignal(s) != h}
+    for s, (h, _) in changed.items():
+        if h is not None:           # None: set outside Python, which cannot put it back
+            signal.signal(s, h)
+    if changed:
+        pytest.fail("left signal handlers changed: " + ", ".join(
+            f"{signal.Signals(s).name} {old!r} -> {new!r}" for s, (old, new) in changed.items()),
+            pytrace=False)
 
 
 def split_eol(text: str) -> list[str]:

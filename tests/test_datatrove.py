@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import signal
 from collections import defaultdict
 from pathlib import Path
 
@@ -130,6 +131,9 @@ def test_ray_executor_matches_clean_many(records, tmp_path):
     from datatrove.executor import RayPipelineExecutor
 
     data = _shards(tmp_path / "data", records)
+    # ray.init sets its own SIGTERM handler in this process and ray.shutdown leaves it:
+    # put back what was there, for the tests after this one.
+    sigterm = signal.getsignal(signal.SIGTERM)
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
              runtime_env={"env_vars": {"PYTHONPATH": str(Path(__file__).resolve().parents[1])}})
     try:
@@ -139,6 +143,7 @@ def test_ray_executor_matches_clean_many(records, tmp_path):
         _pipelines(make, data, tmp_path, tasks=SHARDS, workers=2).run()
     finally:
         ray.shutdown()
+        signal.signal(signal.SIGTERM, sigterm)
     _check(records, tmp_path)
 
 

@@ -104,9 +104,14 @@ def _workers_alive(marker: str) -> list[int]:
     return pids
 
 
-def _interrupt(batch, tmp_path: Path, clean_exe: str, send,
-               jobs: int = 2) -> tuple[Path, int, list[Path], str]:
-    """Start an in-place run on a copy, wait until it has rewritten some files, ``send``."""
+def _interrupt(batch, tmp_path: Path, clean_exe: str, send, jobs: int = 2,
+               sigint=signal.SIG_DFL) -> tuple[Path, int, list[Path], str]:
+    """Start an in-place run on a copy, wait until it has rewritten some files, ``send``.
+
+    ``sigint``: how the run starts with SIGINT, whatever the test process has
+    (started in the background with `&`, pytest itself ignores SIGINT): at its
+    default, as from a terminal, unless the test says otherwise.
+    """
     orig, done = batch
     work = tmp_path / "work"
     shutil.copytree(orig, work)
@@ -116,7 +121,8 @@ def _interrupt(batch, tmp_path: Path, clean_exe: str, send,
     proc = subprocess.Popen([clean_exe, "--no-config", "--in-place", "--jobs", str(jobs), "-q",
                              str(work)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, sigint))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         changed = sum(1 for n in will_change[::7] if os.stat(work / n).st_mtime_ns != before[n])
@@ -190,6 +196,24 @@ def test_ctrl_c_stops_cleanly(batch, tmp_path, clean_exe, attempt):
     assert leftovers == []
     assert _reported(err) == new, err
     assert err.count("\n") == 1, err
+
+
+def _ctrl_c_then_term(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGINT)
+    time.sleep(1)
+    assert proc.poll() is None, "a run started with SIGINT ignored stopped on Ctrl-C"
+    proc.send_signal(signal.SIGTERM)
+
+
+def test_a_run_started_ignoring_ctrl_c_keeps_ignoring_it(batch, tmp_path, clean_exe):
+    # As a job started in the background with `&` in a script: Ctrl-C on the
+    # terminal is not for it. It goes on, and SIGTERM still stops it cleanly.
+    work, status, will_change, err = _interrupt(batch, tmp_path, clean_exe, _ctrl_c_then_term,
+                                                sigint=signal.SIG_IGN)
+    assert status == 128 + signal.SIGTERM, err
+    assert "interrupted (SIGTERM)" in err, err
+    new, leftovers = _check_whole(batch, work, will_change)
+    assert leftovers == []
 
 
 def _kill_a_worker(proc: subprocess.Popen) -> None:
