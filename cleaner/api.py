@@ -12,6 +12,7 @@ from .errors import CleanerError
 from .names import MODES, Mode, check_disable, check_mode, heuristic_switches, rule_names  # noqa: F401 (MODES: public)
 from .reader import Document, read_bytes
 from .rules import RuleSet, load_rules
+from .signals import trim_cache
 
 if TYPE_CHECKING:  # imported where used: one document never needs them (start-up time)
     from .model import Model
@@ -189,8 +190,7 @@ class Cleaner:
                 first: int = 0, offset: int = 0) -> list[Decision]:
         from .evidence import gather
 
-        if len(self._matches) > MATCH_CACHE_LINES:   # bounded memory over a long run
-            self._matches.clear()
+        trim_cache(self._matches, MATCH_CACHE_LINES)   # bounded memory over a long run
         try:
             # Lines are numbered within the window while deciding, then moved
             # to their place in the whole text.

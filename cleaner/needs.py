@@ -344,6 +344,7 @@ class _NoHeads(Exception):
     """The pattern's heads cannot be bounded (say, it may start with any letter)."""
 
 
+@lru_cache(maxsize=None)
 def head_char(c: str) -> str:
     """A character as heads compare it: normalised, whitespace as " "."""
     c = normalize(c)
@@ -358,7 +359,8 @@ def _digits() -> frozenset[str]:
 _NOT_WORD = object()      # \W: characters that never start a head
 
 
-def _head_chars(items: list):
+@lru_cache(maxsize=256)
+def _head_chars(items: tuple):
     """The head characters a class can match: a set, ``_NOT_WORD``, or None (too many to list)."""
     out: set[str] = set()
     for op, av in items:
@@ -378,7 +380,7 @@ def _head_chars(items: list):
             return _NOT_WORD
         else:             # \w, \S, negated classes...
             return None
-    return out
+    return frozenset(out)
 
 
 def _step(states: set[str], chars) -> set[str]:
@@ -422,7 +424,7 @@ def _follow(items: list, states: set[str]) -> set[str]:
         elif op is C.ANY or op is C.NOT_LITERAL:
             states = _step(states, None)
         elif op is C.IN:
-            states = _step(states, _head_chars(list(av)))
+            states = _step(states, _head_chars(tuple(av)))
         elif op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
             continue      # zero-width; a lookaround only narrows the matches
         elif op is C.SUBPATTERN:

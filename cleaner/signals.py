@@ -97,6 +97,17 @@ def _prefilter(rules: RuleSet, cache: dict | None) -> _Prefilter:
     return pre
 
 
+def trim_cache(cache: dict, lines: int) -> None:
+    """Empty a match cache that holds more than ``lines`` lines, keeping its prefilter
+    (rebuilding that costs more than the lines: patterns edited since the
+    shipped data was written are analysed again)."""
+    if len(cache) > lines:
+        held = cache.get(_INDEX)
+        cache.clear()
+        if held is not None:
+            cache[_INDEX] = held
+
+
 def literal_index(rules: RuleSet, cache: dict | None = None) -> LiteralIndex:
     """The prefilter for ``rules``, kept in ``cache`` when one is given."""
     return _prefilter(rules, cache).index
