@@ -184,10 +184,15 @@ def trimmed(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     return "".join(out)
 
 
-def model_view(blocks: Sequence[Block], cuts: Sequence[Cut],
-               language: str | None = None) -> tuple[DocView, np.ndarray]:
-    """The lines the rules leave, as they will be written, in units; and their line indices."""
+def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | None = None,
+               whole: DocView | None = None) -> tuple[DocView, np.ndarray]:
+    """The lines the rules leave, as they will be written, in units; and their line indices.
+
+    ``whole``: the view of all of ``blocks``; the lines the rules leave as
+    they are take their words and other facts of their own text from it.
+    """
     kept = [i for i, c in enumerate(cuts) if not c.removes_line]
+    same = np.array([-1 if cuts[i].spans else i for i in kept], dtype=np.int64)
     if len(kept) == len(blocks) and not any(c.spans for c in cuts):
         view_blocks = list(blocks)
     else:
@@ -197,7 +202,8 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut],
             text = trimmed(b.text, c.spans) if c.spans else b.text
             view_blocks.append(Block(k, b.start, text, b.eol))
     grouped = units_mod.group(view_blocks)
-    return (DocView(view_blocks, grouped.of_line, grouped.count, language=language),
+    return (DocView(view_blocks, grouped.of_line, grouped.count, language=language,
+                    parent=whole, from_parent=same if whole is not None else None),
             np.array(kept, dtype=np.int64))
 
 
@@ -214,7 +220,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     if all(c is NO_CUT for c in cuts):     # nothing cut: the view is the whole document
         view, view_lines = whole, np.arange(len(blocks), dtype=np.int64)
     else:
-        view, view_lines = model_view(blocks, cuts, language=whole.language)
+        view, view_lines = model_view(blocks, cuts, language=whole.language, whole=whole)
     prose = view.prose if view.n else np.zeros(0)
     repeated = _repeated(blocks, common) if common else None
     scores = model.score(view) if model is not None else None

@@ -150,15 +150,25 @@ class DocView:
 
     ``blocks`` are all lines (blank ones too); ``unit_of_line`` gives each line's
     unit (-1 for blank lines); units are numbered in document order.
+
+    A view of some of another view's lines (what the rules leave of a
+    document) names that ``parent`` and, per line, ``from_parent``: the
+    parent's line with the same text, or -1 for a new text (a trimmed line).
+    It then takes what depends on a line's own text alone (its words, and
+    the facts ``local`` computes) from the parent instead of computing it
+    again; facts that depend on neighbours are always its own.
     """
 
     def __init__(self, blocks: Sequence[Block], unit_of_line: np.ndarray, n_units: int,
-                 language: str | None = None, lexicon_table: dict[str, float] | None = None):
+                 language: str | None = None, lexicon_table: dict[str, float] | None = None,
+                 parent: "DocView | None" = None, from_parent: np.ndarray | None = None):
         self.blocks = blocks
         self.unit_of_line = unit_of_line
         self.n = n_units
         self._language = language
         self._lexicon = lexicon_table
+        self._parent = parent if from_parent is not None else None
+        self._from_parent = from_parent
 
     # -- lines
     @cached_property
@@ -186,6 +196,28 @@ class DocView:
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.joined)
         return low
 
+    def local(self, key: str, fn: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
+        """``fn(texts)``: a value per line that depends on that line's text alone,
+        computed once per view (and only for its new lines in a derived view).
+
+        ``fn`` must give each line what it would give the line alone: a
+        pattern it searches over the joined lines must not reach across one.
+        """
+        cache = self.__dict__.setdefault("_local", {})
+        found = cache.get(key)
+        if found is None:
+            parent = self._parent
+            if parent is None:
+                found = fn(self.texts)
+            else:
+                source = self._from_parent
+                found = parent.local(key, fn)[np.maximum(source, 0)]
+                new = np.flatnonzero(source < 0)
+                if len(new):
+                    found[new] = fn([self.texts[i] for i in new])
+            cache[key] = found
+        return found
+
     def lines_of(self, pattern: re.Pattern, lower: bool = False) -> np.ndarray:
         """Line index of every match of ``pattern`` over the joined (or lower-cased) lines."""
         text = self.lower if lower else self.joined
@@ -208,13 +240,16 @@ class DocView:
     @cached_property
     def heads(self) -> list[str]:
         """Each line without leading spaces and list marker, with a space after it."""
-        item = self.line_any(_LIST_ITEM)
-        return [(_LIST_ITEM.sub("", t, count=1) if it else t.lstrip()) + " "
-                for t, it in zip(self.texts, item)]
+        return self.local("heads", _heads).tolist()
 
     @cached_property
     def heads_lower(self) -> list[str]:
         return list(map(str.lower, self.heads))
+
+    @cached_property
+    def list_item_lines(self) -> np.ndarray:
+        """Whether each line opens with a list marker."""
+        return self.local("list_item", _list_items)
 
     @cached_property
     def content_lines(self) -> np.ndarray:
@@ -283,23 +318,68 @@ class DocView:
     # -- words
     @cached_property
     def _tokens(self) -> tuple[list[str], np.ndarray]:
-        """The words of the document and the unit of each (blank lines have none)."""
-        toks = TOKEN.findall(self.joined)
-        newline = np.fromiter(map("\n".__eq__, toks), dtype=bool, count=len(toks))
-        line = np.cumsum(newline)[~newline]
-        words = [t for t, nl in zip(toks, newline) if not nl] if newline.any() else toks
-        return words, self.unit_of_line[line] if len(line) else line.astype(np.int64)
+        """The words of the document and the line of each."""
+        if self._parent is not None:
+            return self._inherited("words", _line_tokens)
+        return _line_tokens(self.texts)
+
+    def _inherited(self, key: str, fn: Callable[[Sequence[str]], tuple[list, np.ndarray]]
+                   ) -> tuple[list, np.ndarray]:
+        """A derived view's per-word values: runs of the parent's, and ``fn``'s for new lines.
+
+        ``fn(texts)`` gives a list of values and each value's line.
+        """
+        cache = self.__dict__.setdefault("_local", {})
+        if key in cache:
+            return cache[key]
+        parent, source = self._parent, self._from_parent
+        if key == "words":
+            values, line = parent._tokens
+        else:
+            values, line = parent._inherited(key, fn) if parent._parent is not None else \
+                (getattr(parent, key), parent._tokens[1])
+        bounds = np.searchsorted(line, np.arange(len(parent.texts) + 1))
+        out: list = []
+        lines: list[np.ndarray] = []
+        n = len(source)
+        i = 0
+        while i < n:
+            if source[i] < 0:              # a new text: its own values
+                j = i
+                while j < n and source[j] < 0:
+                    j += 1
+                vals, ln = fn([self.texts[k] for k in range(i, j)])
+                out.extend(vals)
+                lines.append(ln + i)
+            else:                          # a run of lines that follow each other in the parent
+                j = i + 1
+                while j < n and source[j] == source[j - 1] + 1:
+                    j += 1
+                a, b = bounds[source[i]], bounds[source[j - 1] + 1]
+                out.extend(values[a:b])
+                lines.append(line[a:b] - source[i] + i)
+            i = j
+        found = (out, np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64))
+        cache[key] = found
+        return found
 
     @cached_property
     def words(self) -> list[str]:
         return self._tokens[0]
 
     @cached_property
-    def word_unit(self) -> np.ndarray:
+    def word_line(self) -> np.ndarray:
         return self._tokens[1]
 
     @cached_property
+    def word_unit(self) -> np.ndarray:
+        line = self.word_line
+        return self.unit_of_line[line] if len(line) else line.astype(np.int64)
+
+    @cached_property
     def folded(self) -> list[str]:
+        if self._parent is not None:
+            return self._inherited("folded", _line_folded)[0]
         return list(map(str.casefold, self.words))
 
     def per_unit_words(self, flags: np.ndarray) -> np.ndarray:
@@ -328,18 +408,16 @@ class DocView:
 
     @cached_property
     def terminal(self) -> np.ndarray:
-        return self.at_last(self.line_any(_TERMINAL))
+        return self.at_last(self.local("terminal", _terminal_lines))
 
     @cached_property
     def list_item(self) -> np.ndarray:
-        return self.at_first(self.line_any(_LIST_ITEM))
+        return self.at_first(self.list_item_lines)
 
     @cached_property
     def code_line(self) -> np.ndarray:
         """1.0 for units with a line that reads as source code."""
-        code = self.line_any(_CODE) | self.line_starts_with(PROMPTS)
-        code |= self.line_starts_with(KEYWORD_OPENERS) & ~self.line_any(_SENTENCE_MARKS)
-        return self.any_line(code)
+        return self.any_line(self.local("code", _code_lines))
 
     @cached_property
     def prose(self) -> np.ndarray:
@@ -393,6 +471,64 @@ class DocView:
 
     def following(self, values: np.ndarray) -> np.ndarray:
         return np.r_[values[1:], 0.0] if self.n else values
+
+
+# ---------------------------------------------------------------- facts of one line
+# Each takes a list of line texts and gives one value per line that depends on
+# that line alone (``DocView.local``): patterns searched over the joined lines
+# here never reach across a line end.
+
+def _line_any(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
+    joined = "\n".join(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.cumsum(lengths + 1) - lengths - 1
+    pos = np.fromiter(map(re.Match.start, pattern.finditer(joined)), dtype=np.int64)
+    hit = np.zeros(len(texts), dtype=bool)
+    hit[np.searchsorted(starts, pos, side="right") - 1] = True
+    return hit
+
+
+def _list_items(texts: Sequence[str]) -> np.ndarray:
+    return _line_any(texts, _LIST_ITEM)
+
+
+def _terminal_lines(texts: Sequence[str]) -> np.ndarray:
+    return _line_any(texts, _TERMINAL)
+
+
+def _heads(texts: Sequence[str]) -> np.ndarray:
+    item = _list_items(texts)
+    out = np.empty(len(texts), dtype=object)
+    out[:] = [(_LIST_ITEM.sub("", t, count=1) if it else t.lstrip()) + " "
+              for t, it in zip(texts, item)]
+    return out
+
+
+def _code_lines(texts: Sequence[str]) -> np.ndarray:
+    """Lines that read as source code: an operator or statement punctuation, a
+    prompt, or a keyword opening a line without sentence punctuation."""
+    heads = _heads(texts).tolist()
+    code = _line_any(texts, _CODE)
+    code |= np.fromiter(map(str.startswith, heads, repeat(PROMPTS)), dtype=bool, count=len(heads))
+    keyword = np.fromiter(map(str.startswith, heads, repeat(KEYWORD_OPENERS)), dtype=bool,
+                          count=len(heads))
+    for i in np.flatnonzero(keyword):      # few lines: the marks only there
+        code[i] |= not _SENTENCE_MARKS.search(texts[i])
+    return code
+
+
+def _line_tokens(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """The words of the lines and the line of each."""
+    toks = TOKEN.findall("\n".join(texts))
+    newline = np.fromiter(map("\n".__eq__, toks), dtype=bool, count=len(toks))
+    line = np.cumsum(newline)[~newline]
+    words = [t for t, nl in zip(toks, newline) if not nl] if newline.any() else toks
+    return words, line.astype(np.int64)
+
+
+def _line_folded(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    words, line = _line_tokens(texts)
+    return list(map(str.casefold, words)), line
 
 
 # ---------------------------------------------------------------- the registry
