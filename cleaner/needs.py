@@ -13,6 +13,9 @@ pattern only on the lines that meet all of them:
 - a **size gate**, for a pattern whose match is the whole searched line
   (``^`` before anything it consumes, ``$`` at its end): bounds on the
   line's non-space characters and words (runs of non-space characters).
+- a **digit**, when every match holds one (``\\d+ of \\d+``), and
+  **forbidden characters**, for a pattern anchored with ``^`` that opens
+  with ``(?!.*[.,;])``: the line may hold none of them.
 - **heads**, for a pattern anchored with ``^``: the strings the line can
   start with, counted from its first letter or digit, ``HEAD`` characters
   long (whitespace read as " "). ``^(?:[-*•]\\s*)?(?:menu|search)\\b`` can
@@ -56,9 +59,11 @@ def analyze(pattern: str, flags: int = 0) -> Needs:
         clauses = _choose(_clauses(list(tree)))
         nonspace, words = _gate(tree)
         heads = _heads(tree)
+        digit = _needs_digit(list(tree))
+        forbid = _forbidden(tree)
     except RecursionError:
         return NO_NEEDS
-    return Needs(clauses, nonspace, words, heads)
+    return Needs(clauses, nonspace, words, heads, digit, forbid)
 
 
 def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
@@ -76,9 +81,16 @@ def usable(literal: str) -> bool:
     return len(literal) >= MIN_LITERAL or not any(c.isalnum() or c.isspace() for c in literal)
 
 
+def testable(literal: str) -> bool:
+    """Whether a literal is worth a substring test on the lines a better clause
+    let through: ``usable``, or two characters ("tv")."""
+    return usable(literal) or (len(literal) == 2 and "\n" not in literal and "\r" not in literal)
+
+
 def _literal_score(literal: str) -> int:
     if any(c.isalnum() for c in literal):
-        return len(literal)
+        # Two letters ("tv", "is") hit more lines than ASCII punctuation.
+        return len(literal) if len(literal) >= MIN_LITERAL else len(literal) - 1
     # Symbols: rarer than their length says; ASCII punctuation less so than "©".
     return MIN_LITERAL if not literal.isascii() else MIN_LITERAL - 1
 
@@ -93,12 +105,12 @@ def _rank(clause: frozenset[str]) -> tuple:
 
 
 def _choose(found: list[frozenset[str]]) -> tuple[tuple[str, ...], ...]:
-    """The usable clauses, best first, without those another one implies.
+    """The testable clauses, best first, without those another one implies.
 
     The best clause the automaton takes (``automaton_literal``) comes first
     whatever its rank, then at most ``MAX_EXTRA_CLAUSES`` others.
     """
-    clauses = sorted({c for c in found if c and all(map(usable, c))}, key=_rank, reverse=True)
+    clauses = sorted({c for c in found if c and all(map(testable, c))}, key=_rank, reverse=True)
     kept: list[frozenset[str]] = []
     for c in clauses:
         if not any(k <= c for k in kept):     # a subset holding implies c holds
@@ -111,7 +123,7 @@ def _choose(found: list[frozenset[str]]) -> tuple[tuple[str, ...], ...]:
 
 
 def _best(items: list) -> frozenset[str] | None:
-    found = [c for c in _clauses(items) if all(map(usable, c))]
+    found = [c for c in _clauses(items) if all(map(testable, c))]
     return max(found, key=_rank) if found else None
 
 
@@ -327,6 +339,75 @@ def _gate(tree) -> tuple[int | None, int | None]:
     n, w, _, _ = _size(items)
     nonspace, words = min(nonspace, n), min(words, w)
     return (int(nonspace) if nonspace != _INF else None, int(words) if words != _INF else None)
+
+
+# --- digits and forbidden characters -----------------------------------------------------
+
+_DIGITS_ONLY = frozenset("0123456789")
+
+
+def _is_digit_class(op, av) -> bool:
+    if op is C.LITERAL:
+        return chr(av) in _DIGITS_ONLY
+    if op is not C.IN:
+        return False
+    items = list(av)
+    return bool(items) and all(
+        (o is C.CATEGORY and a in (C.CATEGORY_DIGIT, C.CATEGORY_UNI_DIGIT))
+        or (o is C.LITERAL and chr(a) in _DIGITS_ONLY)
+        or (o is C.RANGE and chr(a[0]) in _DIGITS_ONLY and chr(a[1]) in _DIGITS_ONLY)
+        for o, a in items)
+
+
+def _needs_digit(items: list) -> bool:
+    """Whether every match of a sequence holds a (Unicode decimal) digit."""
+    for op, av in items:
+        if _is_digit_class(op, av):
+            return True
+        if op is C.SUBPATTERN and _needs_digit(list(av[-1])):
+            return True
+        if op is C.ATOMIC_GROUP and _needs_digit(list(av)):
+            return True
+        if op is C.ASSERT and _needs_digit(list(av[1])):
+            return True
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1 \
+                and _needs_digit(list(av[2])):
+            return True
+        if op is C.BRANCH and all(_needs_digit(list(alt)) for alt in av[1]):
+            return True
+    return False
+
+
+def _forbidden(tree) -> str:
+    """Characters no matched line holds: ``(?!.*[...])`` before anything consumed
+    in a ``^``-anchored pattern (``.`` reaches every character of a line)."""
+    if not _start_anchored(tree):
+        return ""
+    found: set[str] = set()
+    for op, av in tree:
+        if op is C.AT:
+            continue
+        if op is C.ASSERT:
+            continue
+        if op is not C.ASSERT_NOT:
+            break
+        direction, sub = av
+        sub = list(sub)
+        if direction != 1 or len(sub) != 2:
+            continue
+        (rop, rav), (cop, cav) = sub
+        if rop not in (C.MAX_REPEAT, C.MIN_REPEAT) or rav[0] != 0 or rav[1] != C.MAXREPEAT \
+                or list(rav[2]) != [(C.ANY, None)]:
+            continue
+        members = [cav] if cop is C.LITERAL else list(cav) if cop is C.IN else None
+        if not members or not all(o is C.LITERAL for o, _ in ([(cop, cav)] if cop is C.LITERAL
+                                                                else members)):
+            continue
+        chars = [chr(a) for a in (members if cop is C.LITERAL else [a for _, a in members])]
+        # Only characters without case variants: the line is tested as it is.
+        if all(len(normalize(c)) == 1 and normalize(c) == c and c.upper() == c for c in chars):
+            found.update(chars)
+    return "".join(sorted(found))
 
 
 # --- heads ------------------------------------------------------------------------------

@@ -105,11 +105,15 @@ class Needs:
     every match. ``max_nonspace``, ``max_words``: bounds on the searched
     text when a match must span all of it. ``heads``: what the line can start
     with, from its first letter or digit (``head``). None: no bound.
+    ``digit``: every match holds a digit (``\\d``). ``forbid``: characters
+    a matched line cannot hold anywhere (``^(?!.*[.!?])``).
     """
     clauses: tuple[tuple[str, ...], ...] = ()
     max_nonspace: int | None = None
     max_words: int | None = None
     heads: tuple[str, ...] | None = None
+    digit: bool = False
+    forbid: str = ""
 
     def to_json(self) -> dict | None:
         if self == NO_NEEDS:
@@ -119,6 +123,10 @@ class Needs:
             out["gate"] = [self.max_nonspace, self.max_words]
         if self.heads is not None:       # one string: hundreds of short items
             out["heads"] = "\n".join(self.heads)
+        if self.digit:
+            out["digit"] = True
+        if self.forbid:
+            out["forbid"] = self.forbid
         return out
 
     @classmethod
@@ -128,7 +136,8 @@ class Needs:
         gate = data.get("gate") or [None, None]
         heads = data.get("heads")
         return cls(tuple(tuple(c) for c in data.get("clauses", ())), gate[0], gate[1],
-                   tuple(heads.split("\n")) if heads is not None else None)
+                   tuple(heads.split("\n")) if heads is not None else None,
+                   bool(data.get("digit")), str(data.get("forbid", "")))
 
 
 NO_NEEDS = Needs()
@@ -153,6 +162,7 @@ HEAD = 3
 # Among a pattern's heads: any head that starts with a character outside ASCII.
 NON_ASCII_HEAD = "\x01"
 _FIRST_ALNUM = re.compile(r"[^\W_]")
+_DIGIT = re.compile(r"\d").search
 _WHITESPACE_RUN = re.compile(r"\s")
 # Every line's head in one pass (before whitespace becomes " "): what follows
 # the characters before its first letter or digit; "" when it has none.
@@ -201,12 +211,14 @@ class _Check:
     words) and a test for the symbols on the normalised line.
     """
 
-    __slots__ = ("bit", "nonspace", "words", "words_needed", "mixed")
+    __slots__ = ("bit", "nonspace", "words", "words_needed", "mixed", "digit", "forbid")
 
     def __init__(self, bit: int, needs: Needs, clauses: Sequence[tuple[int, tuple[str, ...]]]) -> None:
         self.bit = bit
         self.nonspace = needs.max_nonspace
         self.words = needs.max_words
+        self.digit = needs.digit
+        self.forbid = re.compile("[" + re.escape(needs.forbid) + "]").search if needs.forbid else None
         self.words_needed = sum(b for b, symbols in clauses if not symbols)
         self.mixed = tuple((b, _symbol_test(symbols)) for b, symbols in clauses if symbols)
 
@@ -253,14 +265,16 @@ class LiteralIndex:
             else:
                 needs = analyze(pattern, flags) if derivable else NO_NEEDS
             if not gated:
-                needs = Needs(needs.clauses)
+                needs = Needs(needs.clauses, digit=needs.digit)
             if needs.heads is not None:
                 head_bits |= 1 << i
                 for h in needs.heads:
                     by_head[h] = by_head.get(h, 0) | (1 << i)
             primary = next((c for c in needs.clauses if all(map(automaton_literal, c))), None)
             if primary is None:   # ASCII symbols then, unless they are on most lines
-                primary = next((c for c in needs.clauses if not _COMMON_SYMBOLS.intersection(c)), None)
+                primary = next((c for c in needs.clauses if not _COMMON_SYMBOLS.intersection(c)
+                                and all(len(lit) >= MIN_LITERAL or not any(map(str.isalnum, lit))
+                                        for lit in c)), None)
             if primary is None:
                 self.always.append(i)
             else:
@@ -278,7 +292,8 @@ class LiteralIndex:
                     for lit in words:
                         by_literal[lit] = by_literal.get(lit, 0) | bit
                 tests.append((bit, tuple(lit for lit in clause if not automaton_literal(lit))))
-            if tests or needs.max_nonspace is not None or needs.max_words is not None:
+            if tests or needs.max_nonspace is not None or needs.max_words is not None \
+                    or needs.digit or needs.forbid:
                 checks.append(_Check(1 << i, needs, tests))
         self.literals = len(by_literal)
         self._rule_bits = (1 << n) - 1
@@ -333,9 +348,18 @@ class LiteralIndex:
             todo = m & checked
             if todo:
                 line = lines[i]
-                sizes = norm = None
+                sizes = norm = digit = None
                 for c in self._checks_of(todo):
                     if c.words_needed & ~m:           # a clause none of whose words is there
+                        m &= ~c.bit
+                        continue
+                    if c.digit:
+                        if digit is None:
+                            digit = _DIGIT(line) is not None
+                        if not digit:
+                            m &= ~c.bit
+                            continue
+                    if c.forbid is not None and c.forbid(line):
                         m &= ~c.bit
                         continue
                     for bit, test in c.mixed:

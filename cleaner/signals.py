@@ -76,12 +76,16 @@ class _Prefilter:
         self.rules = rules
         self.index = LiteralIndex(rule_sources(rules))
         self._matchers: dict[int, tuple] = {}
+        self._of_rule: list[tuple | None] = [None] * len(rules.rules)   # compiled on first use
 
     def matchers(self, mask: int) -> tuple:
         found = self._matchers.get(mask)
         if found is None:
-            rule_list = self.rules.rules
-            found = tuple(matcher(rule_list[i]) for i in self.index.decode(mask))
+            of_rule = self._of_rule
+            for i in self.index.decode(mask):
+                if of_rule[i] is None:
+                    of_rule[i] = matcher(self.rules.rules[i])
+            found = tuple(of_rule[i] for i in self.index.decode(mask))
             if len(self._matchers) < 100_000:
                 self._matchers[mask] = found
         return found
@@ -126,8 +130,10 @@ def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int,
     n = len(blocks)
     matches: dict = {}
     todo: dict[str, int] = {}            # distinct unmatched line -> its first line number
-    for b in blocks:
-        if b.blank or b.text in todo or b.text in matches:
+    # Block.blank, without stripping each line (twice).
+    filled = [b for b in blocks if b.text and not b.text.isspace()]
+    for b in filled:
+        if b.text in todo or b.text in matches:
             continue
         found = cache.get(b.text) if cache is not None else None
         if found is None:
@@ -142,9 +148,7 @@ def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int,
             matches[text] = found
             if cache is not None:
                 cache[text] = found
-    for b in blocks:
-        if b.blank:
-            continue
+    for b in filled:
         for rule, spans in matches[b.text]:
             if rule.zone == "tail" and b.index < tail_start:
                 continue
