@@ -220,7 +220,10 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     if all(c is NO_CUT for c in cuts):     # nothing cut: the view is the whole document
         view, view_lines = whole, np.arange(len(blocks), dtype=np.int64)
     else:
-        view, view_lines = model_view(blocks, cuts, language=whole.language, whole=whole)
+        # The view guesses its language from its own words, not the whole
+        # document's: the lines the rules remove are gone on a second pass,
+        # and a short text's guess (its stop words) must not move with them.
+        view, view_lines = model_view(blocks, cuts, language=language, whole=whole)
     prose = view.prose if view.n else np.zeros(0)
     repeated = _repeated(blocks, common) if common else None
     scores = model.score(view) if model is not None else None

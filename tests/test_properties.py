@@ -18,7 +18,9 @@ change them: near-duplicates are found on lines of 8 or more words
 (``repetition``), so copies of a page whose only long line was boilerplate are
 one document before cleaning and several after, and their shared short lines
 then count once per copy (the ``@example`` below; about one generated batch in
-eight). Those batches are only checked with the first run's evidence.
+eight). Those batches are only checked with the first run's evidence, and
+the `clean --check` that follows `clean --in-place` is only expected to pass
+when cleaning kept the clusters.
 
 How many examples: ``CLEAN_FUZZ_EXAMPLES`` (default 150) is the count of each
 single-document property, run in-process on Cleaners built once per module
@@ -26,7 +28,8 @@ single-document property, run in-process on Cleaners built once per module
 prefilter, ~8 ms: ten times the cleaning of a document). The batch property
 runs a twentieth of that (at least 10; each example builds a fresh Cleaner),
 the `clean` subprocess property one per thousand (at least 2; each example
-starts the CLI three times); ``CLEAN_FUZZ_CLI_EXAMPLES`` overrides the latter.
+starts the CLI three times, so it is marked slow); ``CLEAN_FUZZ_CLI_EXAMPLES``
+overrides the latter.
 
 The long run (at least 100,000 examples of each single-document property) is
 split over two processes with distinct seeds, each running half; the total is
@@ -39,7 +42,10 @@ prints per test:
     done; wait
 
 or in one process: ``CLEAN_FUZZ_EXAMPLES=100000 python -m pytest -q
-tests/test_properties.py -p no:cacheprovider``. Up to 1,000 examples the run is
+tests/test_properties.py -p no:cacheprovider``. A shard takes about 10 minutes
+of CPU (with nothing else running, the two shards end in about 12 minutes on
+two cores); with a seed given, hypothesis keeps no example database, so a
+failure is only in the shard's output. Up to 1,000 examples the run is
 derandomized (the suite is reproducible); above, hypothesis draws from the seed.
 """
 from __future__ import annotations
@@ -146,6 +152,11 @@ def test_cleaning_never_raises_and_only_removes(text: str):
 
 @_settings(EXAMPLES)
 @given(document)
+# Found by the long run: the language was guessed on the whole text, the lines
+# the rules remove included, so without "* Home" the guess (English) became
+# Italian or Polish and the stop-word features of the short lines moved.
+@example("* Home\n* News\n* News\n| a | b |\n1. First step of the recipe.\nÈ©\nÈ©\n")
+@example("* Home\n|---|---|\n:::A\x1bb:j\n|---|---|\n0\n\ud7fc\n\ud7fc\n")
 def test_cleaning_is_idempotent_and_deterministic(text: str):
     once = CLEANER.clean(text)
     assert CLEANER.clean(once) == once
@@ -190,6 +201,7 @@ def _run(*args) -> subprocess.CompletedProcess:
     return subprocess.run([exe, "--no-config", *map(str, args)], capture_output=True, timeout=300)
 
 
+@pytest.mark.slow
 @_settings(CLI_EXAMPLES)
 @given(batches(33, 40))
 def test_cli_batch_same_for_any_job_count_as_in_process(tmp_path_factory, texts: list[str]):
@@ -210,7 +222,8 @@ def test_cli_batch_same_for_any_job_count_as_in_process(tmp_path_factory, texts:
             got = (one / name).read_bytes()
             assert got == (two / name).read_bytes(), name
             assert got == want.encode("utf-8"), name
-        r = _run("--check", one)
-        assert (r.returncode, r.stdout) == (0, b""), r.stdout.decode()[:2000]
+        if _clusters(expected) == _clusters(texts):   # see the module docstring
+            r = _run("--check", one)
+            assert (r.returncode, r.stdout) == (0, b""), r.stdout.decode()[:2000]
     finally:
         shutil.rmtree(base, ignore_errors=True)
