@@ -19,7 +19,7 @@ from cleaner.atomic import is_temp_name, read_file, replace_bytes
 from cleaner.batch import collect
 from cleaner.repetition import CommonLines
 
-pytestmark = pytest.mark.slow     # the real `clean` in a subprocess, test after test
+# The real `clean` in a subprocess, test after test: slow, but for three that stay in the quick run.
 
 NEWSLETTER = "Sign up for our free weekly newsletter"
 # A line every file of the batch shares: boilerplate by repetition alone.
@@ -64,6 +64,7 @@ def expected_texts(paths: list[Path]) -> dict[Path, str]:
     return {p: c.clean(t, common=common) for p, t in texts.items()}
 
 
+@pytest.mark.slow
 def test_in_place_rewrites_changed_files_with_batch_evidence(tmp_path, run_clean):
     paths = make_batch(tmp_path)
     clean_one = tmp_path / "articles" / "clean.txt"
@@ -93,6 +94,7 @@ def test_in_place_rewrites_changed_files_with_batch_evidence(tmp_path, run_clean
     assert again.returncode == 0 and "0 changed" in again.stderr.decode()
 
 
+@pytest.mark.slow
 def test_exit_non_zero_on_fix(tmp_path, run_clean):
     make_batch(tmp_path, 3)
     assert run_clean("--in-place", "--exit-non-zero-on-fix", tmp_path).returncode == 1
@@ -115,6 +117,7 @@ def test_check_lists_files_writes_nothing(tmp_path, run_clean):
     assert (r.returncode, r.stdout) == (0, b"")
 
 
+@pytest.mark.slow
 def test_check_diff_prints_unified_diff_per_file(tmp_path, run_clean):
     paths = make_batch(tmp_path, 3)
     r = run_clean("--check", "--diff", tmp_path)
@@ -130,6 +133,7 @@ def test_check_diff_prints_unified_diff_per_file(tmp_path, run_clean):
     assert NEWSLETTER not in paths[0].read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_jobs_do_not_change_results_or_order(tmp_path, run_clean):
     # Enough files that --jobs 2 really starts two workers (16 files per worker at least).
     paths = make_batch(tmp_path, 40, "x") + make_batch(tmp_path, 30, "y")
@@ -148,6 +152,7 @@ def test_jobs_do_not_change_results_or_order(tmp_path, run_clean):
         assert p.read_bytes() == (copy / p.relative_to(tmp_path)).read_bytes()
 
 
+@pytest.mark.slow
 def test_include_exclude_and_defaults(tmp_path, run_clean):
     make_batch(tmp_path, 1, "a")
     for name in ("notes.md", "page.markdown", "data.csv", "script.py"):
@@ -172,6 +177,7 @@ def test_include_exclude_and_defaults(tmp_path, run_clean):
     assert listed("a/data.csv", "--exclude", "*.csv") == []
 
 
+@pytest.mark.slow
 def test_html_is_not_rewritten(tmp_path, run_clean):
     page = tmp_path / "page.html"
     page.write_text("<html><body><p>Sign up for our free weekly newsletter</p></body></html>\n")
@@ -185,6 +191,7 @@ def test_html_is_not_rewritten(tmp_path, run_clean):
     assert page.read_bytes() == sneaky.read_bytes()
 
 
+@pytest.mark.slow
 def test_bad_inputs_are_named_and_the_batch_goes_on(tmp_path, run_clean):
     paths = make_batch(tmp_path, 2)
     folder = tmp_path / "articles"
@@ -209,6 +216,7 @@ def test_bad_inputs_are_named_and_the_batch_goes_on(tmp_path, run_clean):
     assert latin.read_bytes() == "Caf\xe9 au lait\n".encode("latin-1")
 
 
+@pytest.mark.slow
 def test_read_only_file_is_reported_not_rewritten(tmp_path, run_clean):
     # Checked on the permission bits, so this holds for root too.
     (p,) = make_batch(tmp_path, 1)
@@ -221,6 +229,7 @@ def test_read_only_file_is_reported_not_rewritten(tmp_path, run_clean):
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder and file permissions")
+@pytest.mark.slow
 def test_read_only_folder_and_unreadable_file(tmp_path, run_clean):
     a, b = make_batch(tmp_path, 2)
     os.chmod(b, 0)
@@ -238,6 +247,7 @@ def test_read_only_folder_and_unreadable_file(tmp_path, run_clean):
         os.chmod(b, 0o644)
 
 
+@pytest.mark.slow
 def test_failed_write_leaves_the_file_whole(tmp_path, clean_exe):
     # The file system refuses the rewrite half way (file size limit: EFBIG, as a full
     # disk would): the original stays, no temporary file is left, the error names the file.
@@ -257,6 +267,7 @@ def test_failed_write_leaves_the_file_whole(tmp_path, clean_exe):
     assert os.listdir(tmp_path) == ["big.txt"]
 
 
+@pytest.mark.slow
 def test_symbolic_links(tmp_path, run_clean):
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -284,6 +295,7 @@ def test_symbolic_links(tmp_path, run_clean):
     assert NEWSLETTER not in secret.read_text()
 
 
+@pytest.mark.slow
 def test_usage_errors(tmp_path, run_clean):
     r = run_clean("--in-place")
     assert r.returncode == 2 and b"need files or folders" in r.stderr
@@ -291,6 +303,7 @@ def test_usage_errors(tmp_path, run_clean):
     assert r.returncode == 2 and b"--json and --explain cannot be used" in r.stderr
 
 
+@pytest.mark.slow
 def test_plain_filter_mode_unchanged(tmp_path, run_clean):
     (p,) = make_batch(tmp_path, 1)
     r = run_clean(p)
@@ -330,6 +343,7 @@ def _on_a_terminal(args: list[str]) -> tuple[int, bytes]:
     return proc.returncode, bytes(data)
 
 
+@pytest.mark.slow
 def test_progress_bar_only_on_a_terminal(tmp_path, clean_exe):
     make_batch(tmp_path, 210)
     piped = subprocess.run([clean_exe, "--check", str(tmp_path)], capture_output=True)
@@ -367,6 +381,7 @@ def test_collect_is_sorted_and_deduplicated(tmp_path):
     assert messages == []
 
 
+@pytest.mark.slow
 def test_summary_counts_lines_by_reason(tmp_path, run_clean):
     make_batch(tmp_path, 3)
     r = run_clean("--check", tmp_path)
@@ -379,6 +394,7 @@ def test_summary_counts_lines_by_reason(tmp_path, run_clean):
     assert "3 changed" in err and "lines removed (" in err and "newsletter 3" in err, err
 
 
+@pytest.mark.slow
 def test_diff_of_a_folder_writes_nothing(tmp_path, run_clean):
     # As ruff and black: --diff takes folders and only shows what would change.
     paths = make_batch(tmp_path, 3)
@@ -392,6 +408,7 @@ def test_diff_of_a_folder_writes_nothing(tmp_path, run_clean):
     assert r.returncode == 1 and r.stdout.decode().count(f"-{NEWSLETTER}\n") == 3
 
 
+@pytest.mark.slow
 def test_output_dir_writes_cleaned_copies_of_everything(tmp_path, run_clean):
     paths = make_batch(tmp_path, 4, "in/news")
     tidy = tmp_path / "in" / "tidy.txt"
@@ -413,6 +430,7 @@ def test_output_dir_writes_cleaned_copies_of_everything(tmp_path, run_clean):
     assert r.stderr == b"clean: error: --output-dir cannot be used with --in-place (it writes copies and leaves the inputs alone)\n"
 
 
+@pytest.mark.slow
 def test_files_from_is_one_run(tmp_path, run_clean):
     # Six files share RECURRING: as one run (not split like xargs) it is evidence.
     paths = make_batch(tmp_path, 6)
@@ -432,6 +450,7 @@ def test_files_from_is_one_run(tmp_path, run_clean):
     assert (r.returncode, r.stdout) == (0, b"")
 
 
+@pytest.mark.slow
 def test_gitignore_is_respected_unless_no_ignore(tmp_path, run_clean):
     make_batch(tmp_path, 1, "kept")
     make_batch(tmp_path, 1, "generated")
@@ -443,6 +462,7 @@ def test_gitignore_is_respected_unless_no_ignore(tmp_path, run_clean):
     assert r.stdout.decode().split() == ["generated/a00.txt", "kept/a00.txt"]
 
 
+@pytest.mark.slow
 def test_exclude_applies_to_named_files_in_excluded_folders(tmp_path, run_clean):
     # What pre-commit does: name each file; exclude = ["drafts"] must still hold.
     make_batch(tmp_path, 1, "drafts")

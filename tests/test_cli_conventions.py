@@ -12,7 +12,7 @@ import pytest
 
 from conftest import CORPUS, SEED
 
-pytestmark = pytest.mark.slow     # dozens of subprocesses
+# Dozens of subprocesses: slow, but for `--version`, which stays in the quick run.
 
 ARTICLE = (
     "The regional parliament met on Monday to debate the spending plan for next year.\n"
@@ -52,6 +52,7 @@ def test_version(run):
     assert (p.returncode, p.stdout.decode()) == (0, f"clean {cleaner.__version__}\n")
 
 
+@pytest.mark.slow
 def test_help_lists_subcommands_and_examples(run):
     out = run("--help").stdout.decode()
     assert "clean rules list" in out and "clean rules test" in out
@@ -72,6 +73,7 @@ def test_help_lists_subcommands_and_examples(run):
     (["--mode", "fast"], ["--mode", "'fast'"]),
     (["--color", "sometimes"], ["--color", "sometimes"]),
 ])
+@pytest.mark.slow
 def test_usage_errors_are_one_line(run, args, needles):
     p = run(*args, input=b"x\n")
     one_line_error(p, *needles)
@@ -84,22 +86,26 @@ def test_usage_errors_are_one_line(run, args, needles):
     (["-j", "2"], ["--jobs", "stdin"]),
     (["-j", "2", "-"], ["--jobs", "stdin"]),
 ])
+@pytest.mark.slow
 def test_conflicting_options_name_both(run, args, needles):
     one_line_error(run(*args, input=ARTICLE.encode()), *needles)
 
 
+@pytest.mark.slow
 def test_disable_typo_has_a_suggestion(run):
     err = one_line_error(run("--disable", "sahre", input=ARTICLE.encode()))
     assert err == "clean: error: --disable: no rule, pack or heuristic named 'sahre' (did you mean 'share'?)\n"
     one_line_error(run("--disable", "heuristic.repeatd", input=b"x\n"), "did you mean 'heuristic.repeated'?")
 
 
+@pytest.mark.slow
 def test_disable_heuristic_boilerplate_is_rules_only(run):
     data = (SEED / "input.txt").read_bytes()
     assert run("--disable", "heuristic.boilerplate", input=data).stdout == \
         run("--no-heuristics", input=data).stdout
 
 
+@pytest.mark.slow
 def test_disable_heuristic_repeated_and_no_repetition(run, tmp_path):
     # Needs Cleaner(repetition=...), which the API grows alongside this option.
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
@@ -135,6 +141,7 @@ def _on_a_tty(args: list, input_path, env: dict) -> bytes:
     return b"".join(chunks)
 
 
+@pytest.mark.slow
 def test_diff_colour(run, tmp_path):
     f = tmp_path / "a.txt"
     f.write_bytes((SEED / "input.txt").read_bytes())
@@ -152,6 +159,7 @@ def test_diff_colour(run, tmp_path):
     assert b"\x1b[" not in run(f, "--color", "always").stdout    # the text itself is never coloured
 
 
+@pytest.mark.slow
 def test_verbose_says_how_inputs_were_read(run, tmp_path):
     f = tmp_path / "a.txt.gz"
     f.write_bytes(gzip.compress(ARTICLE.encode()))
@@ -163,6 +171,7 @@ def test_verbose_says_how_inputs_were_read(run, tmp_path):
 
 # --- --stdin-filename --------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_stdin_filename_names_and_excludes(run, tmp_path):
     (tmp_path / ".git").mkdir()
     (tmp_path / ".clean.yaml").write_text("exclude: [drafts]\ndisable: [newsletter]\n")
@@ -181,6 +190,7 @@ def test_stdin_filename_names_and_excludes(run, tmp_path):
 
 # --- reading: gzip, encodings, HTML preambles ------------------------------------------------------
 
+@pytest.mark.slow
 def test_gzip_file_and_pipe(run, tmp_path):
     data = (SEED / "input.txt").read_bytes()
     want = run(input=data).stdout
@@ -191,6 +201,7 @@ def test_gzip_file_and_pipe(run, tmp_path):
     one_line_error(run(input=gzip.compress(data)[:30]), "<stdin>", "gzip")
 
 
+@pytest.mark.slow
 def test_encoding_auto(run, tmp_path):
     data = (SEED / "input.txt").read_bytes()
     text = data.decode().replace("Sechin", "Séchin, François Léger")
@@ -205,6 +216,7 @@ def test_encoding_auto(run, tmp_path):
 
 
 @pytest.mark.parametrize("enc", ["idna", "rot13", "base64", "no-such-codec"])
+@pytest.mark.slow
 def test_non_text_encodings_are_one_line(run, enc):
     one_line_error(run("--encoding", enc, input=b"www.example.com " * 10 + b"\n"), enc)
 
@@ -219,6 +231,7 @@ HTML_PREAMBLE_PAGES = [
 
 
 @pytest.mark.parametrize("case", HTML_PREAMBLE_PAGES)
+@pytest.mark.slow
 def test_pages_that_start_with_a_comment_or_script_are_html(run, case):
     page = CORPUS / case / "page.html.gz"
     if not page.is_file():
@@ -231,6 +244,7 @@ def test_pages_that_start_with_a_comment_or_script_are_html(run, case):
     assert "<script" not in out and "<!--" not in out and "</div>" not in out
 
 
+@pytest.mark.slow
 def test_markup_fragment_is_read_as_html(run):
     page = ("<div class='post'>\n<h1>Council reopens library</h1>\n"
             "<p>The council said on Monday that the library would reopen after repairs "
@@ -244,6 +258,7 @@ def test_markup_fragment_is_read_as_html(run):
 
 # --- output that cannot be written ---------------------------------------------------------------
 
+@pytest.mark.slow
 def test_dev_full_is_one_line(run, tmp_path):
     if not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full")
