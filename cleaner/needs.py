@@ -11,8 +11,9 @@ pattern only on the lines that meet all of them:
   ``MIN_LITERAL`` characters, or symbols only ("©", "(", "|"): shorter words
   occur on most lines and filter nothing.
 - a **size gate**, for a pattern whose match is the whole searched line
-  (``^`` before anything it consumes, ``$`` at its end): bounds on the
-  line's non-space characters and words (runs of non-space characters).
+  (``^`` before anything it consumes, ``$`` at its end), or that opens with
+  a lookahead to the end (``^(?=.{0,120}$)``): bounds on the line's
+  non-space characters and words (runs of non-space characters).
 - a **digit**, when every match holds one (``\\d+ of \\d+``), and
   **forbidden characters**, for a pattern anchored with ``^`` that opens
   with ``(?!.*[.,;])``: the line may hold none of them.
@@ -321,10 +322,13 @@ def _end_anchored(tree) -> bool:
 
 
 def _gate(tree) -> tuple[int | None, int | None]:
-    """Bounds on the non-space characters and words of the searched text, when every
-    match spans it all. A leading lookahead that reaches ``$`` (``(?=.{0,90}$)``)
-    bounds the text too."""
-    if not (_start_anchored(tree) and _end_anchored(tree)):
+    """Bounds on the non-space characters and words of the searched text.
+
+    From a lookahead before anything consumed in a ``^``-anchored pattern
+    that reaches ``$`` (``^(?=.{0,90}$)``): it spans the whole text. And,
+    when every match spans it all (``$`` last too), from the pattern itself.
+    """
+    if not _start_anchored(tree):
         return None, None
     items = list(tree)
     nonspace = words = _INF
@@ -336,8 +340,9 @@ def _gate(tree) -> tuple[int | None, int | None]:
                 nonspace, words = min(nonspace, n), min(words, w)
         elif op is not C.AT and op is not C.ASSERT_NOT:
             break
-    n, w, _, _ = _size(items)
-    nonspace, words = min(nonspace, n), min(words, w)
+    if _end_anchored(tree):
+        n, w, _, _ = _size(items)
+        nonspace, words = min(nonspace, n), min(words, w)
     return (int(nonspace) if nonspace != _INF else None, int(words) if words != _INF else None)
 
 

@@ -371,7 +371,9 @@ class LiteralIndex:
                             m &= ~c.bit
                             break
                     else:
-                        if c.nonspace is not None or c.words is not None:
+                        # A line shorter than the bounds needs no counting.
+                        if (c.nonspace is not None and len(line) > c.nonspace) or \
+                                (c.words is not None and len(line) > 2 * c.words):
                             if sizes is None:
                                 parts = line.split()
                                 sizes = (len("".join(parts)), len(parts))
