@@ -9,12 +9,17 @@ from typing import List, Optional
 
 import typer
 
-from . import __version__
-from .api import Cleaner
-from .config import Config, find_config, load_config
-from .errors import CleanerError
-from .reader import check_encoding, read_bytes
-from .writer import removal_kind, stats_lines
+# numpy's BLAS starts a thread per core at import, which costs more CPU than
+# the whole cleaning of a short input; clean does no linear algebra worth a
+# thread (a batch runs in worker processes). A value set by the user stands.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from . import __version__  # noqa: E402 (after the environment is set)
+from .api import Cleaner  # noqa: E402
+from .config import Config, find_config, load_config  # noqa: E402
+from .errors import CleanerError  # noqa: E402
+from .reader import check_encoding, read_bytes  # noqa: E402
+from .writer import removal_kind, stats_lines  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
