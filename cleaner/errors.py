@@ -14,10 +14,15 @@ class RuleError(CleanerError):
     """An invalid rule file or rule; the message names file, line and rule id."""
 
     def __init__(self, path: str, line: int | None, rule_id: str | None, message: str):
-        self.path, self.line, self.rule_id = path, line, rule_id
+        self.path, self.line, self.rule_id, self.message = path, line, rule_id, message
         where = path if line is None else f"{path}:{line}"
         who = f" rule {rule_id}:" if rule_id else ""
         super().__init__(f"{where}:{who} {message}")
+
+    def __reduce__(self):
+        # Raised in a worker process, the error crosses back to the parent
+        # pickled; the default would call __init__ with the one-line message only.
+        return type(self), (self.path, self.line, self.rule_id, self.message)
 
 
 class ConfigError(CleanerError):
@@ -37,3 +42,6 @@ class UnknownNameError(ConfigError, ValueError):
     def __init__(self, message: str, name: str = "", suggestion: str | None = None):
         super().__init__(message)
         self.name, self.suggestion = name, suggestion
+
+    def __reduce__(self):
+        return type(self), (str(self), self.name, self.suggestion)

@@ -461,3 +461,17 @@ def test_builtin_rules_stay_fast_with_re_on_rows_of_separators():
     except subprocess.TimeoutExpired:
         pytest.fail("a shipped pattern backtracks without end on a row of separators")
     assert p.returncode == 0, p.stderr[-2000:]
+
+
+def test_rule_errors_cross_process_boundaries_intact():
+    # A worker process that meets a bad rule sends the error to the parent pickled;
+    # an error that cannot be rebuilt from its pickle breaks the whole pool.
+    import pickle
+
+    from cleaner.errors import RuleError, UnknownNameError
+
+    err = pickle.loads(pickle.dumps(RuleError("mine.yaml", 3, "mine.x", "bad pattern")))
+    assert (err.path, err.line, err.rule_id, str(err)) == (
+        "mine.yaml", 3, "mine.x", "mine.yaml:3: rule mine.x: bad pattern")
+    unknown = pickle.loads(pickle.dumps(UnknownNameError("no rule 'sahre'", "sahre", "share")))
+    assert (str(unknown), unknown.name, unknown.suggestion) == ("no rule 'sahre'", "sahre", "share")
