@@ -214,7 +214,14 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     grouped = units_mod.group(blocks)
     whole = DocView(blocks, grouped.of_line, grouped.count, language=language)
     start = tail_start(whole)
-    hits = protect_structures(rule_hits(blocks, rules, start, match_cache), grouped)
+    found = rule_hits(blocks, rules, start, match_cache)
+    hits = protect_structures(found, grouped)
+    top = _first_kept(blocks, hits)
+    if top and blocks[top].text.strip() in units_mod.FRONT_MATTER_MARKS:
+        # Front matter opens where the output will start once the rules take
+        # the lines above it: find it there now, as a second pass would.
+        grouped = units_mod.group(blocks, top)
+        hits = protect_structures(found, grouped)
     hits = stop_cuts_at_prose(hits, whole)
     cuts = [cut_of(b, h) for b, h in zip(blocks, hits)]
     if all(c is NO_CUT for c in cuts):     # nothing cut: the view is the whole document
@@ -228,6 +235,14 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     repeated = _repeated(blocks, common) if common else None
     scores = model.score(view) if model is not None else None
     return Evidence(blocks, grouped, hits, cuts, view, view_lines, repeated, prose, scores, start)
+
+
+def _first_kept(blocks: Sequence[Block], hits: list[list[Hit]]) -> int:
+    """The first line that is not blank and that no whole-line hit removes (0 if none)."""
+    for i, (b, hs) in enumerate(zip(blocks, hits)):
+        if not b.blank and not any(h.whole_line for h in hs):
+            return i
+    return 0
 
 
 def _repeated(blocks: Sequence[Block], common: "CommonLines") -> np.ndarray:

@@ -47,16 +47,24 @@ def _joined_line_of(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
     return hit
 
 
-def structures(texts: Sequence[str]) -> list[tuple[int, int]]:
-    """Line ranges [first, last] of code blocks, tables and front matter, in order."""
+def structures(texts: Sequence[str], top: int = 0) -> list[tuple[int, int]]:
+    """Line ranges [first, last] of code blocks, tables and front matter, in order.
+
+    ``top``: the first line the output can start with (the lines above it go).
+    """
     n = len(texts)
     found: list[tuple[int, int]] = []
-    # Front matter: the document opens with '---' (or '+++') and closes it soon after.
-    if n and texts[0].strip() in FRONT_MATTER_MARKS:
-        mark = texts[0].strip()
-        for j in range(1, min(n, FRONT_MATTER_MAX_LINES)):
+    # Front matter: the document opens with '---' (or '+++') and closes it soon
+    # after. Blank lines before it do not count, nor the lines above ``top``:
+    # the writer drops both, so a second pass finds the front matter at the top.
+    first = top
+    while first < n and not texts[first].strip():
+        first += 1
+    if first < n and texts[first].strip() in FRONT_MATTER_MARKS:
+        mark = texts[first].strip()
+        for j in range(first + 1, min(n, first + FRONT_MATTER_MAX_LINES)):
             if texts[j].strip() in (mark, "..."):
-                found.append((0, j))
+                found.append((first, j))
                 break
     # Fenced code: from an opening fence to the next fence of the same kind
     # (or the end of the text: an unclosed fence runs to the end, as in Markdown).
@@ -89,8 +97,8 @@ def structures(texts: Sequence[str]) -> list[tuple[int, int]]:
     return sorted(found)
 
 
-def group(blocks: Sequence[Block]) -> Units:
-    """Units of a document (see the module docstring)."""
+def group(blocks: Sequence[Block], top: int = 0) -> Units:
+    """Units of a document (see the module docstring); ``top`` as for ``structures``."""
     texts = [b.text for b in blocks]
     n = len(texts)
     if not n:
@@ -112,7 +120,7 @@ def group(blocks: Sequence[Block]) -> Units:
     # Structures are one unit each, blank lines inside included.
     in_structure = np.zeros(n, dtype=bool)
     starts_structure = np.zeros(n, dtype=bool)
-    for a, b in structures(texts):
+    for a, b in structures(texts, top):
         in_structure[a:b + 1] = True
         starts_structure[a] = True
     new_unit = np.where(in_structure, starts_structure, new_unit)

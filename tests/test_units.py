@@ -48,6 +48,24 @@ def test_pipe_table_and_front_matter_are_structures():
     assert structures(["| a |", "| b |"]) == []
 
 
+def test_front_matter_opens_where_the_output_starts():
+    lines = ["* Home", "", "---", "title: x", "---", "text"]
+    assert structures(lines) == []                 # '---' on line 3 of the text is no front matter
+    assert structures(lines, top=1) == [(2, 4)]    # ... but it is once the lines above go
+    assert structures(lines[1:]) == [(1, 3)]       # blank lines before it do not count
+
+
+def test_front_matter_the_rules_expose_is_found_on_the_first_pass():
+    # The rules take '* Home'; the output opens with '---', which a second pass
+    # reads as front matter, and there the fence inside it opens no code block.
+    # The first pass must read the text the same way, or the last line, inside
+    # the unclosed fence the first time, goes on the second (found by the fuzz run).
+    c = Cleaner()
+    once = c.clean("* Home\n---\n```\n---\n* Home\n")
+    assert once == "---\n```\n---\n"
+    assert c.clean(once) == once
+
+
 def test_rules_never_cut_inside_a_code_block():
     text = ("How to write a newsletter footer in Python, step by step, for your own site.\n\n"
             "```python\n# Sign up for our newsletter\nprint('hello')\n```\n")
