@@ -17,6 +17,11 @@ def render(decisions: list[Decision]) -> str:
     around it become one run (the longest one seen there), so the article's own
     paragraph spacing survives and no hole is left. Blank lines before the first
     or after the last kept line go when a removal touched them.
+
+    A removal can bring an empty line that ends in LF right after a line that
+    ends in a lone CR; written as they were, the two ends would read back as
+    one CRLF and the blank line would be gone on the next read. Such a blank
+    line is written with CR, the end of the line before it.
     """
     r = Renderer()
     return r.feed(decisions) + r.close()
@@ -30,6 +35,7 @@ class Renderer:
         self.best: list[str] = []        # longest blank run seen since then
         self.removed = False             # something was removed since the last kept line
         self.started = False
+        self.after_cr = False            # the last line written ends in a lone CR
 
     def feed(self, decisions: list[Decision]) -> str:
         """The text that these decisions settle (blank lines may wait for what follows)."""
@@ -48,10 +54,14 @@ class Renderer:
             if len(self.pending) > len(self.best):
                 self.best = self.pending
             if self.started:
-                out.extend(self.best if self.removed else self.pending)
+                run = self.best if self.removed else self.pending
+                if self.after_cr and run and run[0] == "\n":
+                    run = ["\r", *run[1:]]     # not "\r" + "\n": that reads as one line end
+                out.extend(run)
             elif not self.removed:
                 out.extend(self.pending)
             out.append(d.text + b.eol)
+            self.after_cr = b.eol == "\r"
             self.started = True
             self.pending, self.best, self.removed = [], [], False
         return "".join(out)

@@ -112,6 +112,16 @@ def test_mixed_line_ends_are_kept_per_line():
     assert clean("a\r\nX\nb\rc\n", {"X"}) == "a\r\nb\rc\n"
 
 
+def test_a_blank_line_brought_after_a_lone_cr_stays_a_line():
+    # Removing "Menu" puts the empty LF line right after "Title\r"; written as
+    # they were, "\r" + "\n" would read back as one CRLF and the blank line
+    # (a unit boundary) would be gone on a second pass. Found by the fuzz run.
+    text = "Title\rMenu\n\nBody.\n"
+    out = clean(text, drop={"Menu"})
+    assert out == "Title\r\rBody.\n"
+    assert [b.text for b in split_lines(out)] == ["Title", "", "Body."]
+
+
 def test_span_removal_keeps_rest_of_line_and_eol():
     text = "He said so. Share this article on Facebook Then he left.\r\nNext.\r\n"
     line = text.split("\r\n")[0]
