@@ -95,6 +95,18 @@ def normalize(text: str) -> str:
     return _CANON_FIND.sub(_canon_char, low) if _CANON_FIND.search(low) else low
 
 
+# Memo tables of a prefilter stop growing at this many entries: a run over
+# many distinct lines keeps bounded memory and simply computes the rest.
+MEMO_LIMIT = 100_000
+
+
+def remember(table: dict, key, value):
+    """``value``, stored under ``key`` while ``table`` is below ``MEMO_LIMIT``."""
+    if len(table) < MEMO_LIMIT:
+        table[key] = value
+    return value
+
+
 # --- what a pattern needs (derived by ``needs``) ----------------------------------------
 
 @dataclass(frozen=True)
@@ -386,7 +398,6 @@ class LiteralIndex:
     def _heads_allowing(self, raw: str) -> int:
         """The head-gated rules whose heads admit a line with head ``raw``."""
         h = raw if raw.isalnum() else _WHITESPACE_RUN.sub(" ", raw)
-        allowed = 0
         by_head = self._by_head
         if not h:
             allowed = by_head.get("", 0)
@@ -396,25 +407,20 @@ class LiteralIndex:
                 allowed |= by_head.get(h[:k], 0)
             if not h[0].isascii():
                 allowed |= by_head.get(NON_ASCII_HEAD, 0)
-        if len(self._head_pass) < 100_000:
-            self._head_pass[raw] = allowed
-        return allowed
+        return remember(self._head_pass, raw, allowed)
 
     def _checks_of(self, mask: int) -> tuple[_Check, ...]:
         out = self._check_sets.get(mask)
         if out is None:
-            out = tuple(c for c in self._checks if mask & c.bit)
-            if len(self._check_sets) < 100_000:
-                self._check_sets[mask] = out
+            out = remember(self._check_sets, mask, tuple(c for c in self._checks if mask & c.bit))
         return out
 
     def decode(self, mask: int) -> tuple[int, ...]:
         """The rule indices (ascending) of a mask."""
         out = self._decoded.get(mask)
         if out is None:
-            out = tuple(i for i in range(mask.bit_length()) if mask >> i & 1)
-            if len(self._decoded) < 100_000:
-                self._decoded[mask] = out
+            out = remember(self._decoded, mask,
+                            tuple(i for i in range(mask.bit_length()) if mask >> i & 1))
         return out
 
     def candidates(self, lines: Sequence[str]) -> list[tuple[int, ...]]:

@@ -7,7 +7,7 @@ from typing import Callable, Iterable, Sequence
 from .blocks import Block
 from .errors import CleanerError
 from .patterns import BudgetExceeded
-from .prefilter import LiteralIndex, rule_sources
+from .prefilter import LiteralIndex, remember, rule_sources
 from .rules import Rule, RuleSet
 
 
@@ -85,9 +85,7 @@ class _Prefilter:
             for i in self.index.decode(mask):
                 if of_rule[i] is None:
                     of_rule[i] = matcher(self.rules.rules[i])
-            found = tuple(of_rule[i] for i in self.index.decode(mask))
-            if len(self._matchers) < 100_000:
-                self._matchers[mask] = found
+            found = remember(self._matchers, mask, tuple(of_rule[i] for i in self.index.decode(mask)))
         return found
 
 
