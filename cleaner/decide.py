@@ -87,28 +87,38 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
     ``first_line``: lines before this one in the whole text, when ``ev`` is one
     window of a long text (for the line numbers in explanations).
     """
-    out = [rule_decision(b, c, first_line) for b, c in zip(ev.blocks, ev.cuts)]
+    rule_only = [rule_decision(b, c, first_line) for b, c in zip(ev.blocks, ev.cuts)]
+    out = list(rule_only)
     unit = ev.unit_of_line()
     if ev.repeated is not None:
         _repetition(out, ev, unit)
-    if model is None or ev.scores is None:
+    if model is not None and ev.scores is not None:
+        keep = model.keep(ev.scores, mode)
+        dropped = np.flatnonzero(~keep)
+        reasons = dict(zip(dropped.tolist(), _model_reasons(ev, model, mode, dropped)))
+        for i in np.flatnonzero(unit >= 0).tolist():
+            u = int(unit[i])
+            d = out[i]
+            if keep[u] or d.reason is not None:
+                continue
+            out[i] = Decision(d.block, False, *reasons[u], kind="heuristic")
+        _article_guard(out, ev)
+    if not _any_text(out):
+        # The fallback is what the rules alone left, taken before the
+        # repetition count: lines shared by the documents of a run are no
+        # reason to empty one of them.
+        if _any_text(rule_only) and out != rule_only:
+            return _noted(rule_only, "guard.never-empty",
+                          "the heuristics would remove every line the rules kept; "
+                          "left as the rules left it")
         return out
-    rule_only = list(out)
-    keep = model.keep(ev.scores, mode)
-    dropped = np.flatnonzero(~keep)
-    reasons = dict(zip(dropped.tolist(), _model_reasons(ev, model, mode, dropped)))
-    for i in np.flatnonzero(unit >= 0).tolist():
-        u = int(unit[i])
-        d = out[i]
-        if keep[u] or d.reason is not None:
-            continue
-        out[i] = Decision(d.block, False, *reasons[u], kind="heuristic")
-    _article_guard(out, ev)
-    if not any(d.kept and not d.block.blank for d in out):
-        return _noted(rule_only, "guard.never-empty",
-                      "the heuristics would remove every line the rules kept; left as the rules left it")
-    _keep_headline(out, ev, unit)
+    if model is not None and ev.scores is not None:
+        _keep_headline(out, ev, unit)
     return out
+
+
+def _any_text(out: list[Decision]) -> bool:
+    return any(d.kept and not d.block.blank for d in out)
 
 
 def _repetition(out: list[Decision], ev: "Evidence", unit: np.ndarray) -> None:

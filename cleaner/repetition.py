@@ -9,8 +9,9 @@ distinct lines and results do not depend on document order or worker count.
 Near-duplicate documents count once. Five outlets carrying one wire story (or
 one page scraped twice) would otherwise make the story's own sentences look
 like a site's footer. Each document gets a MinHash signature over the word
-shingles of its long lines (one-permutation hashing: every shingle hashed once
-into one of ``BINS`` bins, the minimum kept per bin); documents whose
+shingles of its long lines, or of all its words when it has none
+(one-permutation hashing: every shingle hashed once into one of ``BINS``
+bins, the minimum kept per bin); documents whose
 signatures agree in at least ``SIMILAR`` of the bins form a cluster (connected
 components over candidate pairs found by banding, so the clusters depend only
 on the set of documents, never on their order or on how they were split into
@@ -70,27 +71,32 @@ def document_keys(text: str) -> set[bytes]:
 
 
 def document_signature(text: str) -> bytes | None:
-    """A MinHash signature of the document's long lines (``BINS`` 8-byte values).
+    """A MinHash signature of the document (``BINS`` 8-byte values).
 
-    None when the document has no long line: such a document is never taken
-    for a duplicate of another.
+    Built from the word shingles of its long lines; a document without a long
+    line (a short notice, a list of headlines) is signed by the shingles of all
+    its words, so that copies of it still count once. None for a text without
+    words.
     """
-    mins = [_EMPTY] * BINS
-    seen = False
-    blake = hashlib.blake2b
+    long_lines = []
     for line in text.splitlines():
         words = _WORD.findall(line.casefold())
-        if len(words) < LONG_WORDS:
-            continue
-        seen = True
-        for i in range(len(words) - SHINGLE + 1):
+        if len(words) >= LONG_WORDS:
+            long_lines.append(words)
+    if not long_lines:
+        words = _WORD.findall(text.casefold())
+        if not words:
+            return None
+        long_lines = [words]
+    mins = [_EMPTY] * BINS
+    blake = hashlib.blake2b
+    for words in long_lines:
+        for i in range(max(1, len(words) - SHINGLE + 1)):
             h = int.from_bytes(blake(" ".join(words[i:i + SHINGLE]).encode(), digest_size=8).digest(),
                                "little")
             b = h % BINS
             if h < mins[b]:
                 mins[b] = h
-    if not seen:
-        return None
     _densify(mins)
     return struct.pack(f"<{BINS}Q", *mins)
 

@@ -75,10 +75,49 @@ def test_a_lightly_edited_copy_is_a_duplicate_and_a_half_copy_is_not():
     assert labels[2] != labels[0]
 
 
-def test_documents_without_long_lines_have_no_signature_and_never_cluster():
-    menu = "Home\nNews\nSport\nWeather\nContact us today\n"
-    assert document_signature(menu) is None
-    assert clusters([None, None, document_signature(menu)]) == [0, 1, 2]
+def test_documents_without_long_lines_are_signed_by_all_their_words():
+    # A short notice has no line of LONG_WORDS words; its copies must still
+    # count once, or their shared short lines look like a site's boilerplate.
+    notice = "Bridge reopens Monday\nCity crews finished repairs early\nTraffic resumes at noon\n"
+    other = "Library hours change\nThe branch closes at six\nStory time moves to Friday\n"
+    sigs = [document_signature(notice), document_signature(other), document_signature(notice)]
+    assert all(s is not None and len(s) == 128 * 8 for s in sigs)
+    assert clusters(sigs) == [0, 1, 0]
+    assert document_signature("\n  \n") is None
+    assert clusters([None, None, sigs[1]]) == [0, 1, 2]
+
+
+def test_copies_of_a_short_page_are_not_emptied_by_repetition():
+    # Three copies of a page without one long line among eight documents: the
+    # copies are one document, so their lines are not common, and even where
+    # repetition alone would remove every line the page keeps what the rules left.
+    from cleaner import Cleaner
+
+    notice = "Bridge reopens Monday\nCity crews finished repairs early\nTraffic resumes at noon\n"
+    others = [f"Other page {i} about topic {i}\nA different line number {i} here\n" for i in range(5)]
+    texts = [notice] * 3 + others
+    assert not CommonLines.from_texts(texts)
+    for cleaner in (Cleaner(), Cleaner(disable=["heuristic.boilerplate"])):
+        assert cleaner.clean_many(texts) == texts
+
+
+def test_repetition_alone_never_empties_a_document():
+    # Ten different documents, each two of five short lines: every line is in
+    # four documents, so all are common, yet no document is emptied on
+    # repetition evidence; the guard says why the lines stayed.
+    from itertools import combinations
+
+    from cleaner import Cleaner
+
+    lines = ["Council meets on Tuesdays", "Harbour tides this week",
+             "Read the latest local news", "Weather radar and forecasts", "Sports scores tonight live"]
+    texts = [f"{a}\n{b}\n" for a, b in combinations(lines, 2)]
+    assert all(line in CommonLines.from_texts(texts) for line in lines)
+    cleaner = Cleaner(disable=["heuristic.boilerplate"])
+    assert cleaner.clean_many(texts) == texts
+    common = CommonLines.from_texts(texts)
+    notes = [d.note for d in cleaner.analyze(texts[0], common=common).decisions if d.note]
+    assert notes and "guard.never-empty" in notes[0]
 
 
 def test_signature_is_stable_and_short_documents_still_match_their_copies():
