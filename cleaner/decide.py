@@ -118,7 +118,8 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
 
 
 def _any_text(out: list[Decision]) -> bool:
-    return any(d.kept and not d.block.blank for d in out)
+    """Some line is kept with text left in it (after removed spans)."""
+    return any(d.kept and d.text.strip() for d in out)
 
 
 def _repetition(out: list[Decision], ev: "Evidence", unit: np.ndarray) -> None:
