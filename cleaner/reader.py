@@ -106,7 +106,7 @@ def decode_as(data: bytes, name: str, encoding: str = "utf-8") -> tuple[str, str
     except (UnicodeError, ValueError, TypeError, LookupError) as e:
         # Codecs that fail other than per byte (idna's label lengths, ...).
         raise InputError(f"{name}: cannot decode as {encoding}: {e}") from None
-    if encoding.replace("_", "-").lower() not in ("utf-8", "utf8") and _SURROGATE.search(text):
+    if not _is_utf8(encoding) and _SURROGATE.search(text):
         # utf-7, utf-16 and friends can yield lone surrogates; UTF-8 output cannot hold them.
         raise InputError(f"{name}: decoding as {encoding} gives a lone surrogate "
                          f"at character {_SURROGATE.search(text).start()}")
@@ -153,6 +153,33 @@ def why_html(data: bytes | str) -> str:
     return ""
 
 
+# <meta charset="x"> and <meta http-equiv="Content-Type" content="text/html; charset=x">
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
+# Labels that browsers read as windows-1252 (WHATWG Encoding): pages that say
+# latin-1 are written in it, curly quotes and all.
+_WINDOWS_1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii",
+                 "iso_8859-1", "cp819", "ibm819", "windows-1252"}
+
+
+def _is_utf8(encoding: str) -> bool:
+    return encoding.replace("_", "-").lower() in ("utf-8", "utf8")
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The text encoding an HTML page declares in a <meta> tag of its head, if any."""
+    m = _META_CHARSET.search(data[:_SNIFF])
+    if m is None:
+        return None
+    label = m.group(1).decode("ascii").lower()
+    if label in _WINDOWS_1252:
+        return "cp1252"
+    try:
+        check_encoding(label)
+    except InputError:
+        return None
+    return None if _is_utf8(label) else label
+
+
 def html_to_text(html: str) -> str:
     """Main-content text of an HTML page (trafilatura, recall-oriented)."""
     import trafilatura  # lazy: only HTML input pays for it
@@ -177,7 +204,20 @@ def read_bytes(data: bytes, name: str = "<stdin>", *, encoding: str = "utf-8",
         raise InputError(f"{name}: unknown format {format!r} (expected one of {', '.join(FORMATS)})")
     packed = data.startswith(GZIP_MAGIC)
     data = gunzip(data, name)
-    text, used = decode_as(data, name, encoding)
+    try:
+        text, used = decode_as(data, name, encoding)
+    except InputError as not_utf8:
+        # An HTML page that is not UTF-8 is read in the charset it declares;
+        # text stays strict (it declares nothing).
+        declared = (declared_charset(data) if _is_utf8(encoding) and format != "text"
+                    and (format == "html" or why_html(data)) else None)
+        if declared is None:
+            raise
+        try:
+            text, used = decode_as(data, name, declared)
+        except InputError:
+            raise InputError(f"{not_utf8} and not valid in the charset the page declares "
+                             f"({declared})") from None
     how = why_html(text) if format == "auto" else ("forced" if format == "html" else "")
     if how:
         return Document(name, html_to_text(text), "html", raw=text, encoding=used,

@@ -253,3 +253,46 @@ def test_every_corpus_page_is_html_and_no_text_is(corpus):
     texts = sorted(corpus.glob("*/*/scraped-*.txt")) + sorted(corpus.glob("*/*/expected.txt"))
     taken = [p for p in texts if detect_format(p.read_bytes()) == "html"]
     assert taken == []
+
+
+# --- HTML in the charset it declares ------------------------------------------------------
+
+def _page(charset_tag: str, body: str, encoding: str) -> bytes:
+    return (f"<!DOCTYPE html><html><head>{charset_tag}<title>t</title></head><body>"
+            f"<article><p>{body}</p></article></body></html>").encode(encoding)
+
+
+@pytest.mark.parametrize("tag,encoding,expect", [
+    ('<meta charset="iso-8859-1">', "cp1252", "cp1252"),     # browsers read latin-1 as windows-1252
+    ("<meta http-equiv='Content-Type' content='text/html; charset=windows-1251'>", "cp1251",
+     "windows-1251"),
+    ('<META CHARSET=shift_jis>', "shift_jis", "shift_jis"),
+])
+def test_html_that_is_not_utf8_is_read_in_its_declared_charset(tag, encoding, expect):
+    body = {"cp1252": "Café “quoted” – naïve", "cp1251": "Привет, мир", "shift_jis": "日本語の記事"}[encoding]
+    doc = read_bytes(_page(tag, body, encoding), "page.html", format="html")
+    assert body in doc.raw and doc.encoding == expect
+    auto = read_bytes(_page(tag, body, encoding), "page.html")      # format detected
+    assert auto.format == "html" and body in auto.raw
+
+
+def test_valid_utf8_wins_over_a_wrong_declaration():
+    # Pages often keep a stale <meta charset> after moving to UTF-8.
+    doc = read_bytes(_page('<meta charset="iso-8859-1">', "Café", "utf-8"), "page.html")
+    assert "Café" in doc.raw and doc.encoding == "utf-8"
+
+
+def test_text_and_undeclared_html_stay_strict():
+    with pytest.raises(InputError, match=r"f\.txt: not valid utf-8"):
+        read_bytes('<meta charset="latin-1"> Café'.encode("latin-1"), "f.txt", format="text")
+    with pytest.raises(InputError, match=r"p\.html: not valid utf-8"):
+        read_bytes(_page("", "Café", "latin-1"), "p.html")
+    # an explicit other encoding is used as given, never replaced by the declaration
+    with pytest.raises(InputError, match="ascii"):
+        read_bytes(_page('<meta charset="latin-1">', "Café", "latin-1"), "p.html", encoding="ascii")
+
+
+def test_html_invalid_in_its_declared_charset_says_both():
+    data = _page('<meta charset="utf-16">', "x", "utf-8") + b"\xff\xfe\x00"
+    with pytest.raises(InputError, match=r"p\.html: not valid utf-8 .* declares \(utf-16\)"):
+        read_bytes(data, "p.html")
