@@ -16,10 +16,15 @@ In order:
    empty (``guard.never-empty``); keep the headline (``guard.headline``).
    A guard's decision is logged on the lines it kept.
 
-Cleaning the cleaned text changes nothing by design: the model judges units
-among the lines the rules leave, its features do not depend on removed
-boilerplate, the tail zone is measured on prose, and a Viterbi segment of kept
-units stays kept when the boilerplate around it goes.
+Cleaning the cleaned text is meant to change nothing, and the design goes
+most of the way: the model judges units among the lines the rules leave, the
+tail zone is measured on prose, and a Viterbi segment of kept units stays kept
+when the boilerplate around it goes. Not all the way: some features are
+measured over units the model itself removes (the page's prose before and
+after a unit, the indentation of its long units, neighbours), so when the
+model removes prose-like comments or listings, a unit it kept can score a
+little differently on a second pass. Measured: 0 of 1,244 trafilatura-eval
+inputs and 7 of 462 wcxb inputs change (``tests/test_idempotent.py``).
 """
 from __future__ import annotations
 
