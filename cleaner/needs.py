@@ -34,11 +34,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from re import _casefix, _parser
 from re import _constants as C
-from re import _parser
 
-from .prefilter import (HEAD, MIN_LITERAL, NO_NEEDS, NON_ASCII_HEAD, Needs, automaton_literal,
-                        normalize)
+import _sre
+
+from .prefilter import (HEAD, LEFT, MIN_LITERAL, NO_NEEDS, NON_ASCII_HEAD, RIGHT, Needs,
+                        automaton_literal, normalize)
 
 # Clauses kept per rule beyond the primary one: each costs a test on every
 # line the primary one lets through.
@@ -57,14 +59,17 @@ def analyze(pattern: str, flags: int = 0) -> Needs:
     except (re.error, RecursionError, OverflowError):
         return NO_NEEDS
     try:
-        clauses = _choose(_clauses(list(tree)))
+        clauses, edges = _choose(_clauses(list(tree)))
         nonspace, words = _gate(tree)
         heads = _heads(tree)
         digit = _needs_digit(list(tree))
         forbid = _forbidden(tree)
+        if not _unicode_words(tree):
+            edges = ()
+        min_len = min(tree.getwidth()[0], C.MAXREPEAT)
     except RecursionError:
         return NO_NEEDS
-    return Needs(clauses, nonspace, words, heads, digit, forbid)
+    return Needs(clauses, nonspace, words, heads, digit, forbid, edges, min_len)
 
 
 def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
@@ -74,6 +79,12 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
 
 
 # --- clauses ---------------------------------------------------------------------------
+#
+# A clause is a dict: literal -> its edges (``LEFT`` | ``RIGHT``, see ``Needs``),
+# one of its literals occurring, with those edges, in every match.
+
+Clause = dict
+
 
 def usable(literal: str) -> bool:
     """Whether a literal filters anything: ``MIN_LITERAL`` characters, or symbols only."""
@@ -96,35 +107,55 @@ def _literal_score(literal: str) -> int:
     return MIN_LITERAL if not literal.isascii() else MIN_LITERAL - 1
 
 
-def _score(clause: frozenset[str]) -> tuple[int, int]:
+def _score(clause: Clause) -> tuple[int, int]:
     """Longer shortest literal first, then fewer literals."""
     return (min(map(_literal_score, clause)), -len(clause))
 
 
-def _rank(clause: frozenset[str]) -> tuple:
-    return (_score(clause), sorted(clause))     # sorted: the same order in every run
+def _edge_count(clause: Clause) -> int:
+    """How many edges its least bounded literal has: a bounded literal hits fewer lines."""
+    return min(bin(e).count("1") for e in clause.values())
 
 
-def _choose(found: list[frozenset[str]]) -> tuple[tuple[str, ...], ...]:
-    """The testable clauses, best first, without those another one implies.
+def _rank(clause: Clause) -> tuple:
+    return (_score(clause), _edge_count(clause), sorted(clause))   # sorted: the same order in every run
+
+
+def _implies(k: Clause, c: Clause) -> bool:
+    """Whether clause ``k`` holding means ``c`` holds: its literals among c's, each
+    with at least the edges c asks of it."""
+    return k.keys() <= c.keys() and all(not c[lit] & ~k[lit] for lit in k)
+
+
+def _choose(found: list[Clause]) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[int, ...], ...]]:
+    """The testable clauses, best first, without those another one implies, and
+    their literals' edges.
 
     The best clause the automaton takes (``automaton_literal``) comes first
     whatever its rank, then at most ``MAX_EXTRA_CLAUSES`` others.
     """
-    clauses = sorted({c for c in found if c and all(map(testable, c))}, key=_rank, reverse=True)
-    kept: list[frozenset[str]] = []
+    distinct: dict[frozenset, Clause] = {}       # one per literal set: the one with most edges
+    for c in found:
+        if c and all(map(testable, c)):
+            key = frozenset(c)
+            if key not in distinct or sum(c.values()) > sum(distinct[key].values()):
+                distinct[key] = c
+    clauses = sorted(distinct.values(), key=_rank, reverse=True)
+    kept: list[Clause] = []
     for c in clauses:
-        if not any(k <= c for k in kept):     # a subset holding implies c holds
+        if not any(_implies(k, c) for k in kept):
             kept.append(c)
     primary = next((c for c in kept if all(map(automaton_literal, c))), None)
     if primary is not None:
         kept.remove(primary)
         kept.insert(0, primary)
-    return tuple(tuple(sorted(c)) for c in kept[:1 + MAX_EXTRA_CLAUSES])
+    kept = kept[:1 + MAX_EXTRA_CLAUSES]
+    return (tuple(tuple(sorted(c)) for c in kept),
+            tuple(tuple(c[lit] for lit in sorted(c)) for c in kept))
 
 
-def _best(items: list) -> frozenset[str] | None:
-    found = [c for c in _clauses(items) if all(map(testable, c))]
+def _best(items: list, before: int = 0, after: int = 0) -> Clause | None:
+    found = [c for c in _clauses(items, before, after) if all(map(testable, c))]
     return max(found, key=_rank) if found else None
 
 
@@ -157,57 +188,255 @@ def _class_literals(items: list) -> frozenset[str] | None:
     return frozenset(normalize(chr(av)) for _, av in items)
 
 
-def _clauses(items: list) -> list[frozenset[str]]:
-    """Every clause of a sequence: each is a set of literals one of which must occur."""
-    found: list[frozenset[str]] = []
+def _clauses(items: list, before: int = 0, after: int = 0) -> list[Clause]:
+    """Every clause of a sequence: each is a set of literals one of which must occur.
+
+    ``before`` / ``after``: what is known (``_NONWORD``, ``_BOUNDARY``) just
+    before / after the sequence in every match, for the literals' edges.
+    """
+    found: list[Clause] = []
     run: list[str] = []
+    start = end = 0       # the items the run of literal characters spans
 
     def flush() -> None:
         if run:
-            found.append(frozenset({normalize("".join(run))}))
+            lit = normalize("".join(run))
+            found.append({lit: _edges(lit, _before(items, start, before),
+                                      _after(items, end + 1, after))})
             run.clear()
 
-    for op, av in items:
-        if op is C.LITERAL:
-            run.append(chr(av))
+    for i, (op, av) in enumerate(items):
+        if op is C.LITERAL or op is C.SUBPATTERN or op is C.ATOMIC_GROUP:
+            exact = chr(av) if op is C.LITERAL else _exact(list(av[-1] if op is C.SUBPATTERN else av))
+            if exact is not None:
+                if not run:
+                    start = i
+                run.append(exact)
+                end = i
+                continue
+            flush()
+            found.extend(_clauses(list(av[-1] if op is C.SUBPATTERN else av),
+                                  _before(items, i, before), _after(items, i + 1, after)))
         elif op is C.AT or op is C.ASSERT_NOT:
             continue      # zero-width: the characters around it stay adjacent
         elif op is C.ASSERT:
             flush()
-            found.extend(_clauses(list(av[1])))   # what a lookaround sees is in the text
-        elif op is C.SUBPATTERN or op is C.ATOMIC_GROUP:
-            inner = list(av[-1] if op is C.SUBPATTERN else av)
-            exact = _exact(inner)
-            if exact is not None:
-                run.append(exact)
-                continue
-            flush()
-            found.extend(_clauses(inner))
+            # What a lookaround sees is in the text: a lookahead's starts here,
+            # a lookbehind's ends here.
+            direction, sub = av
+            if direction == 1:
+                found.extend(_clauses(list(sub), _before(items, i, before), 0))
+            else:
+                found.extend(_clauses(list(sub), 0, _after(items, i + 1, after)))
         elif op is C.BRANCH:
             flush()
-            union: set[str] = set()
+            left, right = _before(items, i, before), _after(items, i + 1, after)
+            union: Clause = {}
             for alt in av[1]:
-                sub = _best(list(alt))
+                sub = _best(list(alt), left, right)
                 if sub is None:
-                    union = set()
+                    union = {}
                     break
-                union |= sub
+                for lit, e in sub.items():    # in several branches: the edges all give
+                    union[lit] = union[lit] & e if lit in union else e
             if union:
-                found.append(frozenset(union))
+                found.append(union)
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
             flush()
-            lo, _hi, inner = av
+            lo, hi, inner = av
+            inner = list(inner)
             if lo >= 1:
-                found.extend(_clauses(list(inner)))
+                left, right = _before(items, i, before), _after(items, i + 1, after)
+                if hi != 1:       # a repeat may follow / precede another one
+                    left &= _before(inner, len(inner), 0)
+                    right &= _after(inner, 0, 0)
+                found.extend(_clauses(inner, left, right))
         elif op is C.IN:
             flush()
             chars = _class_literals(list(av))
             if chars is not None:
-                found.append(chars)
+                found.append(dict.fromkeys(chars, 0))
         else:             # any character, back references, conditionals
             flush()
     flush()
     return [f for f in found if all(f) and not any("\n" in s or "\r" in s for s in f)]
+
+
+# --- edges: what every match has next to a literal ---------------------------------------
+#
+# Facts about a position in every match: the character on the side looked at
+# is not a word character (or there is none: the searched text's start or
+# end, which in the line touches whitespace or nothing), or a ``\b`` stands
+# there. Word characters are re's Unicode ones (``str.isalnum`` or "_").
+
+_NONWORD, _BOUNDARY = 1, 2
+_STARTS = (C.AT_BEGINNING, C.AT_BEGINNING_STRING)
+_ENDS = (C.AT_END, C.AT_END_STRING)
+_REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
+
+
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _case_variants(c: str) -> list[str]:
+    """``c`` and what re.IGNORECASE matches it with: its simple lower case and
+    the extra equivalences. (Characters with one simple lower case are all word
+    characters or all not; only the extras mix them: "ͅ" and "ι".)"""
+    low = _sre.unicode_tolower(ord(c))
+    return [c, chr(low), *map(chr, _casefix._EXTRA_CASES.get(low, ()))]
+
+
+@lru_cache(maxsize=4096)
+def _wordy(c: str) -> bool:
+    """Whether every character that can match ``c`` is a word character."""
+    return all(map(_is_word, _case_variants(c)))
+
+
+@lru_cache(maxsize=4096)
+def _not_wordy(c: str) -> bool:
+    """Whether no character that can match ``c`` is a word character."""
+    return not any(map(_is_word, _case_variants(c)))
+
+
+# Ranges longer than this are not looked through (the class then proves nothing).
+_MAX_RANGE = 10_000
+
+
+@lru_cache(maxsize=1024)
+def _nonword_class(items: tuple) -> bool:
+    """Whether a character class matches only non-word characters."""
+    if items and items[0][0] is C.NEGATE:
+        return any(op is C.CATEGORY and av is C.CATEGORY_WORD for op, av in items[1:])
+    for op, av in items:
+        if op is C.LITERAL:
+            ok = _not_wordy(chr(av))
+        elif op is C.CATEGORY:
+            ok = av in (C.CATEGORY_NOT_WORD, C.CATEGORY_SPACE)
+        elif op is C.RANGE:
+            lo, hi = av
+            ok = hi - lo <= _MAX_RANGE and all(_not_wordy(chr(c)) for c in range(lo, hi + 1))
+        else:
+            ok = False
+        if not ok:
+            return False
+    return bool(items)
+
+
+def _edges(literal: str, before: int, after: int) -> int:
+    """A literal's edges from the facts before and after it (a ``\\b`` next to a
+    word character means a non-word character, or none, beyond it)."""
+    edges = 0
+    if before & _NONWORD or (before & _BOUNDARY and _wordy(literal[0])):
+        edges |= LEFT
+    if after & _NONWORD or (after & _BOUNDARY and _wordy(literal[-1])):
+        edges |= RIGHT
+    return edges
+
+
+def _before(items: list, i: int, outer: int) -> int:
+    """The facts just before ``items[i]`` (``outer``: before ``items[0]``)."""
+    facts = 0
+    while i > 0:
+        op, av = items[i - 1]
+        if op is C.AT:
+            facts |= _BOUNDARY if av is C.AT_BOUNDARY else _NONWORD if av in _STARTS else 0
+        elif op is C.ASSERT:
+            if av[0] == -1:   # a lookbehind ends here: what it saw is before
+                facts |= _before(list(av[1]), len(av[1]), 0)
+        elif op is not C.ASSERT_NOT:
+            return facts | _last(op, av, lambda: _before(items, i - 1, outer))
+        i -= 1
+    return facts | outer
+
+
+def _after(items: list, i: int, outer: int) -> int:
+    """The facts at the start of ``items[i:]`` (``outer``: after the last item)."""
+    facts = 0
+    while i < len(items):
+        op, av = items[i]
+        if op is C.AT:
+            facts |= _BOUNDARY if av is C.AT_BOUNDARY else _NONWORD if av in _ENDS else 0
+        elif op is C.ASSERT:
+            if av[0] == 1:    # a lookahead starts here: what it sees is after
+                facts |= _after(list(av[1]), 0, 0)
+        elif op is not C.ASSERT_NOT:
+            return facts | _first(op, av, lambda: _after(items, i + 1, outer))
+        i += 1
+    return facts | outer
+
+
+def _first(op, av, after) -> int:
+    """``_NONWORD`` if the first character one item consumes is never a word
+    character; ``after()``: the facts after it, for when it consumes nothing."""
+    if op is C.LITERAL:
+        return _NONWORD if _not_wordy(chr(av)) else 0
+    if op is C.IN:
+        return _NONWORD if _nonword_class(tuple(av)) else 0
+    if op is C.SUBPATTERN or op is C.ATOMIC_GROUP:
+        return _after(list(av[-1] if op is C.SUBPATTERN else av), 0, after()) & _NONWORD
+    if op is C.BRANCH:
+        outer = after()
+        return _NONWORD if all(_after(list(alt), 0, outer) & _NONWORD for alt in av[1]) else 0
+    if op in _REPEATS:
+        lo, hi, inner = av
+        facts = _after(list(inner), 0, after() if hi == 1 else 0) & _NONWORD
+        return facts & after() if lo == 0 else facts
+    return 0
+
+
+def _last(op, av, before) -> int:
+    """``_NONWORD`` if the last character one item consumes is never a word
+    character; ``before()``: the facts before it, for when it consumes nothing."""
+    if op is C.LITERAL:
+        return _NONWORD if _not_wordy(chr(av)) else 0
+    if op is C.IN:
+        return _NONWORD if _nonword_class(tuple(av)) else 0
+    if op is C.SUBPATTERN or op is C.ATOMIC_GROUP:
+        inner = list(av[-1] if op is C.SUBPATTERN else av)
+        return _before(inner, len(inner), before()) & _NONWORD
+    if op is C.BRANCH:
+        outer = before()
+        return _NONWORD if all(_before(list(alt), len(alt), outer) & _NONWORD
+                               for alt in av[1]) else 0
+    if op in _REPEATS:
+        lo, hi, inner = av
+        inner = list(inner)
+        facts = _before(inner, len(inner), before() if hi == 1 else 0) & _NONWORD
+        return facts & before() if lo == 0 else facts
+    return 0
+
+
+def _unicode_words(tree) -> bool:
+    """Whether ``\\b`` and ``\\w`` mean Unicode word characters throughout (no
+    ``(?a)`` or ``(?L)``, global or local): the edges assume so."""
+    odd = re.ASCII | re.LOCALE
+    if tree.state.flags & odd:
+        return False
+
+    def walk(items) -> bool:
+        for op, av in items:
+            if op is C.SUBPATTERN:
+                if av[1] & odd or not walk(av[-1]):
+                    return False
+            elif op is C.BRANCH:
+                if not all(walk(alt) for alt in av[1]):
+                    return False
+            elif op in _REPEATS:
+                if not walk(av[2]):
+                    return False
+            elif op is C.ATOMIC_GROUP:
+                if not walk(av):
+                    return False
+            elif op is C.ASSERT or op is C.ASSERT_NOT:
+                if not walk(av[1]):
+                    return False
+            elif op is C.GROUPREF_EXISTS:
+                if not all(walk(b) for b in av[1:] if b is not None):
+                    return False
+        return True
+
+    return walk(tree)
 
 
 # --- the size gate ----------------------------------------------------------------------
@@ -299,8 +528,6 @@ def _size(items: list) -> tuple[float, float, bool, float]:
     return nonspace, min(words, runs + 1), spaces, runs
 
 
-_STARTS = (C.AT_BEGINNING, C.AT_BEGINNING_STRING)
-_ENDS = (C.AT_END, C.AT_END_STRING)
 
 
 def _start_anchored(tree) -> bool:

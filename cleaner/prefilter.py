@@ -40,7 +40,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -118,7 +118,10 @@ class Needs:
     text when a match must span all of it. ``heads``: what the line can start
     with, from its first letter or digit (``head``). None: no bound.
     ``digit``: every match holds a digit (``\\d``). ``forbid``: characters
-    a matched line cannot hold anywhere (``^(?!.*[.!?])``).
+    a matched line cannot hold anywhere (``^(?!.*[.!?])``). ``edges``: per
+    literal of each clause, ``LEFT`` / ``RIGHT`` when every match has a
+    non-word character (or the text's end) on that side of it (``\\bsign\\s``).
+    ``min_len``: the fewest characters any match spans (``re``'s own bound).
     """
     clauses: tuple[tuple[str, ...], ...] = ()
     max_nonspace: int | None = None
@@ -126,6 +129,8 @@ class Needs:
     heads: tuple[str, ...] | None = None
     digit: bool = False
     forbid: str = ""
+    edges: tuple[tuple[int, ...], ...] = ()
+    min_len: int = 0
 
     def to_json(self) -> dict | None:
         if self == NO_NEEDS:
@@ -139,6 +144,10 @@ class Needs:
             out["digit"] = True
         if self.forbid:
             out["forbid"] = self.forbid
+        if any(map(any, self.edges)):    # a string of digits per clause: one line of JSON
+            out["edges"] = ["".join(map(str, e)) for e in self.edges]
+        if self.min_len:
+            out["min"] = self.min_len
         return out
 
     @classmethod
@@ -149,10 +158,20 @@ class Needs:
         heads = data.get("heads")
         return cls(tuple(tuple(c) for c in data.get("clauses", ())), gate[0], gate[1],
                    tuple(heads.split("\n")) if heads is not None else None,
-                   bool(data.get("digit")), str(data.get("forbid", "")))
+                   bool(data.get("digit")), str(data.get("forbid", "")),
+                   tuple(tuple(map(int, e)) for e in data.get("edges", ())), int(data.get("min", 0)))
+
+    def edges_of(self, k: int) -> tuple[int, ...]:
+        """The edges of clause ``k``'s literals (0: none known)."""
+        return self.edges[k] if k < len(self.edges) else (0,) * len(self.clauses[k])
 
 
 NO_NEEDS = Needs()
+
+# Edges of a literal (``Needs.edges``): every match has a non-word character,
+# or the searched text's start / end, just before it (LEFT) / after it (RIGHT).
+# Lines are searched stripped, so the text's ends touch whitespace or nothing.
+LEFT, RIGHT = 1, 2
 
 
 def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
@@ -223,12 +242,13 @@ class _Check:
     words) and a test for the symbols on the normalised line.
     """
 
-    __slots__ = ("bit", "nonspace", "words", "words_needed", "mixed", "digit", "forbid")
+    __slots__ = ("bit", "nonspace", "words", "min_len", "words_needed", "mixed", "digit", "forbid")
 
     def __init__(self, bit: int, needs: Needs, clauses: Sequence[tuple[int, tuple[str, ...]]]) -> None:
         self.bit = bit
         self.nonspace = needs.max_nonspace
         self.words = needs.max_words
+        self.min_len = needs.min_len
         self.digit = needs.digit
         self.forbid = re.compile("[" + re.escape(needs.forbid) + "]").search if needs.forbid else None
         self.words_needed = sum(b for b, symbols in clauses if not symbols)
@@ -263,7 +283,8 @@ class LiteralIndex:
         shipped = shipped_needs()
         self.size = n = len(sources)
         self.always: list[int] = []      # rules with no primary clause: tried on every line they pass
-        by_literal: dict[str, int] = {}
+        # literal -> the bits it sets when found: [always, with LEFT, with RIGHT, with both]
+        by_literal: dict[str, list[int]] = {}
         checks: list[_Check] = []
         by_head: dict[str, int] = {}     # a head (or its start) -> rules it is a head of
         head_bits = 0
@@ -276,7 +297,7 @@ class LiteralIndex:
                 needs = Needs.from_json(shipped[key])
             else:
                 needs = analyze(pattern, flags) if derivable else NO_NEEDS
-            if not gated:
+            if not gated:     # edges, gates and heads read \b, ^, $ and \s as re does
                 needs = Needs(needs.clauses, digit=needs.digit)
             if needs.heads is not None:
                 head_bits |= 1 << i
@@ -290,22 +311,22 @@ class LiteralIndex:
             if primary is None:
                 self.always.append(i)
             else:
-                for lit in primary:
-                    by_literal[lit] = by_literal.get(lit, 0) | (1 << i)
+                _add(by_literal, primary, needs.edges_of(needs.clauses.index(primary)), 1 << i)
             tests = []
-            for clause in needs.clauses:
+            for k, clause in enumerate(needs.clauses):
                 if clause is primary:
                     continue
-                words = [lit for lit in clause if automaton_literal(lit)]
                 bit = 0
-                if words:
+                if any(map(automaton_literal, clause)):
                     bit = 1 << next_clause
                     next_clause += 1
-                    for lit in words:
-                        by_literal[lit] = by_literal.get(lit, 0) | bit
+                    words = [(lit, e) for lit, e in zip(clause, needs.edges_of(k)) if automaton_literal(lit)]
+                    _add(by_literal, [w for w, _ in words], [e for _, e in words], bit)
                 tests.append((bit, tuple(lit for lit in clause if not automaton_literal(lit))))
+            if not any(len(lit) < needs.min_len for lit in primary or ("",)):
+                needs = replace(needs, min_len=0)     # a hit is as long: no test needed
             if tests or needs.max_nonspace is not None or needs.max_words is not None \
-                    or needs.digit or needs.forbid:
+                    or needs.digit or needs.forbid or needs.min_len:
                 checks.append(_Check(1 << i, needs, tests))
         self.literals = len(by_literal)
         self._rule_bits = (1 << n) - 1
@@ -321,7 +342,8 @@ class LiteralIndex:
         if by_literal:
             auto = ahocorasick.Automaton()
             for lit, bits in by_literal.items():
-                auto.add_word(lit, bits)
+                # A plain int when no rule asks for edges: most hits need no look around.
+                auto.add_word(lit, bits[0] if not any(bits[1:]) else (*bits, len(lit)))
             auto.make_automaton()
             self._automaton = auto
 
@@ -336,7 +358,9 @@ class LiteralIndex:
             starts.append(pos)
             pos += len(line) + 1
         # One pass over all lines; "\n" joins them and no literal holds one.
-        text = normalize("\n".join(lines))
+        raw = "\n".join(lines)
+        text = normalize(raw)        # as long as raw: offsets are the same
+        last = len(raw) - 1
         masks = [self._always_bits] * n
         if self._automaton is not None:
             # Hits come in text order, so the line changes only forward.
@@ -345,6 +369,18 @@ class LiteralIndex:
                 if end >= next_start:
                     line_i = bisect_right(starts, end) - 1
                     next_start = starts[line_i + 1] if line_i + 1 < n else pos
+                if bits.__class__ is tuple:
+                    # Rules asking for edges: the characters around the hit
+                    # (a line's ends are "\n" or the text's ends: non-word, as
+                    # the searched text's ends are). Inline: most hits come here.
+                    free, left, right, both, size = bits
+                    c = raw[end - size] if end >= size else "\n"
+                    ok = not (c.isalnum() or c == "_")
+                    c = raw[end + 1] if end < last else "\n"
+                    if not (c.isalnum() or c == "_"):
+                        bits = free | right | both | left if ok else free | right
+                    else:
+                        bits = free | left if ok else free
                 masks[line_i] |= bits
         rule_bits, checked, head_bits = self._rule_bits, self._checked_bits, self._head_bits
         heads = _LINE_HEADS.findall(text) if head_bits else ()    # one per line...
@@ -383,6 +419,9 @@ class LiteralIndex:
                             m &= ~c.bit
                             break
                     else:
+                        if len(line) < c.min_len:     # shorter than any match
+                            m &= ~c.bit
+                            continue
                         # A line shorter than the bounds needs no counting.
                         if (c.nonspace is not None and len(line) > c.nonspace) or \
                                 (c.words is not None and len(line) > 2 * c.words):
@@ -426,6 +465,14 @@ class LiteralIndex:
     def candidates(self, lines: Sequence[str]) -> list[tuple[int, ...]]:
         """For each line, the indices (ascending) of the rules that may match it."""
         return [self.decode(m) for m in self.masks(lines)]
+
+
+def _add(by_literal: dict[str, list[int]], literals: Sequence[str], edges: Sequence[int],
+         bit: int) -> None:
+    """Sets ``bit`` for each literal's hits with its edges (``LEFT``, ``RIGHT``)."""
+    for lit, e in zip(literals, edges):
+        slots = by_literal.setdefault(lit, [0, 0, 0, 0])
+        slots[e] |= bit
 
 
 def automaton_literal(literal: str) -> bool:

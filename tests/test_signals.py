@@ -102,6 +102,45 @@ def test_heads():
     assert head(normalize("--")) == "" and head(normalize("1\u00a0of 3")) == "1 o"
 
 
+@pytest.mark.parametrize("pattern, edges", [
+    (r"\bsign\s+up\b", ((3,), (3,))),              # sign: \b before, \s after; up: \s, \b
+    (r"^(?:menu|search)$", ((3, 3),)),              # the line's ends count as non-word
+    (r"\bsubscribers?\b", ((1,),)),                 # "s?" may follow: nothing known after
+    (r"(?:log\s*out|logout)\b", ((2,), (0,))),      # "log" may touch "out"
+    (r"\b(?:©|\(c\))\s", ((2, 2),)),              # \b before a symbol: a word character there
+    (r"(?a)\bsign\b", ()),                          # ASCII \b: "é" is not a word character to it
+    (r"(?<=\s)sign(?=[\s,.])", ((3,),)),             # lookarounds of non-word characters
+])
+def test_edges_of_literals(pattern, edges):
+    n = analyze(pattern, re.I)
+    assert n.edges == edges, n
+
+
+def test_edges_and_min_len_narrow_the_candidates():
+    # As for shipped patterns, which re runs (user rules run on regex, whose \b differs).
+    sources = [(r"\bsign\s+up\b", re.I, False, True, True),
+               (r"^read\s+more\s+(?:about|on)\b", re.I, False, True, True)]
+    index = LiteralIndex(sources)
+    lines = ["Sign up", "design up", "signup", "(sign up)", "Read more", "Read more about it",
+             "_sign up"]
+    assert index.candidates(lines) == [(0,), (), (), (0,), (), (1,), ()]
+
+
+def test_edges_hold_on_what_re_calls_word_characters():
+    # Digits, "_", letters outside ASCII and combining marks against \b, as re sees them.
+    rules_text = [r"\bsign\b", r"\Wsign\W", r"(?:^|\s)sign(?:\s|$)"]
+    lines = ["1sign", "sign_", "ésign", "signé", "sign\u0301", "\u00a0sign\u00a0", "x sign ,",
+             "sign", "ſign", "SIGN!", "\u0345sign", "①sign"]
+    for pattern in rules_text:
+        n = analyze(pattern, re.I)
+        bits = {lit: e for c, es in zip(n.clauses, n.edges) for lit, e in zip(c, es)}
+        assert bits.get("sign") == 3, pattern
+    for pattern in rules_text:
+        index = LiteralIndex([(pattern, re.I, False, True, True)])
+        for text, picks in zip(lines, index.candidates(lines)):
+            assert bool(picks) or not re.search(pattern, text.strip(), re.I), (pattern, text)
+
+
 def _variants(text: str) -> list[str]:
     """A line and what a scrape makes of it: case, bullets, spacing, look-alike letters."""
     return [text, text.upper(), text.lower(), "• " + text, "  " + text + "  ", text + ".",
