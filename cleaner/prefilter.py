@@ -218,13 +218,21 @@ def literal_key(pattern: str, flags: int) -> str:
 
 
 @lru_cache(maxsize=1)
-def shipped_needs() -> dict[str, dict | None]:
-    """``data/rule_literals.json``: literal key -> ``Needs.to_json()`` (None: nothing needed)."""
+def shipped_data() -> dict:
+    """``data/rule_literals.json`` as it is ({} when unreadable): what is derived
+    from the shipped rule packs (see ``scripts/rule_literals.py``). Read once; do
+    not change what it holds."""
     try:
         data = json.loads(LITERALS_FILE.read_text(encoding="utf-8"))
-        return dict(data["needs"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
+
+
+def shipped_needs() -> dict[str, dict | None]:
+    """Literal key -> ``Needs.to_json()`` (None: nothing needed), from the shipped data."""
+    needs = shipped_data().get("needs")
+    return needs if isinstance(needs, dict) else {}
 
 
 # --- the index over a rule set --------------------------------------------------------------

@@ -6,12 +6,12 @@ file's stem. The schema is documented in ``rules/README.md``.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import safeyaml
 from .errors import RuleError
 from .patterns import Budget, LazyPattern
 
@@ -128,19 +128,62 @@ def load_rules(paths: Iterable[str | Path], *, builtin: bool = True) -> RuleSet:
     return RuleSet(tuple(rules), tuple(str(f) for f, _ in files))
 
 
-def load_file(path: Path, *, trusted: bool = False) -> list[Rule]:
-    """The rules of one file; ``trusted`` (shipped) rules match without a timeout."""
+def pack_digest(data: bytes) -> str:
+    """What the shipped data records of a pack file's bytes to know it is unchanged."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def shipped_pack(path: Path) -> Any:
+    """A shipped pack as ``safeyaml.load(..., with_lines=True)`` reads it, from the
+    shipped data (``data/rule_literals.json``, written by scripts/rule_literals.py),
+    or ``_UNREAD`` when the data holds no pack of that name with these very bytes.
+
+    Parsing YAML in Python was most of reading the packs (~35 ms, and ~18 ms
+    to import yaml): the data is package data, checked against the file's
+    bytes on every run, so an edited pack is read from its YAML as before.
+    The result is shared: callers must not change it.
+    """
+    from .prefilter import shipped_data
+
+    packs = shipped_data().get("packs")
+    held = packs.get(path.name) if isinstance(packs, dict) else None
+    if not isinstance(held, dict) or "rules" not in held:
+        return _UNREAD
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return _UNREAD
+    return held["rules"] if held.get("sha256") == pack_digest(data) else _UNREAD
+
+
+_UNREAD = object()
+
+
+def read_pack(path: Path, trusted: bool = False) -> Any:
+    """A rule file's YAML data, with the line of every mapping as "__line__"."""
+    if trusted:
+        data = shipped_pack(path)
+        if data is not _UNREAD:
+            return data
+    from . import safeyaml   # here: the shipped packs, read from their data, need no yaml
+
     name = str(path)
     # Bounded: a regular file only, few YAML aliases (see safeyaml); the line
     # of every mapping is recorded as "__line__" for error messages.
-    data = safeyaml.load(path, lambda line, msg: RuleError(name, line, None, msg), with_lines=True)
+    return safeyaml.load(path, lambda line, msg: RuleError(name, line, None, msg), with_lines=True)
+
+
+def load_file(path: Path, *, trusted: bool = False) -> list[Rule]:
+    """The rules of one file; ``trusted`` (shipped) rules match without a timeout."""
+    name = str(path)
+    data = read_pack(path, trusted)      # may be shared: read, never changed
     pack = path.stem
     defaults: dict[str, Any] = {}
     if data is None:
         return []
     if isinstance(data, dict):
-        line = data.pop("__line__", 1)
-        unknown = set(data) - FILE_KEYS
+        line = data.get("__line__", 1)
+        unknown = set(data) - FILE_KEYS - {"__line__"}
         if unknown:
             raise RuleError(name, line, None, f"unknown key {sorted(unknown)[0]!r} "
                             f"(expected one of {', '.join(sorted(FILE_KEYS))})")
@@ -156,6 +199,8 @@ def load_file(path: Path, *, trusted: bool = False) -> list[Rule]:
 def _parse(text: str, name: str) -> Any:
     """Rule-file YAML text to data, with ``__line__`` in every mapping (bounded, see safeyaml)."""
     import yaml
+
+    from . import safeyaml
 
     try:
         return safeyaml.parse(text, with_lines=True)
