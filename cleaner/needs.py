@@ -59,7 +59,7 @@ def analyze(pattern: str, flags: int = 0) -> Needs:
     except (re.error, RecursionError, OverflowError):
         return NO_NEEDS
     try:
-        clauses, edges = _choose(_clauses(list(tree)))
+        clauses, edges, twice = _choose(_clauses(list(tree)))
         nonspace, words = _gate(tree)
         heads = _heads(tree)
         digit = _needs_digit(list(tree))
@@ -69,7 +69,7 @@ def analyze(pattern: str, flags: int = 0) -> Needs:
         min_len = min(tree.getwidth()[0], C.MAXREPEAT)
     except RecursionError:
         return NO_NEEDS
-    return Needs(clauses, nonspace, words, heads, digit, forbid, edges, min_len)
+    return Needs(clauses, nonspace, words, heads, digit, forbid, edges, min_len, twice)
 
 
 def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
@@ -84,6 +84,15 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
 # one of its literals occurring, with those edges, in every match.
 
 Clause = dict
+
+
+class _Twice(dict):
+    """A clause whose literals occur twice, the occurrences apart, in every match
+    (``X(?:, X){1,5}``: two consumed parts each hold one)."""
+
+
+class _Seen(dict):
+    """A clause from a lookaround: in the text, but maybe where consumed parts are too."""
 
 
 def usable(literal: str) -> bool:
@@ -118,26 +127,29 @@ def _edge_count(clause: Clause) -> int:
 
 
 def _rank(clause: Clause) -> tuple:
-    return (_score(clause), _edge_count(clause), sorted(clause))   # sorted: the same order in every run
+    return (_score(clause), isinstance(clause, _Twice), _edge_count(clause),
+            sorted(clause))   # sorted: the same order in every run
 
 
 def _implies(k: Clause, c: Clause) -> bool:
     """Whether clause ``k`` holding means ``c`` holds: its literals among c's, each
-    with at least the edges c asks of it."""
-    return k.keys() <= c.keys() and all(not c[lit] & ~k[lit] for lit in k)
+    with at least the edges c asks of it (and twice only if k asks twice)."""
+    return (k.keys() <= c.keys() and all(not c[lit] & ~k[lit] for lit in k)
+            and (isinstance(k, _Twice) or not isinstance(c, _Twice)))
 
 
-def _choose(found: list[Clause]) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[int, ...], ...]]:
-    """The testable clauses, best first, without those another one implies, and
-    their literals' edges.
+def _choose(found: list[Clause]) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[int, ...], ...],
+                                          tuple[int, ...]]:
+    """The testable clauses, best first, without those another one implies, their
+    literals' edges, and which of them are needed twice.
 
     The best clause the automaton takes (``automaton_literal``) comes first
     whatever its rank, then at most ``MAX_EXTRA_CLAUSES`` others.
     """
-    distinct: dict[frozenset, Clause] = {}       # one per literal set: the one with most edges
+    distinct: dict[tuple, Clause] = {}       # one per literal set: the one with most edges
     for c in found:
         if c and all(map(testable, c)):
-            key = frozenset(c)
+            key = (frozenset(c), isinstance(c, _Twice))
             if key not in distinct or sum(c.values()) > sum(distinct[key].values()):
                 distinct[key] = c
     clauses = sorted(distinct.values(), key=_rank, reverse=True)
@@ -151,7 +163,8 @@ def _choose(found: list[Clause]) -> tuple[tuple[tuple[str, ...], ...], tuple[tup
         kept.insert(0, primary)
     kept = kept[:1 + MAX_EXTRA_CLAUSES]
     return (tuple(tuple(sorted(c)) for c in kept),
-            tuple(tuple(c[lit] for lit in sorted(c)) for c in kept))
+            tuple(tuple(c[lit] for lit in sorted(c)) for c in kept),
+            tuple(k for k, c in enumerate(kept) if isinstance(c, _Twice)))
 
 
 def _best(items: list, before: int = 0, after: int = 0) -> Clause | None:
@@ -192,9 +205,12 @@ def _clauses(items: list, before: int = 0, after: int = 0) -> list[Clause]:
     """Every clause of a sequence: each is a set of literals one of which must occur.
 
     ``before`` / ``after``: what is known (``_NONWORD``, ``_BOUNDARY``) just
-    before / after the sequence in every match, for the literals' edges.
+    before / after the sequence in every match, for the literals' edges. A
+    literal set that two consumed items of the sequence each need (or a
+    repeat at least twice) is needed twice, apart (``_Twice``).
     """
     found: list[Clause] = []
+    origin: list[int] = []        # per clause found, the item it comes from
     run: list[str] = []
     start = end = 0       # the items the run of literal characters spans
 
@@ -203,7 +219,12 @@ def _clauses(items: list, before: int = 0, after: int = 0) -> list[Clause]:
             lit = normalize("".join(run))
             found.append({lit: _edges(lit, _before(items, start, before),
                                       _after(items, end + 1, after))})
+            origin.append(start)
             run.clear()
+
+    def add(clauses: list[Clause], i: int) -> None:
+        found.extend(clauses)
+        origin.extend([i] * len(clauses))
 
     for i, (op, av) in enumerate(items):
         if op is C.LITERAL or op is C.SUBPATTERN or op is C.ATOMIC_GROUP:
@@ -215,8 +236,8 @@ def _clauses(items: list, before: int = 0, after: int = 0) -> list[Clause]:
                 end = i
                 continue
             flush()
-            found.extend(_clauses(list(av[-1] if op is C.SUBPATTERN else av),
-                                  _before(items, i, before), _after(items, i + 1, after)))
+            add(_clauses(list(av[-1] if op is C.SUBPATTERN else av),
+                         _before(items, i, before), _after(items, i + 1, after)), i)
         elif op is C.AT or op is C.ASSERT_NOT:
             continue      # zero-width: the characters around it stay adjacent
         elif op is C.ASSERT:
@@ -225,22 +246,25 @@ def _clauses(items: list, before: int = 0, after: int = 0) -> list[Clause]:
             # a lookbehind's ends here.
             direction, sub = av
             if direction == 1:
-                found.extend(_clauses(list(sub), _before(items, i, before), 0))
+                seen = _clauses(list(sub), _before(items, i, before), 0)
             else:
-                found.extend(_clauses(list(sub), 0, _after(items, i + 1, after)))
+                seen = _clauses(list(sub), 0, _after(items, i + 1, after))
+            add([_Seen(c) for c in seen], i)
         elif op is C.BRANCH:
             flush()
             left, right = _before(items, i, before), _after(items, i + 1, after)
             union: Clause = {}
+            consumed = True
             for alt in av[1]:
                 sub = _best(list(alt), left, right)
                 if sub is None:
                     union = {}
                     break
+                consumed = consumed and not isinstance(sub, _Seen)
                 for lit, e in sub.items():    # in several branches: the edges all give
                     union[lit] = union[lit] & e if lit in union else e
             if union:
-                found.append(union)
+                add([union if consumed else _Seen(union)], i)
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
             flush()
             lo, hi, inner = av
@@ -250,16 +274,37 @@ def _clauses(items: list, before: int = 0, after: int = 0) -> list[Clause]:
                 if hi != 1:       # a repeat may follow / precede another one
                     left &= _before(inner, len(inner), 0)
                     right &= _after(inner, 0, 0)
-                found.extend(_clauses(inner, left, right))
+                sub = _clauses(inner, left, right)
+                if lo >= 2:
+                    sub += [_Twice(c) for c in sub if type(c) is dict]
+                add(sub, i)
         elif op is C.IN:
             flush()
             chars = _class_literals(list(av))
             if chars is not None:
-                found.append(dict.fromkeys(chars, 0))
+                add([dict.fromkeys(chars, 0)], i)
         else:             # any character, back references, conditionals
             flush()
     flush()
+    found += _twice(found, origin)
     return [f for f in found if all(f) and not any("\n" in s or "\r" in s for s in f)]
+
+
+def _twice(found: list[Clause], origin: list[int]) -> list[Clause]:
+    """Literal sets that two different consumed items each need: twice, apart."""
+    first: dict[frozenset, tuple[int, Clause]] = {}
+    out: dict[frozenset, Clause] = {}
+    for c, i in zip(found, origin):
+        if type(c) is not dict:
+            continue
+        key = frozenset(c)
+        held = first.get(key)
+        if held is None:
+            first[key] = (i, c)
+        elif held[0] != i:
+            base = out.get(key, held[1])
+            out[key] = _Twice({lit: base[lit] & c[lit] for lit in c})
+    return list(out.values())
 
 
 # --- edges: what every match has next to a literal ---------------------------------------

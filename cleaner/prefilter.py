@@ -122,6 +122,8 @@ class Needs:
     literal of each clause, ``LEFT`` / ``RIGHT`` when every match has a
     non-word character (or the text's end) on that side of it (``\\bsign\\s``).
     ``min_len``: the fewest characters any match spans (``re``'s own bound).
+    ``twice``: the clauses whose literals every match holds twice, the two
+    occurrences apart (rows: ``X(?:, X){1,5}``).
     """
     clauses: tuple[tuple[str, ...], ...] = ()
     max_nonspace: int | None = None
@@ -131,6 +133,7 @@ class Needs:
     forbid: str = ""
     edges: tuple[tuple[int, ...], ...] = ()
     min_len: int = 0
+    twice: tuple[int, ...] = ()
 
     def to_json(self) -> dict | None:
         if self == NO_NEEDS:
@@ -148,6 +151,8 @@ class Needs:
             out["edges"] = ["".join(map(str, e)) for e in self.edges]
         if self.min_len:
             out["min"] = self.min_len
+        if self.twice:
+            out["twice"] = list(self.twice)
         return out
 
     @classmethod
@@ -159,7 +164,8 @@ class Needs:
         return cls(tuple(tuple(c) for c in data.get("clauses", ())), gate[0], gate[1],
                    tuple(heads.split("\n")) if heads is not None else None,
                    bool(data.get("digit")), str(data.get("forbid", "")),
-                   tuple(tuple(map(int, e)) for e in data.get("edges", ())), int(data.get("min", 0)))
+                   tuple(tuple(map(int, e)) for e in data.get("edges", ())), int(data.get("min", 0)),
+                   tuple(data.get("twice", ())))
 
     def edges_of(self, k: int) -> tuple[int, ...]:
         """The edges of clause ``k``'s literals (0: none known)."""
@@ -250,13 +256,16 @@ class _Check:
     words) and a test for the symbols on the normalised line.
     """
 
-    __slots__ = ("bit", "nonspace", "words", "min_len", "words_needed", "mixed", "digit", "forbid")
+    __slots__ = ("bit", "nonspace", "words", "min_len", "words_needed", "mixed", "digit", "forbid",
+                 "twice")
 
     def __init__(self, bit: int, needs: Needs, clauses: Sequence[tuple[int, tuple[str, ...]]]) -> None:
         self.bit = bit
         self.nonspace = needs.max_nonspace
         self.words = needs.max_words
         self.min_len = needs.min_len
+        # Per clause needed twice: its (literal, edges) pairs.
+        self.twice = tuple(tuple(zip(needs.clauses[k], needs.edges_of(k))) for k in needs.twice)
         self.digit = needs.digit
         self.forbid = re.compile("[" + re.escape(needs.forbid) + "]").search if needs.forbid else None
         self.words_needed = sum(b for b, symbols in clauses if not symbols)
@@ -334,7 +343,7 @@ class LiteralIndex:
             if not any(len(lit) < needs.min_len for lit in primary or ("",)):
                 needs = replace(needs, min_len=0)     # a hit is as long: no test needed
             if tests or needs.max_nonspace is not None or needs.max_words is not None \
-                    or needs.digit or needs.forbid or needs.min_len:
+                    or needs.digit or needs.forbid or needs.min_len or needs.twice:
                 checks.append(_Check(1 << i, needs, tests))
         self.literals = len(by_literal)
         self._rule_bits = (1 << n) - 1
@@ -430,6 +439,12 @@ class LiteralIndex:
                         if len(line) < c.min_len:     # shorter than any match
                             m &= ~c.bit
                             continue
+                        if c.twice:
+                            if norm is None:
+                                norm = text[starts[i]:starts[i] + len(line)]
+                            if not all(_apart(norm, line, t) for t in c.twice):
+                                m &= ~c.bit
+                                continue
                         # A line shorter than the bounds needs no counting.
                         if (c.nonspace is not None and len(line) > c.nonspace) or \
                                 (c.words is not None and len(line) > 2 * c.words):
@@ -481,6 +496,31 @@ def _add(by_literal: dict[str, list[int]], literals: Sequence[str], edges: Seque
     for lit, e in zip(literals, edges):
         slots = by_literal.setdefault(lit, [0, 0, 0, 0])
         slots[e] |= bit
+
+
+def _apart(norm: str, line: str, literals: tuple[tuple[str, int], ...]) -> bool:
+    """Whether two occurrences of ``literals`` (with their edges) that do not
+    overlap are in a line (``norm``: the line normalised).
+
+    Two such exist exactly when one starts at or after the earliest end of any.
+    """
+    spans = []
+    for lit, edges in literals:
+        at = norm.find(lit)
+        while at >= 0:
+            stop = at + len(lit)
+            if (not edges & LEFT or at == 0 or not _word(line[at - 1])) and \
+                    (not edges & RIGHT or stop == len(line) or not _word(line[stop])):
+                spans.append((at, stop))
+            at = norm.find(lit, at + 1)
+    if len(spans) < 2:
+        return False
+    first_end = min(stop for _, stop in spans)
+    return any(at >= first_end for at, _ in spans)
+
+
+def _word(c: str) -> bool:
+    return c.isalnum() or c == "_"
 
 
 def automaton_literal(literal: str) -> bool:

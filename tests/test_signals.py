@@ -126,6 +126,25 @@ def test_edges_and_min_len_narrow_the_candidates():
     assert index.candidates(lines) == [(0,), (), (), (0,), (), (1,), ()]
 
 
+@pytest.mark.parametrize("pattern, twice", [
+    (r"^(?:menu|search)(?:\s*[|,]\s*(?:menu|search)){1,5}$", [("menu", "search")]),   # a row
+    (r"(?:sign\s+){2,}", [("sign",)]),
+    (r"^sign\s+in\s+or\s+sign\s+up$", [("sign",)]),
+    (r"(?=.*sign)\w+ sign", []),           # what a lookahead sees may be what is consumed
+    (r"(?:sign|x)\s+(?:y|sign)", []),      # one branch holds no "sign"
+])
+def test_literals_needed_twice(pattern, twice):
+    n = analyze(pattern, re.I)
+    assert [n.clauses[k] for k in n.twice] == twice
+
+
+def test_a_row_needs_two_of_its_items_apart():
+    index = LiteralIndex([(r"^(?:menu|search)(?:\s*[|,]\s*(?:menu|search)){1,5}$", re.I, False, True, True)])
+    lines = ["Menu", "Menu | Search", "Search, search", "menus | Menu", "Menu, searching",
+             "menusearch | x"]
+    assert [bool(c) for c in index.candidates(lines)] == [False, True, True, False, False, False]
+
+
 def test_edges_hold_on_what_re_calls_word_characters():
     # Digits, "_", letters outside ASCII and combining marks against \b, as re sees them.
     rules_text = [r"\bsign\b", r"\Wsign\W", r"(?:^|\s)sign(?:\s|$)"]
