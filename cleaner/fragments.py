@@ -20,7 +20,6 @@ its file.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -148,11 +147,11 @@ _SHIPPED_GROUPS: dict = {}
 def digest(folder: Path | None = None) -> str:
     """What the shipped data records of the fragment files to know they are unchanged:
     a hash of every ``<lang>.yaml`` file's name and bytes."""
+    from .rules import pack_digest
+
     folder = folder or fragments_dir()
-    h = hashlib.sha256()
-    for f in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    return pack_digest(b"".join(f.name.encode() + b"\0" + f.read_bytes() + b"\0" for f in files))
 
 
 @lru_cache(maxsize=1)

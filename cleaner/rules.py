@@ -6,7 +6,6 @@ file's stem. The schema is documented in ``rules/README.md``.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,14 @@ from typing import Any, Iterable
 
 from .errors import RuleError
 from .patterns import Budget, LazyPattern
+
+try:   # CPython's own sha256: importing hashlib loads OpenSSL, ~3 ms of start-up
+    from _sha2 import sha256 as _sha256        # Python 3.12+
+except ImportError:
+    try:
+        from _sha256 import sha256 as _sha256  # Python 3.11
+    except ImportError:   # pragma: no cover - another interpreter
+        from hashlib import sha256 as _sha256
 
 ACTIONS = ("drop", "drop-span", "drop-until", "drop-rest")
 RULE_KEYS = {"id", "description", "pattern", "action", "until", "lines",
@@ -130,7 +137,7 @@ def load_rules(paths: Iterable[str | Path], *, builtin: bool = True) -> RuleSet:
 
 def pack_digest(data: bytes) -> str:
     """What the shipped data records of a pack file's bytes to know it is unchanged."""
-    return hashlib.sha256(data).hexdigest()
+    return _sha256(data).hexdigest()
 
 
 def shipped_pack(path: Path) -> Any:
