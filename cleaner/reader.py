@@ -181,7 +181,21 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def html_to_text(html: str) -> str:
-    """Main-content text of an HTML page (trafilatura, recall-oriented)."""
+    """Main-content text of an HTML page: the longer of trafilatura's two extractions.
+
+    ``favor_recall`` usually finds more, but on some pages it settles on a
+    smaller node than the default and loses whole paragraphs (wcxb article
+    pages: 25 must-keep snippets the default keeps). Taking the longer text
+    costs a second extraction; the text heuristics then remove what the longer
+    one brought in. Measured on wcxb page.html.gz: F1 0.924 -> 0.933 on article
+    pages, 0.526 -> 0.659 on forums (trafilatura's default: 0.915, 0.656).
+    """
+    texts = [_extract(html, favor_recall=recall) for recall in (True, False)]
+    text = max(texts, key=len)      # ties: the recall extraction
+    return text + ("\n" if text else "")
+
+
+def _extract(html: str, favor_recall: bool) -> str:
     import trafilatura  # lazy: only HTML input pays for it
 
     from .prune import prune_xpath
@@ -190,11 +204,11 @@ def html_to_text(html: str) -> str:
     # first, by class and id (cleaner/data/prune.yaml); if that left nothing,
     # the page's main text was inside one of them, so extract it unpruned.
     for prune in (list(prune_xpath()), None):
-        text = trafilatura.extract(html, favor_recall=True, include_comments=False,
+        text = trafilatura.extract(html, favor_recall=favor_recall, include_comments=False,
                                    include_tables=True, prune_xpath=prune)
         if text:
-            break
-    return (text or "") + ("\n" if text else "")
+            return text
+    return ""
 
 
 def read_bytes(data: bytes, name: str = "<stdin>", *, encoding: str = "utf-8",

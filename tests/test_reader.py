@@ -296,3 +296,24 @@ def test_html_invalid_in_its_declared_charset_says_both():
     data = _page('<meta charset="utf-16">', "x", "utf-8") + b"\xff\xfe\x00"
     with pytest.raises(InputError, match=r"p\.html: not valid utf-8 .* declares \(utf-16\)"):
         read_bytes(data, "p.html")
+
+
+def test_html_to_text_keeps_what_the_recall_extraction_alone_loses(corpus):
+    # wcxb 0183 (a 2025 article page): trafilatura's favor_recall settles on a
+    # smaller node and loses four of the reference's must-keep paragraphs,
+    # which the default extraction has; the longer of the two is taken.
+    import gzip
+    import json
+
+    from cleaner.reader import _extract
+
+    case = corpus / "wcxb" / "0183"
+    if not case.is_dir():
+        pytest.skip("wcxb case 0183 is not in this corpus")
+    html = gzip.decompress((case / "page.html.gz").read_bytes()).decode("utf-8")
+    must_keep = json.loads((case / "meta.json").read_text("utf-8"))["must_keep"]
+    recall_only = " ".join(_extract(html, favor_recall=True).split())
+    text = " ".join(html_to_text(html).split())
+    lost_by_recall = [s for s in must_keep if " ".join(s.split()) not in recall_only]
+    assert lost_by_recall
+    assert [s for s in lost_by_recall if " ".join(s.split()) not in text] == []
