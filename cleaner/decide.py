@@ -112,7 +112,7 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
         # The fallback is what the rules alone left, taken before the
         # repetition count: lines shared by the documents of a run are no
         # reason to empty one of them.
-        if _any_text(rule_only) and out != rule_only:
+        if _any_text(rule_only):
             return _noted(rule_only, "guard.never-empty",
                           "the heuristics would remove every line the rules kept; "
                           "left as the rules left it")

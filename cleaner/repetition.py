@@ -76,29 +76,50 @@ def document_signature(text: str) -> bytes | None:
     Built from the word shingles of its long lines; a document without a long
     line (a short notice, a list of headlines) is signed by the shingles of all
     its words, so that copies of it still count once. None for a text without
-    words.
+    words. Lines are read one at a time: memory does not grow with the text.
     """
-    long_lines = []
+    mins = [_EMPTY] * BINS
+    seen = False
     for line in text.splitlines():
         words = _WORD.findall(line.casefold())
         if len(words) >= LONG_WORDS:
-            long_lines.append(words)
-    if not long_lines:
-        words = _WORD.findall(text.casefold())
-        if not words:
-            return None
-        long_lines = [words]
-    mins = [_EMPTY] * BINS
-    blake = hashlib.blake2b
-    for words in long_lines:
-        for i in range(max(1, len(words) - SHINGLE + 1)):
-            h = int.from_bytes(blake(" ".join(words[i:i + SHINGLE]).encode(), digest_size=8).digest(),
-                               "little")
-            b = h % BINS
-            if h < mins[b]:
-                mins[b] = h
+            seen = True
+            _add_shingles(mins, words)
+    if not seen:
+        seen = _sign_all_words(mins, text)
+    if not seen:
+        return None
     _densify(mins)
     return struct.pack(f"<{BINS}Q", *mins)
+
+
+def _add_shingles(mins: list[int], words: list[str]) -> None:
+    """Hash each run of ``SHINGLE`` words (or all of them, when fewer) into its bin."""
+    blake = hashlib.blake2b
+    for i in range(max(1, len(words) - SHINGLE + 1)):
+        h = int.from_bytes(blake(" ".join(words[i:i + SHINGLE]).encode(), digest_size=8).digest(),
+                           "little")
+        b = h % BINS
+        if h < mins[b]:
+            mins[b] = h
+
+
+def _sign_all_words(mins: list[int], text: str) -> bool:
+    """The shingles of the text's words across line ends; False when it has none."""
+    window: list[str] = []          # the last SHINGLE - 1 words, carried over line ends
+    total = 0
+    for line in text.splitlines():
+        words = _WORD.findall(line.casefold())
+        if not words:
+            continue
+        total += len(words)
+        run = window + words
+        if len(run) >= SHINGLE:
+            _add_shingles(mins, run)
+        window = run[-(SHINGLE - 1):]
+    if 0 < total < SHINGLE:
+        _add_shingles(mins, window)  # fewer than SHINGLE words in all: one shingle of them
+    return total > 0
 
 
 def _densify(mins: list[int]) -> None:

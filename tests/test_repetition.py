@@ -218,3 +218,15 @@ def test_tally_keeps_bytes_per_document_not_kilobytes():
     assert per_doc < 300, per_doc
     counts, documents = tally.counts()
     assert documents == 3001 and len(counts) == 1 + 3000 * 60
+
+
+def test_signature_memory_does_not_grow_with_the_text():
+    # A long document of short lines (no long line: signed by all its words)
+    # and one of long lines: lines are read one at a time, never all words at once.
+    for line in ("Home News Sport\n", "word " * 12 + "\n"):
+        text = line * 20_000
+        tracemalloc.start()
+        document_signature(text)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert peak < 2_000_000 + len(text) * 5, peak   # splitlines' list, not a word list
