@@ -390,7 +390,7 @@ def _before(items: list, i: int, outer: int) -> int:
             if av[0] == -1:   # a lookbehind ends here: what it saw is before
                 facts |= _before(list(av[1]), len(av[1]), 0)
         elif op is not C.ASSERT_NOT:
-            return facts | _last(op, av, lambda: _before(items, i - 1, outer))
+            return facts | _end_char(op, av, lambda: _before(items, i - 1, outer), _from_end)
         i -= 1
     return facts | outer
 
@@ -406,49 +406,37 @@ def _after(items: list, i: int, outer: int) -> int:
             if av[0] == 1:    # a lookahead starts here: what it sees is after
                 facts |= _after(list(av[1]), 0, 0)
         elif op is not C.ASSERT_NOT:
-            return facts | _first(op, av, lambda: _after(items, i + 1, outer))
+            return facts | _end_char(op, av, lambda: _after(items, i + 1, outer), _from_start)
         i += 1
     return facts | outer
 
 
-def _first(op, av, after) -> int:
-    """``_NONWORD`` if the first character one item consumes is never a word
-    character; ``after()``: the facts after it, for when it consumes nothing."""
+def _from_start(items: list, outer: int) -> int:
+    return _after(items, 0, outer)
+
+
+def _from_end(items: list, outer: int) -> int:
+    return _before(items, len(items), outer)
+
+
+def _end_char(op, av, beside, scan) -> int:
+    """``_NONWORD`` if the character one item consumes at its end next to the
+    literal is never a word character: its first with ``scan=_from_start``, its
+    last with ``_from_end``. ``beside()``: the facts beyond the item on that
+    side, for when it consumes nothing."""
     if op is C.LITERAL:
         return _NONWORD if _not_wordy(chr(av)) else 0
     if op is C.IN:
         return _NONWORD if _nonword_class(tuple(av)) else 0
     if op is C.SUBPATTERN or op is C.ATOMIC_GROUP:
-        return _after(list(av[-1] if op is C.SUBPATTERN else av), 0, after()) & _NONWORD
+        return scan(list(av[-1] if op is C.SUBPATTERN else av), beside()) & _NONWORD
     if op is C.BRANCH:
-        outer = after()
-        return _NONWORD if all(_after(list(alt), 0, outer) & _NONWORD for alt in av[1]) else 0
+        outer = beside()
+        return _NONWORD if all(scan(list(alt), outer) & _NONWORD for alt in av[1]) else 0
     if op in _REPEATS:
         lo, hi, inner = av
-        facts = _after(list(inner), 0, after() if hi == 1 else 0) & _NONWORD
-        return facts & after() if lo == 0 else facts
-    return 0
-
-
-def _last(op, av, before) -> int:
-    """``_NONWORD`` if the last character one item consumes is never a word
-    character; ``before()``: the facts before it, for when it consumes nothing."""
-    if op is C.LITERAL:
-        return _NONWORD if _not_wordy(chr(av)) else 0
-    if op is C.IN:
-        return _NONWORD if _nonword_class(tuple(av)) else 0
-    if op is C.SUBPATTERN or op is C.ATOMIC_GROUP:
-        inner = list(av[-1] if op is C.SUBPATTERN else av)
-        return _before(inner, len(inner), before()) & _NONWORD
-    if op is C.BRANCH:
-        outer = before()
-        return _NONWORD if all(_before(list(alt), len(alt), outer) & _NONWORD
-                               for alt in av[1]) else 0
-    if op in _REPEATS:
-        lo, hi, inner = av
-        inner = list(inner)
-        facts = _before(inner, len(inner), before() if hi == 1 else 0) & _NONWORD
-        return facts & before() if lo == 0 else facts
+        facts = scan(list(inner), beside() if hi == 1 else 0) & _NONWORD
+        return facts & beside() if lo == 0 else facts
     return 0
 
 
