@@ -97,7 +97,8 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
     unit = ev.unit_of_line()
     if ev.repeated is not None:
         _repetition(out, ev, unit)
-    if model is not None and ev.scores is not None:
+    judged = model is not None and ev.scores is not None
+    if judged:
         keep = model.keep(ev.scores, mode)
         dropped = np.flatnonzero(~keep)
         reasons = dict(zip(dropped.tolist(), _model_reasons(ev, model, mode, dropped)))
@@ -117,7 +118,7 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
                           "the heuristics would remove every line the rules kept; "
                           "left as the rules left it")
         return out
-    if model is not None and ev.scores is not None:
+    if judged:
         _keep_headline(out, ev, unit)
     return out
 

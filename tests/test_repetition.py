@@ -112,10 +112,10 @@ def test_repetition_alone_never_empties_a_document():
     lines = ["Council meets on Tuesdays", "Harbour tides this week",
              "Read the latest local news", "Weather radar and forecasts", "Sports scores tonight live"]
     texts = [f"{a}\n{b}\n" for a, b in combinations(lines, 2)]
-    assert all(line in CommonLines.from_texts(texts) for line in lines)
+    common = CommonLines.from_texts(texts)
+    assert all(line in common for line in lines)
     cleaner = Cleaner(disable=["heuristic.boilerplate"])
     assert cleaner.clean_many(texts) == texts
-    common = CommonLines.from_texts(texts)
     notes = [d.note for d in cleaner.analyze(texts[0], common=common).decisions if d.note]
     assert notes and "guard.never-empty" in notes[0]
 
