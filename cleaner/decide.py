@@ -11,9 +11,12 @@ In order:
 3. **The model**, on what the rules left: a unit the segmentation labels
    boilerplate is removed (``heuristic.boilerplate``; in a short document
    ``heuristic.boilerplate-line``).
-4. **Guards**: never lose the article (when the removed units hold much more
-   prose than the kept ones, the prose comes back: ``guard.article``); never
-   empty (``guard.never-empty``); keep the headline (``guard.headline``).
+4. **Guards**: no article, no model (a page with fewer than three prose
+   units is a listing, a product or a form, not an article the model can
+   find: its removals are withdrawn, ``guard.no-article``); never lose the
+   article (when the removed units hold much more prose than the kept ones,
+   the prose comes back: ``guard.article``); never empty
+   (``guard.never-empty``); keep the headline (``guard.headline``).
    A guard's decision is logged on the lines it kept.
 
 Cleaning the cleaned text is meant to change nothing, and the design goes
@@ -45,6 +48,12 @@ if TYPE_CHECKING:
 # and this many times the prose it keeps.
 ARTICLE_GUARD_MIN_WORDS = 30
 ARTICLE_GUARD_RATIO = 2.0
+# A document with fewer prose units than this has no article for the model to
+# find (a listing, a product page, a form): its removals are withdrawn. On
+# wcxb, 2025 pages of every kind, this keeps 92.0% of article lines in region
+# text instead of 88.0% (listing pages 53% -> 87%); on scrapinghub and
+# readability, where every page is an article, it changes one page's removals.
+NO_ARTICLE_PROSE_UNITS = 3
 HEADLINE_WORDS = (2, 20)
 MODEL_REASONS = ("heuristic.boilerplate", "heuristic.boilerplate-line")
 
@@ -108,7 +117,8 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
             if keep[u] or d.reason is not None:
                 continue
             out[i] = Decision(d.block, False, *reasons[u], kind="heuristic")
-        _article_guard(out, ev)
+        if not _no_article_guard(out, ev):
+            _article_guard(out, ev)
     if not _any_text(out):
         # The fallback is what the rules alone left, taken before the
         # repetition count: lines shared by the documents of a run are no
@@ -160,6 +170,20 @@ def _model_reasons(ev: "Evidence", model: "Model", mode: str,
             out.append(("heuristic.boilerplate",
                         f"in context log-odds {ctx:.2f} < threshold {t}; own {own:.2f} ({why})"))
     return out
+
+
+def _no_article_guard(out: list[Decision], ev: "Evidence") -> bool:
+    """Withdraw the model's removals from a document without an article; True if it did."""
+    units = int(np.count_nonzero(ev.prose > 0))
+    if units >= NO_ARTICLE_PROSE_UNITS:
+        return False
+    note = (f"kept although the model removed it: the text has {units} prose unit"
+            f"{'' if units == 1 else 's'} (fewer than {NO_ARTICLE_PROSE_UNITS}), no article "
+            f"for the model to find")
+    for i, d in enumerate(out):
+        if d.reason in MODEL_REASONS:
+            out[i] = Decision(d.block, True, note=f"[guard.no-article] {note}; {d.detail}")
+    return True
 
 
 def _article_guard(out: list[Decision], ev: "Evidence") -> None:

@@ -100,7 +100,8 @@ def test_cleaner_takes_another_weights_file(tmp_path):
                                          "Travel", "Food", "Books", "Podcasts", "Video"))
     text = (menu + "\nThe council met on Monday and agreed on the budget after a long debate, "
             "officials said.\n\nIt takes effect in July, and the council will review it in the "
-            "autumn.\n\n" + menu)
+            "autumn.\n\nThe vote was seven to four, and the mayor said she would sign the budget "
+            "before the end of the week.\n\n" + menu)
     assert Cleaner(builtin=False, weights=str(path)).clean(text) == text
     assert Cleaner(builtin=False).clean(text) != text
     with pytest.raises(WeightsError, match="missing.json"):
