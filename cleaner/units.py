@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 from typing import Sequence
 
 import numpy as np
@@ -24,6 +26,7 @@ _ENDS_SENTENCE = re.compile(r"[.!?:;…\"”»|][ \t]*$", re.M)
 _LIST_ITEM = re.compile(LIST_MARKER_SOURCE, re.M)
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.M)
 _TABLE_SEPARATOR = re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
+_FIRST = itemgetter(slice(0, 1))   # a string's first character, or ""
 FRONT_MATTER_MARKS = ("---", "+++")
 FRONT_MATTER_MAX_LINES = 200
 
@@ -36,15 +39,35 @@ class Units:
     structure: np.ndarray      # bool, one per unit: code block, table or front matter
 
 
+class _Joined:
+    """Lines joined with "\n", and where each starts: one string to search with re.M patterns."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.n = len(texts)
+        self.text = "\n".join(texts)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=self.n)
+        self.starts = np.r_[0, np.cumsum(lengths + 1)[:-1]] if self.n else lengths
+
+    def line_of(self, pattern: re.Pattern) -> np.ndarray:
+        """Whether each line has a match of ``pattern``."""
+        pos = np.fromiter(map(re.Match.start, pattern.finditer(self.text)), dtype=np.int64)
+        hit = np.zeros(self.n, dtype=bool)
+        hit[np.searchsorted(self.starts, pos, side="right") - 1] = True
+        return hit
+
+
+def _opens_with(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
+    """Whether each line opens with a match of ``pattern`` (anchored with ``^``).
+
+    One ``match`` per line: searched over joined lines, a ``^`` pattern is
+    tried at every character.
+    """
+    return np.fromiter(map(bool, map(pattern.match, texts)), dtype=bool, count=len(texts))
+
+
 def _joined_line_of(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
     """Whether each line has a match of ``pattern`` (searched over the joined lines, re.M)."""
-    joined = "\n".join(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    starts = np.r_[0, np.cumsum(lengths + 1)[:-1]] if len(texts) else lengths
-    pos = np.fromiter((m.start() for m in pattern.finditer(joined)), dtype=np.int64)
-    hit = np.zeros(len(texts), dtype=bool)
-    hit[np.searchsorted(starts, pos, side="right") - 1] = True
-    return hit
+    return _Joined(texts).line_of(pattern)
 
 
 def structures(texts: Sequence[str], top: int = 0) -> list[tuple[int, int]]:
@@ -52,6 +75,10 @@ def structures(texts: Sequence[str], top: int = 0) -> list[tuple[int, int]]:
 
     ``top``: the first line the output can start with (the lines above it go).
     """
+    return _structures(texts, top, _Joined(texts))
+
+
+def _structures(texts: Sequence[str], top: int, joined: _Joined) -> list[tuple[int, int]]:
     n = len(texts)
     found: list[tuple[int, int]] = []
     # Front matter: the document opens with '---' (or '+++') and closes it soon
@@ -68,7 +95,8 @@ def structures(texts: Sequence[str], top: int = 0) -> list[tuple[int, int]]:
                 break
     # Fenced code: from an opening fence to the next fence of the same kind
     # (or the end of the text: an unclosed fence runs to the end, as in Markdown).
-    fences = np.flatnonzero(_joined_line_of(texts, _FENCE))
+    text = joined.text
+    fences = np.flatnonzero(_opens_with(texts, _FENCE)) if "```" in text or "~~~" in text else ()
     i, taken_to = 0, found[-1][1] if found else -1
     while i < len(fences):
         start = int(fences[i])
@@ -81,19 +109,15 @@ def structures(texts: Sequence[str], top: int = 0) -> list[tuple[int, int]]:
         taken_to = end
         i = int(np.searchsorted(fences, end, side="right"))
     # Pipe tables: two or more consecutive '|' lines, one of them a separator row.
-    piped = [t.lstrip().startswith("|") for t in texts] if any("|" in t for t in texts) else []
-    j = 0
-    while j < len(piped):
-        if not piped[j]:
-            j += 1
-            continue
-        k = j
-        while k + 1 < n and piped[k + 1]:
-            k += 1
-        if k > j and any(_TABLE_SEPARATOR.match(texts[m].strip()) for m in range(j, k + 1)):
-            if not any(a <= j <= b or a <= k <= b for a, b in found):
-                found.append((j, k))
-        j = k + 1
+    if "|" in joined.text:
+        piped = np.fromiter(map(str.startswith, map(str.lstrip, texts), repeat("|")),
+                            dtype=bool, count=n)
+        edges = np.flatnonzero(np.diff(np.r_[False, piped, False]))
+        for j, stop in zip(edges[::2].tolist(), edges[1::2].tolist()):   # runs [j, stop)
+            k = stop - 1
+            if k > j and any(_TABLE_SEPARATOR.match(texts[m].strip()) for m in range(j, k + 1)):
+                if not any(a <= j <= b or a <= k <= b for a, b in found):
+                    found.append((j, k))
     return sorted(found)
 
 
@@ -103,13 +127,16 @@ def group(blocks: Sequence[Block], top: int = 0) -> Units:
     n = len(texts)
     if not n:
         return Units(np.zeros(0, dtype=np.int64), 0, np.zeros(0, dtype=bool))
+    joined = _Joined(texts)
     stripped = list(map(str.strip, texts))
-    blank = ~np.fromiter(map(bool, stripped), dtype=bool, count=n)
-    ends = _joined_line_of(texts, _ENDS_SENTENCE)
-    item = _joined_line_of(texts, _LIST_ITEM)
-    words = np.fromiter(map(len, map(str.split, stripped)), dtype=np.int64, count=n)
-    lower = np.fromiter(map(str.islower, (s[:1] for s in stripped)), dtype=bool, count=n)
     length = np.fromiter(map(len, stripped), dtype=np.int64, count=n)
+    blank = length == 0
+    ends = joined.line_of(_ENDS_SENTENCE)
+    item = _opens_with(texts, _LIST_ITEM)
+    # Words up to 5: only "5 or more" counts (split stops after the fifth).
+    words = np.fromiter(map(len, map(str.split, stripped, repeat(None), repeat(4))),
+                        dtype=np.int64, count=n)
+    lower = np.fromiter(map(str.islower, map(_FIRST, stripped)), dtype=bool, count=n)
     # A line continues the previous one when that one is long (5+ words), does
     # not end a sentence, and this one is not a list item and starts in lower
     # case (or the previous one is long enough to have been wrapped: 60+ chars).
@@ -120,7 +147,7 @@ def group(blocks: Sequence[Block], top: int = 0) -> Units:
     # Structures are one unit each, blank lines inside included.
     in_structure = np.zeros(n, dtype=bool)
     starts_structure = np.zeros(n, dtype=bool)
-    for a, b in structures(texts, top):
+    for a, b in _structures(texts, top, joined):
         in_structure[a:b + 1] = True
         starts_structure[a] = True
     new_unit = np.where(in_structure, starts_structure, new_unit)
