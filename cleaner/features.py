@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import repeat
+from itertools import compress, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Sequence
@@ -29,7 +29,7 @@ from typing import Callable, Sequence
 import numpy as np
 import yaml
 
-from .blocks import LIST_MARKER_SOURCE, TOKEN, Block
+from .blocks import _CJK, LIST_MARKER_SOURCE, TOKEN, Block
 from .language import guess_language, stopwords
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -224,7 +224,7 @@ class DocView:
     def lines_of(self, pattern: re.Pattern, lower: bool = False) -> np.ndarray:
         """Line index of every match of ``pattern`` over the joined (or lower-cased) lines."""
         text = self.lower if lower else self.joined
-        pos = np.fromiter((m.start() for m in pattern.finditer(text)), dtype=np.int64)
+        pos = np.fromiter(map(re.Match.start, pattern.finditer(text)), dtype=np.int64)
         return np.searchsorted(self.line_starts, pos, side="right") - 1
 
     def line_count(self, pattern: re.Pattern, lower: bool = False) -> np.ndarray:
@@ -420,8 +420,10 @@ class DocView:
 
     @cached_property
     def code_line(self) -> np.ndarray:
-        """1.0 for units with a line that reads as source code."""
-        return self.any_line(self.local("code", _code_lines))
+        """1.0 for units with a line that reads as source code (``_code_lines``,
+        from the heads the view has already)."""
+        return self.any_line(_code_from(self.texts, self.heads,
+                                        self.local("code_operators", _code_operators)))
 
     @cached_property
     def prose(self) -> np.ndarray:
@@ -438,16 +440,24 @@ class DocView:
         return np.where(prose, words, 0.0)
 
     @cached_property
+    def alpha(self) -> np.ndarray:
+        """Whether each word is alphabetic."""
+        return np.fromiter(map(str.isalpha, self.words), dtype=bool, count=len(self.words))
+
+    @cached_property
     def lexicon_mean(self) -> np.ndarray:
         table = self._lexicon if self._lexicon is not None else lexicon()
-        weights = np.fromiter(map(table.get, lexicon_keys(self.words), repeat(0.0)),
-                              dtype=float, count=len(self.words))
+        # lexicon_keys(self.words): the folded alphabetic words, "#" for the others.
+        alpha = self.alpha
+        weights = np.full(len(alpha), table.get("#", 0.0))
+        weights[alpha] = np.fromiter(map(table.get, compress(self.folded, alpha.tolist()),
+                                         repeat(0.0)), dtype=float, count=int(alpha.sum()))
         return self.per_unit_words(weights) / np.maximum(self.n_words, 1)
 
     @cached_property
     def title_share(self) -> np.ndarray:
         """Share of a unit's alphabetic words that start with a capital."""
-        alpha = np.fromiter(map(str.isalpha, self.words), dtype=bool, count=len(self.words))
+        alpha = self.alpha
         initials = map(itemgetter(0), self.words)
         upper = np.fromiter(map(str.isupper, initials), dtype=bool, count=len(self.words))
         return self.per_unit_words((alpha & upper).astype(float)) / np.maximum(
@@ -493,7 +503,9 @@ def _line_any(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
 
 
 def _list_items(texts: Sequence[str]) -> np.ndarray:
-    return _line_any(texts, _LIST_ITEM)
+    # Anchored at a line's start: one match per line (over the joined lines,
+    # re would try it at every character).
+    return np.fromiter(map(bool, map(_LIST_ITEM.match, texts)), dtype=bool, count=len(texts))
 
 
 def _terminal_lines(texts: Sequence[str]) -> np.ndarray:
@@ -501,19 +513,26 @@ def _terminal_lines(texts: Sequence[str]) -> np.ndarray:
 
 
 def _heads(texts: Sequence[str]) -> np.ndarray:
-    item = _list_items(texts)
     out = np.empty(len(texts), dtype=object)
-    out[:] = [(_LIST_ITEM.sub("", t, count=1) if it else t.lstrip()) + " "
-              for t, it in zip(texts, item)]
+    out[:] = [(t[m.end():] if m else t.lstrip()) + " "
+              for t, m in zip(texts, map(_LIST_ITEM.match, texts))]
     return out
+
+
+def _code_operators(texts: Sequence[str]) -> np.ndarray:
+    return _line_any(texts, _CODE)
 
 
 def _code_lines(texts: Sequence[str]) -> np.ndarray:
     """Lines that read as source code: an operator or statement punctuation, a
     prompt, or a keyword opening a line without sentence punctuation."""
-    heads = _heads(texts).tolist()
-    code = _line_any(texts, _CODE)
-    code |= np.fromiter(map(str.startswith, heads, repeat(PROMPTS)), dtype=bool, count=len(heads))
+    return _code_from(texts, _heads(texts).tolist(), _code_operators(texts))
+
+
+def _code_from(texts: Sequence[str], heads: Sequence[str], operators: np.ndarray) -> np.ndarray:
+    """``_code_lines`` from the lines' heads and their ``_code_operators``."""
+    code = operators | np.fromiter(map(str.startswith, heads, repeat(PROMPTS)), dtype=bool,
+                                   count=len(heads))
     keyword = np.fromiter(map(str.startswith, heads, repeat(KEYWORD_OPENERS)), dtype=bool,
                           count=len(heads))
     for i in np.flatnonzero(keyword):      # few lines: the marks only there
@@ -521,12 +540,18 @@ def _code_lines(texts: Sequence[str]) -> np.ndarray:
     return code
 
 
+# TOKEN, on a text without Chinese or Japanese characters (the same tokens, faster).
+_TOKEN_NO_CJK = re.compile(r"\w+|\n")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+
 def _line_tokens(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """The words of the lines and the line of each."""
-    toks = TOKEN.findall("\n".join(texts))
+    joined = "\n".join(texts)
+    toks = (TOKEN if _CJK_CHAR.search(joined) else _TOKEN_NO_CJK).findall(joined)
     newline = np.fromiter(map("\n".__eq__, toks), dtype=bool, count=len(toks))
     line = np.cumsum(newline)[~newline]
-    words = [t for t, nl in zip(toks, newline) if not nl] if newline.any() else toks
+    words = list(filter("\n".__ne__, toks)) if len(line) < len(toks) else toks
     return words, line.astype(np.int64)
 
 
