@@ -7,6 +7,8 @@ lines byte for byte, CRLF files included.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import add
 
 import re
 
@@ -58,15 +60,22 @@ def split_lines(text: str, first_index: int = 0, offset: int = 0) -> list[Block]
     """
     if not text:
         return []
-    found = _LINE.findall(text)
-    if found and found[-1] == ("", ""):
-        found.pop()     # the empty match at the very end
-    blocks: list[Block] = []
-    pos = offset
-    for i, (line, eol) in enumerate(found, first_index):
-        blocks.append(Block(i, pos, line, eol))
-        pos += len(line) + len(eol)
-    return blocks
+    if "\r" in text:
+        found = _LINE.findall(text)
+        if found and found[-1] == ("", ""):
+            found.pop()     # the empty match at the very end
+        lines = [line for line, _ in found]
+        eols = [eol for _, eol in found]
+    else:                   # "\n" ends every line but the last, which may have no end
+        lines = text.split("\n")
+        eols = ["\n"] * len(lines)
+        if lines[-1]:
+            eols[-1] = ""
+        else:
+            lines.pop()     # the text ends with "\n"
+            eols.pop()
+    starts = accumulate(map(add, map(len, lines), map(len, eols)), initial=offset)
+    return list(map(Block, range(first_index, first_index + len(lines)), starts, lines, eols))
 
 
 # A list item's marker: a bullet or "1." / "1)", then a space.

@@ -101,7 +101,8 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
     ``first_line``: lines before this one in the whole text, when ``ev`` is one
     window of a long text (for the line numbers in explanations).
     """
-    rule_only = [rule_decision(b, c, first_line) for b, c in zip(ev.blocks, ev.cuts)]
+    rule_only = [Decision(b, True) if c.hit is None else rule_decision(b, c, first_line)
+                 for b, c in zip(ev.blocks, ev.cuts)]
     out = list(rule_only)
     unit = ev.unit_of_line()
     if ev.repeated is not None:
@@ -111,10 +112,12 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
         keep = model.keep(ev.scores, mode)
         dropped = np.flatnonzero(~keep)
         reasons = dict(zip(dropped.tolist(), _model_reasons(ev, model, mode, dropped)))
-        for i in np.flatnonzero(unit >= 0).tolist():
-            u = int(unit[i])
+        # The lines of the units the model drops (blank and rule-removed lines have no unit).
+        lines = np.flatnonzero(unit >= 0)
+        lines = lines[~keep[unit[lines]]]
+        for i, u in zip(lines.tolist(), unit[lines].tolist()):
             d = out[i]
-            if keep[u] or d.reason is not None:
+            if d.reason is not None:
                 continue
             out[i] = Decision(d.block, False, *reasons[u], kind="heuristic")
         if not _no_article_guard(out, ev):
@@ -153,14 +156,17 @@ def _model_reasons(ev: "Evidence", model: "Model", mode: str,
     """Reason and detail for each unit the model removes, with the values behind it."""
     s = ev.scores
     whys = model.evidence(s, units)
-    if len(s.own) < model.short_document:
+    units = units.tolist()
+    own_of = s.own.tolist()       # Python floats format as numpy's do, faster
+    if len(own_of) < model.short_document:
         return [("heuristic.boilerplate-line",
-                 f"own log-odds {s.own[u]:.2f} < {model.short_floor} in a short document ({why})")
+                 f"own log-odds {own_of[u]:.2f} < {model.short_floor} in a short document ({why})")
                 for u, why in zip(units, whys)]
     t = model.thresholds[mode]
+    ctx_of = s.context.tolist()
     out = []
     for u, why in zip(units, whys):
-        own, ctx = float(s.own[u]), float(s.context[u])
+        own, ctx = own_of[u], ctx_of[u]
         if ctx >= t:
             out.append(("heuristic.boilerplate",
                         f"in context log-odds {ctx:.2f} is above the threshold {t}, but the "
