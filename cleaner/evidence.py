@@ -18,6 +18,7 @@ Data flows one way: this module reads the text and the rules and computes;
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -191,16 +192,17 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | Non
     ``whole``: the view of all of ``blocks``; the lines the rules leave as
     they are take their words and other facts of their own text from it.
     """
-    kept = [i for i, c in enumerate(cuts) if not c.removes_line]
-    same = np.array([-1 if cuts[i].spans else i for i in kept], dtype=np.int64)
+    kept = [i for i, c in enumerate(cuts) if c is NO_CUT or not c.removes_line]
+    kept_cuts = [cuts[i] for i in kept]
+    same = np.array([-1 if c.spans else i for i, c in zip(kept, kept_cuts)], dtype=np.int64)
     if len(kept) == len(blocks) and not any(c.spans for c in cuts):
         view_blocks = list(blocks)
     else:
-        view_blocks = []
-        for k, i in enumerate(kept):
-            b, c = blocks[i], cuts[i]
-            text = trimmed(b.text, c.spans) if c.spans else b.text
-            view_blocks.append(Block(k, b.start, text, b.eol))
+        kept_blocks = [blocks[i] for i in kept]
+        texts = [trimmed(b.text, c.spans) if c.spans else b.text
+                 for b, c in zip(kept_blocks, kept_cuts)]
+        view_blocks = list(map(Block, range(len(kept)), map(attrgetter("start"), kept_blocks),
+                               texts, map(attrgetter("eol"), kept_blocks)))
     grouped = units_mod.group(view_blocks)
     return (DocView(view_blocks, grouped.of_line, grouped.count, language=language,
                     parent=whole, from_parent=same if whole is not None else None),
@@ -223,7 +225,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
         grouped = units_mod.group(blocks, top)
         hits = protect_structures(found, grouped)
     hits = stop_cuts_at_prose(hits, whole)
-    cuts = [cut_of(b, h) for b, h in zip(blocks, hits)]
+    cuts = [cut_of(b, h) if h else NO_CUT for b, h in zip(blocks, hits)]
     if all(c is NO_CUT for c in cuts):     # nothing cut: the view is the whole document
         view, view_lines = whole, np.arange(len(blocks), dtype=np.int64)
     else:
