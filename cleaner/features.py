@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import compress, repeat
+from itertools import count, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Sequence
@@ -302,13 +302,13 @@ class DocView:
         codes = np.frombuffer(self.joined.encode("utf-32-le"), dtype=np.uint32)
         cls = np.where(codes < len(_CHAR_CLASS), _CHAR_CLASS[np.minimum(codes, len(_CHAR_CLASS) - 1)], 1)
         cls[codes == 10] = 0
-        lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts))
-        line = np.repeat(np.arange(len(lengths)), lengths + 1)[:len(codes)]   # a line and its "\n"
-        unit = self.unit_of_line[line] if len(line) else line
-        keep = unit >= 0
-        unit, cls = unit[keep], cls[keep]
-        count = lambda k: np.bincount(unit[cls == k], minlength=self.n).astype(float)  # noqa: E731
-        letters, digits, other = count(1), count(2), count(3)
+        n_lines = len(self.texts)
+        lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=n_lines)
+        line = np.repeat(np.arange(n_lines), lengths + 1)[:len(codes)]   # a line and its "\n"
+        # Characters of each class per line (one count over line and class), then per unit.
+        per_line = np.bincount(line * 4 + cls, minlength=4 * n_lines).reshape(n_lines, 4)
+        letters, digits, other = (np.asarray(self.per_unit(per_line[:, k]), dtype=float)
+                                  for k in (1, 2, 3))
         return {"chars": letters + digits + other, "letters": letters, "digits": digits,
                 "symbols": other}
 
@@ -388,15 +388,38 @@ class DocView:
 
     def per_unit_words(self, flags: np.ndarray) -> np.ndarray:
         """Sum over each unit's words of a per-word value."""
+        keep, units = self._unit_words
+        return np.bincount(units, weights=flags[keep], minlength=self.n)
+
+    @cached_property
+    def _unit_words(self) -> tuple[np.ndarray, np.ndarray]:
+        """The words inside units (a mask), and their units."""
         u = self.word_unit
         keep = u >= 0
-        return np.bincount(u[keep], weights=flags[keep], minlength=self.n)
+        return keep, u[keep]
+
+    @cached_property
+    def distinct(self) -> tuple[list[str], np.ndarray]:
+        """The distinct folded words, and for each word its place among them.
+
+        A word list asks about each distinct word once (a page repeats its
+        words: there are several times fewer distinct ones).
+        """
+        folded = self.folded
+        first: dict[str, int] = {}
+        at = np.fromiter(map(first.setdefault, folded, count()), dtype=np.int64, count=len(folded))
+        rank = np.zeros(len(folded), dtype=np.int64)
+        rank[np.fromiter(first.values(), dtype=np.int64, count=len(first))] = np.arange(len(first))
+        return list(first), rank[at]
+
+    def of_distinct(self, fn: Callable[[str], object], dtype=float) -> np.ndarray:
+        """``fn`` of each folded word, called once per distinct word."""
+        words, place = self.distinct
+        return np.fromiter(map(fn, words), dtype=dtype, count=len(words))[place]
 
     def words_in(self, vocabulary: frozenset[str]) -> np.ndarray:
         """How many of each unit's words are in ``vocabulary`` (case-folded)."""
-        hits = np.fromiter(map(vocabulary.__contains__, self.folded), dtype=float,
-                           count=len(self.folded))
-        return self.per_unit_words(hits)
+        return self.per_unit_words(self.of_distinct(vocabulary.__contains__))
 
     @cached_property
     def n_words(self) -> np.ndarray:
@@ -448,10 +471,9 @@ class DocView:
     def lexicon_mean(self) -> np.ndarray:
         table = self._lexicon if self._lexicon is not None else lexicon()
         # lexicon_keys(self.words): the folded alphabetic words, "#" for the others.
-        alpha = self.alpha
-        weights = np.full(len(alpha), table.get("#", 0.0))
-        weights[alpha] = np.fromiter(map(table.get, compress(self.folded, alpha.tolist()),
-                                         repeat(0.0)), dtype=float, count=int(alpha.sum()))
+        words, place = self.distinct
+        known = np.fromiter(map(table.get, words, repeat(0.0)), dtype=float, count=len(words))
+        weights = np.where(self.alpha, known[place], table.get("#", 0.0))
         return self.per_unit_words(weights) / np.maximum(self.n_words, 1)
 
     @cached_property
@@ -692,10 +714,26 @@ def _starts_cta(head: str) -> bool:
     return prefixes is not None and head.startswith(prefixes)
 
 
+@lru_cache(maxsize=1)
+def _cta_openings() -> tuple[Callable[[str], str], frozenset[str]]:
+    """How a line opens as far as every call-to-action prefix is long (up to four
+    characters), and how the prefixes open."""
+    size = min([4, *map(len, word_lists().cta)])
+    return itemgetter(slice(0, size)), frozenset(p[:size] for p in word_lists().cta)
+
+
 @feature("cta_opener")
 def _cta(d: DocView) -> np.ndarray:
     heads = d.heads_lower
-    return d.at_first(np.fromiter(map(_starts_cta, heads), dtype=bool, count=len(heads)))
+    # Only a line opening as some prefix does can start with it: the others
+    # are ruled out by their first characters, in one pass.
+    opening, openings = _cta_openings()
+    maybe = np.fromiter(map(openings.__contains__, map(opening, heads)), dtype=bool,
+                        count=len(heads))
+    found = np.zeros(len(heads), dtype=bool)
+    for i in np.flatnonzero(maybe).tolist():
+        found[i] = _starts_cta(heads[i])
+    return d.at_first(found)
 
 
 @feature("money")
@@ -722,9 +760,13 @@ def _sentences(d: DocView) -> np.ndarray:
 @feature("date")
 def _date(d: DocView) -> np.ndarray:
     month = d.words_in(MONTHS) > 0
-    short = np.fromiter(map(len, d.words), dtype=np.int64, count=len(d.words)) <= 2
-    digits = np.fromiter(map(str.isdigit, d.words), dtype=bool, count=len(d.words))
-    number = d.per_unit_words((short & digits).astype(float)) > 0
+    # A month name and a number of one or two digits in the same unit: the
+    # numbers are looked for only in the units that name a month.
+    unit = d.word_unit
+    near_month = np.flatnonzero(month[unit] & (unit >= 0)) if month.any() else unit[:0]
+    words = d.words
+    number = np.zeros(d.n, dtype=bool)
+    number[unit[[i for i in near_month.tolist() if len(words[i]) <= 2 and words[i].isdigit()]]] = True
     return np.maximum(d.unit_any(_NUMERIC_DATE), (month & number).astype(float))
 
 
