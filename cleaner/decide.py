@@ -32,6 +32,7 @@ inputs and 7 of 462 wcxb inputs change (``tests/test_idempotent.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -101,8 +102,10 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
     ``first_line``: lines before this one in the whole text, when ``ev`` is one
     window of a long text (for the line numbers in explanations).
     """
-    rule_only = [Decision(b, True) if c.hit is None else rule_decision(b, c, first_line)
-                 for b, c in zip(ev.blocks, ev.cuts)]
+    rule_only = list(map(Decision, ev.blocks, repeat(True)))     # the lines no rule touches...
+    for i, c in enumerate(ev.cuts):
+        if c.hit is not None:                                       # ...and the others
+            rule_only[i] = rule_decision(ev.blocks[i], c, first_line)
     out = list(rule_only)
     unit = ev.unit_of_line()
     if ev.repeated is not None:
@@ -121,7 +124,7 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
                 continue
             out[i] = Decision(d.block, False, *reasons[u], kind="heuristic")
         if not _no_article_guard(out, ev):
-            _article_guard(out, ev)
+            _article_guard(out, ev, unit)
     if not _any_text(out):
         # The fallback is what the rules alone left, taken before the
         # repetition count: lines shared by the documents of a run are no
@@ -192,26 +195,34 @@ def _no_article_guard(out: list[Decision], ev: "Evidence") -> bool:
     return True
 
 
-def _article_guard(out: list[Decision], ev: "Evidence") -> None:
-    """Never drop the document's strongest article prose in favour of weaker text."""
-    kept_prose = removed_prose = 0.0
-    by_model: list[np.ndarray] = []
-    for u in np.flatnonzero(ev.prose > 0).tolist():
-        lines = ev.lines_of_unit(u)
-        if all(out[i].kept for i in lines):
-            kept_prose += ev.prose[u]
-        elif any(out[i].reason in MODEL_REASONS for i in lines):
-            removed_prose += ev.prose[u]
-            by_model.append(lines)
+def _article_guard(out: list[Decision], ev: "Evidence", unit: np.ndarray) -> None:
+    """Never drop the document's strongest article prose in favour of weaker text.
+
+    ``unit``: each line's unit in the view (``Evidence.unit_of_line``).
+    """
+    prose = ev.prose
+    if not (prose > 0).any():
+        return
+    member = np.flatnonzero(unit >= 0)
+    in_prose = member[prose[unit[member]] > 0]       # the lines of the prose units
+    of = unit[in_prose]
+    lines = in_prose.tolist()
+    dropped = np.fromiter((not out[i].kept for i in lines), dtype=float, count=len(lines))
+    by_model = np.fromiter((out[i].reason in MODEL_REASONS for i in lines), dtype=float,
+                           count=len(lines))
+    all_kept = np.bincount(of, weights=dropped, minlength=len(prose)) == 0
+    removed = ~all_kept & (np.bincount(of, weights=by_model, minlength=len(prose)) > 0)
+    # Whole numbers of words: the sums do not depend on their order.
+    kept_prose = float(prose[all_kept & (prose > 0)].sum())
+    removed_prose = float(prose[removed].sum())
     if removed_prose < ARTICLE_GUARD_MIN_WORDS or removed_prose < ARTICLE_GUARD_RATIO * kept_prose:
         return
     note = (f"kept although the model removed it: the lines it kept held {kept_prose:.0f} words "
             f"of prose, the lines it removed {removed_prose:.0f}")
-    for lines in by_model:
-        for i in lines:
-            d = out[i]
-            if d.reason in MODEL_REASONS:
-                out[i] = Decision(d.block, True, note=f"[guard.article] {note}; {d.detail}")
+    for i in in_prose[removed[of]].tolist():
+        d = out[i]
+        if d.reason in MODEL_REASONS:
+            out[i] = Decision(d.block, True, note=f"[guard.article] {note}; {d.detail}")
 
 
 def _noted(out: list[Decision], guard: str, why: str) -> list[Decision]:

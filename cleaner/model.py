@@ -210,11 +210,12 @@ class Model:
             return []
         contrib = scores.features[units] * self.line_w
         contrib[:, [j for j, n in enumerate(self.line_names) if n == "bias"]] = 0.0
-        top = np.argsort(contrib, axis=1)[:, :k].tolist()
+        top = np.argsort(contrib, axis=1)[:, :k]
+        values = np.take_along_axis(contrib, top, axis=1)
         names = self.line_names
-        # Python floats format as numpy's do, and a row as a list reads faster.
-        return [", ".join(f"{names[j]} {row[j]:+.2f}" for j in idx if row[j] < 0)
-                for row, idx in zip(contrib.tolist(), top)]
+        # Python floats format as numpy's do, and read faster from lists.
+        return [", ".join(f"{names[j]} {v:+.2f}" for j, v in zip(idx, row) if v < 0)
+                for idx, row in zip(top.tolist(), values.tolist())]
 
 
 @lru_cache(maxsize=1)
