@@ -419,6 +419,13 @@ class DocView:
 
     def words_in(self, vocabulary: frozenset[str]) -> np.ndarray:
         """How many of each unit's words are in ``vocabulary`` (case-folded)."""
+        if "distinct" not in self.__dict__ and not self.__dict__.get("_asked"):
+            # One list (the stop words, for the tail zone): asking every word
+            # is cheaper than finding the distinct ones first.
+            self.__dict__["_asked"] = True
+            folded = self.folded
+            return self.per_unit_words(np.fromiter(map(vocabulary.__contains__, folded),
+                                                   dtype=float, count=len(folded)))
         return self.per_unit_words(self.of_distinct(vocabulary.__contains__))
 
     @cached_property
