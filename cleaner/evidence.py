@@ -186,11 +186,14 @@ def trimmed(text: str, spans: tuple[tuple[int, int], ...]) -> str:
 
 
 def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | None = None,
-               whole: DocView | None = None) -> tuple[DocView, np.ndarray]:
+               whole: DocView | None = None, facts: units_mod.LineFacts | None = None
+               ) -> tuple[DocView, np.ndarray]:
     """The lines the rules leave, as they will be written, in units; and their line indices.
 
     ``whole``: the view of all of ``blocks``; the lines the rules leave as
     they are take their words and other facts of their own text from it.
+    ``facts``: the ``units.line_facts`` of ``blocks``, which those lines take
+    theirs from for grouping.
     """
     kept = [i for i, c in enumerate(cuts) if c is NO_CUT or not c.removes_line]
     kept_cuts = [cuts[i] for i in kept]
@@ -203,7 +206,9 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | Non
                  for b, c in zip(kept_blocks, kept_cuts)]
         view_blocks = list(map(Block, range(len(kept)), map(attrgetter("start"), kept_blocks),
                                texts, map(attrgetter("eol"), kept_blocks)))
-    grouped = units_mod.group(view_blocks)
+    if facts is not None:
+        facts = facts.take(same, [b.text for b in view_blocks])
+    grouped = units_mod.group(view_blocks, facts=facts)
     return (DocView(view_blocks, grouped.of_line, grouped.count, language=language,
                     parent=whole, from_parent=same if whole is not None else None),
             np.array(kept, dtype=np.int64))
@@ -213,7 +218,8 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
            common: "CommonLines | None" = None, match_cache: dict | None = None,
            language: str | None = None) -> Evidence:
     """The evidence table of a document split into ``blocks``."""
-    grouped = units_mod.group(blocks)
+    facts = units_mod.line_facts([b.text for b in blocks])
+    grouped = units_mod.group(blocks, facts=facts)
     whole = DocView(blocks, grouped.of_line, grouped.count, language=language)
     start = tail_start(whole)
     found = rule_hits(blocks, rules, start, match_cache)
@@ -222,7 +228,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     if top and blocks[top].text.strip() in units_mod.FRONT_MATTER_MARKS:
         # Front matter opens where the output will start once the rules take
         # the lines above it: find it there now, as a second pass would.
-        grouped = units_mod.group(blocks, top)
+        grouped = units_mod.group(blocks, top, facts)
         hits = protect_structures(found, grouped)
     hits = stop_cuts_at_prose(hits, whole)
     cuts = [cut_of(b, h) if h else NO_CUT for b, h in zip(blocks, hits)]
@@ -232,7 +238,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
         # The view guesses its language from its own words, not the whole
         # document's: the lines the rules remove are gone on a second pass,
         # and a short text's guess (its stop words) must not move with them.
-        view, view_lines = model_view(blocks, cuts, language=language, whole=whole)
+        view, view_lines = model_view(blocks, cuts, language=language, whole=whole, facts=facts)
     prose = view.prose if view.n else np.zeros(0)
     repeated = _repeated(blocks, common) if common else None
     scores = model.score(view) if model is not None else None

@@ -46,7 +46,7 @@ class _Joined:
         self.n = len(texts)
         self.text = "\n".join(texts)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=self.n)
-        self.starts = np.r_[0, np.cumsum(lengths + 1)[:-1]] if self.n else lengths
+        self.starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])) if self.n else lengths
 
     def line_of(self, pattern: re.Pattern) -> np.ndarray:
         """Whether each line has a match of ``pattern``."""
@@ -75,10 +75,11 @@ def structures(texts: Sequence[str], top: int = 0) -> list[tuple[int, int]]:
 
     ``top``: the first line the output can start with (the lines above it go).
     """
-    return _structures(texts, top, _Joined(texts))
+    return _structures(texts, top, "\n".join(texts))
 
 
-def _structures(texts: Sequence[str], top: int, joined: _Joined) -> list[tuple[int, int]]:
+def _structures(texts: Sequence[str], top: int, text: str) -> list[tuple[int, int]]:
+    """``structures``; ``text``: the lines joined."""
     n = len(texts)
     found: list[tuple[int, int]] = []
     # Front matter: the document opens with '---' (or '+++') and closes it soon
@@ -95,7 +96,6 @@ def _structures(texts: Sequence[str], top: int, joined: _Joined) -> list[tuple[i
                 break
     # Fenced code: from an opening fence to the next fence of the same kind
     # (or the end of the text: an unclosed fence runs to the end, as in Markdown).
-    text = joined.text
     fences = np.flatnonzero(_opens_with(texts, _FENCE)) if "```" in text or "~~~" in text else ()
     i, taken_to = 0, found[-1][1] if found else -1
     while i < len(fences):
@@ -109,10 +109,10 @@ def _structures(texts: Sequence[str], top: int, joined: _Joined) -> list[tuple[i
         taken_to = end
         i = int(np.searchsorted(fences, end, side="right"))
     # Pipe tables: two or more consecutive '|' lines, one of them a separator row.
-    if "|" in joined.text:
+    if "|" in text:
         piped = np.fromiter(map(str.startswith, map(str.lstrip, texts), repeat("|")),
                             dtype=bool, count=n)
-        edges = np.flatnonzero(np.diff(np.r_[False, piped, False]))
+        edges = np.flatnonzero(np.diff(np.concatenate(([False], piped, [False]))))
         for j, stop in zip(edges[::2].tolist(), edges[1::2].tolist()):   # runs [j, stop)
             k = stop - 1
             if k > j and any(_TABLE_SEPARATOR.match(texts[m].strip()) for m in range(j, k + 1)):
@@ -121,22 +121,55 @@ def _structures(texts: Sequence[str], top: int, joined: _Joined) -> list[tuple[i
     return sorted(found)
 
 
-def group(blocks: Sequence[Block], top: int = 0) -> Units:
-    """Units of a document (see the module docstring); ``top`` as for ``structures``."""
+@dataclass(frozen=True)
+class LineFacts:
+    """What grouping asks of each line by itself (``line_facts``). The lines a
+    view keeps of a document take theirs from the document's (``take``)."""
+    length: np.ndarray     # characters, outer whitespace left out (0: a blank line)
+    ends: np.ndarray       # ends a sentence or a label
+    item: np.ndarray       # opens with a list marker
+    words: np.ndarray      # words, counted up to five (only "five or more" counts)
+    lower: np.ndarray      # its first character (after whitespace) is lower case
+
+    def take(self, source: np.ndarray, texts: Sequence[str]) -> "LineFacts":
+        """The facts of ``texts``: line i is line ``source[i]`` of these facts,
+        or a new text where ``source[i]`` is -1."""
+        at = np.maximum(source, 0)
+        fields = [self.length[at], self.ends[at], self.item[at], self.words[at], self.lower[at]]
+        new = np.flatnonzero(source < 0)
+        if len(new):
+            fresh = line_facts([texts[i] for i in new.tolist()])
+            for mine, theirs in zip(fields, (fresh.length, fresh.ends, fresh.item, fresh.words,
+                                             fresh.lower)):
+                mine[new] = theirs
+        return LineFacts(*fields)
+
+
+def line_facts(texts: Sequence[str]) -> LineFacts:
+    n = len(texts)
+    stripped = list(map(str.strip, texts))
+    return LineFacts(
+        length=np.fromiter(map(len, stripped), dtype=np.int64, count=n),
+        ends=_Joined(texts).line_of(_ENDS_SENTENCE),
+        item=_opens_with(texts, _LIST_ITEM),
+        # split stops after the fifth word
+        words=np.fromiter(map(len, map(str.split, stripped, repeat(None), repeat(4))),
+                          dtype=np.int64, count=n),
+        lower=np.fromiter(map(str.islower, map(_FIRST, stripped)), dtype=bool, count=n))
+
+
+def group(blocks: Sequence[Block], top: int = 0, facts: LineFacts | None = None) -> Units:
+    """Units of a document (see the module docstring); ``top`` as for ``structures``.
+
+    ``facts``: the lines' ``line_facts``, when the caller has them already.
+    """
     texts = [b.text for b in blocks]
     n = len(texts)
     if not n:
         return Units(np.zeros(0, dtype=np.int64), 0, np.zeros(0, dtype=bool))
-    joined = _Joined(texts)
-    stripped = list(map(str.strip, texts))
-    length = np.fromiter(map(len, stripped), dtype=np.int64, count=n)
+    f = facts if facts is not None else line_facts(texts)
+    length, ends, item, words, lower = f.length, f.ends, f.item, f.words, f.lower
     blank = length == 0
-    ends = joined.line_of(_ENDS_SENTENCE)
-    item = _opens_with(texts, _LIST_ITEM)
-    # Words up to 5: only "5 or more" counts (split stops after the fifth).
-    words = np.fromiter(map(len, map(str.split, stripped, repeat(None), repeat(4))),
-                        dtype=np.int64, count=n)
-    lower = np.fromiter(map(str.islower, map(_FIRST, stripped)), dtype=bool, count=n)
     # A line continues the previous one when that one is long (5+ words), does
     # not end a sentence, and this one is not a list item and starts in lower
     # case (or the previous one is long enough to have been wrapped: 60+ chars).
@@ -147,7 +180,7 @@ def group(blocks: Sequence[Block], top: int = 0) -> Units:
     # Structures are one unit each, blank lines inside included.
     in_structure = np.zeros(n, dtype=bool)
     starts_structure = np.zeros(n, dtype=bool)
-    for a, b in _structures(texts, top, joined):
+    for a, b in _structures(texts, top, "\n".join(texts)):
         in_structure[a:b + 1] = True
         starts_structure[a] = True
     new_unit = np.where(in_structure, starts_structure, new_unit)
