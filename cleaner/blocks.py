@@ -42,7 +42,7 @@ class Block:
 
     @property
     def blank(self) -> bool:
-        return not self.text.strip()
+        return not self.text or self.text.isspace()    # not .strip(): no copy of the line
 
     @property
     def stripped(self) -> str:

@@ -276,7 +276,7 @@ class DocView:
         idx = self.content_lines
         u = self.unit_of_line[idx]
         first = np.full(self.n, -1, dtype=np.int64)
-        starts = np.flatnonzero(np.r_[True, u[1:] != u[:-1]]) if len(u) else np.array([], int)
+        starts = np.flatnonzero(np.concatenate(([True], u[1:] != u[:-1]))) if len(u) else np.array([], int)
         first[u[starts]] = idx[starts]
         return first
 
@@ -285,7 +285,7 @@ class DocView:
         idx = self.content_lines
         u = self.unit_of_line[idx]
         last = np.full(self.n, -1, dtype=np.int64)
-        ends = np.flatnonzero(np.r_[u[1:] != u[:-1], True]) if len(u) else np.array([], int)
+        ends = np.flatnonzero(np.concatenate((u[1:] != u[:-1], [True]))) if len(u) else np.array([], int)
         last[u[ends]] = idx[ends]
         return last
 
@@ -502,7 +502,7 @@ class DocView:
     # -- neighbourhoods
     def window_sum(self, values: np.ndarray, radius: int) -> np.ndarray:
         """Sum of ``values`` over the units within ``radius``, the unit itself left out."""
-        c = np.r_[0.0, np.cumsum(values, dtype=float)]
+        c = np.concatenate(([0.0], np.cumsum(values, dtype=float)))
         i = np.arange(self.n)
         return c[np.minimum(i + radius + 1, self.n)] - c[np.maximum(i - radius, 0)] - values
 
@@ -510,10 +510,10 @@ class DocView:
         return self.window_sum(np.ones(self.n), radius)
 
     def previous(self, values: np.ndarray) -> np.ndarray:
-        return np.r_[0.0, values[:-1]] if self.n else values
+        return np.concatenate(([0.0], values[:-1])) if self.n else values
 
     def following(self, values: np.ndarray) -> np.ndarray:
-        return np.r_[values[1:], 0.0] if self.n else values
+        return np.concatenate((values[1:], [0.0])) if self.n else values
 
 
 # ---------------------------------------------------------------- facts of one line
@@ -899,7 +899,7 @@ def _compute_list_runs(d: DocView) -> ListRuns:
     if not d.n:
         z = np.zeros(0)
         return ListRuns(z, z, z)
-    run = np.cumsum(np.r_[True, item[1:] != item[:-1]]) - 1
+    run = np.cumsum(np.concatenate(([True], item[1:] != item[:-1]))) - 1
     length = np.bincount(run)
     lo = np.full(len(length), np.iinfo(np.int64).max)
     hi = np.full(len(length), -1)

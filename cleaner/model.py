@@ -55,7 +55,7 @@ def main_run(values: np.ndarray) -> tuple[int, int]:
     """Indices [start, end] of the maximum-sum stretch of ``values`` (end < start if empty)."""
     if not len(values):
         return 0, -1
-    prefix = np.r_[0.0, np.cumsum(values)]
+    prefix = np.concatenate(([0.0], np.cumsum(values)))
     lowest = np.minimum.accumulate(prefix[:-1])
     gain = prefix[1:] - lowest
     end = int(np.argmax(gain))
@@ -66,7 +66,7 @@ def main_run(values: np.ndarray) -> tuple[int, int]:
 def _window_mean(z: np.ndarray, r: int) -> np.ndarray:
     """Mean of the values within ``r`` of each unit, the unit itself left out (0 if none)."""
     n = len(z)
-    c = np.r_[0.0, np.cumsum(z)]
+    c = np.concatenate(([0.0], np.cumsum(z)))
     i = np.arange(n)
     hi, lo = np.minimum(i + r + 1, n), np.maximum(i - r, 0)
     count = hi - lo - 1
