@@ -83,6 +83,10 @@ def windows(text: str, size: int | None = None) -> Iterator[tuple[int, str]]:
     """
     size = size or WINDOW_LINES
     pos, n = 0, len(text)
+    if text.count("\n") <= size:   # too few lines for a window to end: no need to walk them
+        if n:
+            yield 0, text
+        return
     while pos < n:
         end = _window_end(text, pos, size) or n
         yield pos, text[pos:end]
