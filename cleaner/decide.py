@@ -32,13 +32,14 @@ inputs and 7 of 462 wcxb inputs change (``tests/test_idempotent.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from itertools import repeat
+from itertools import compress, count, repeat
+from operator import is_not
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .blocks import Block
-from .evidence import trimmed
+from .evidence import NO_CUT, trimmed
 from .signals import Hit
 
 if TYPE_CHECKING:
@@ -103,9 +104,8 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
     window of a long text (for the line numbers in explanations).
     """
     rule_only = list(map(Decision, ev.blocks, repeat(True)))     # the lines no rule touches...
-    for i, c in enumerate(ev.cuts):
-        if c.hit is not None:                                       # ...and the others
-            rule_only[i] = rule_decision(ev.blocks[i], c, first_line)
+    for i in compress(count(), map(is_not, ev.cuts, repeat(NO_CUT))):     # ...and the others
+        rule_only[i] = rule_decision(ev.blocks[i], ev.cuts[i], first_line)
     out = list(rule_only)
     unit = ev.unit_of_line()
     if ev.repeated is not None:

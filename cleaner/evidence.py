@@ -18,7 +18,8 @@ Data flows one way: this module reads the text and the rules and computes;
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import attrgetter
+from itertools import compress, count, repeat
+from operator import attrgetter, is_not
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -195,23 +196,31 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | Non
     ``facts``: the ``units.line_facts`` of ``blocks``, which those lines take
     theirs from for grouping.
     """
-    kept = [i for i, c in enumerate(cuts) if c is NO_CUT or not c.removes_line]
-    kept_cuts = [cuts[i] for i in kept]
-    same = np.array([-1 if c.spans else i for i, c in zip(kept, kept_cuts)], dtype=np.int64)
-    if len(kept) == len(blocks) and not any(c.spans for c in cuts):
+    touched = list(compress(count(), map(is_not, cuts, repeat(NO_CUT))))   # lines with a hit
+    gone = [i for i in touched if cuts[i].removes_line]
+    trims = [i for i in touched if cuts[i].spans]
+    kept = np.arange(len(cuts), dtype=np.int64)
+    if gone:
+        kept = np.delete(kept, gone)
+    same = kept.copy()                          # -1 for a trimmed line: a new text
+    trimmed_at = np.searchsorted(kept, trims).tolist()
+    same[trimmed_at] = -1
+    if not gone and not trims:
         view_blocks = list(blocks)
+        texts = list(map(attrgetter("text"), view_blocks))
     else:
-        kept_blocks = [blocks[i] for i in kept]
-        texts = [trimmed(b.text, c.spans) if c.spans else b.text
-                 for b, c in zip(kept_blocks, kept_cuts)]
+        kept_blocks = list(map(blocks.__getitem__, kept.tolist()))
+        texts = list(map(attrgetter("text"), kept_blocks))
+        for k, i in zip(trimmed_at, trims):
+            texts[k] = trimmed(texts[k], cuts[i].spans)
         view_blocks = list(map(Block, range(len(kept)), map(attrgetter("start"), kept_blocks),
                                texts, map(attrgetter("eol"), kept_blocks)))
     if facts is not None:
-        facts = facts.take(same, [b.text for b in view_blocks])
+        facts = facts.take(same, texts)
     grouped = units_mod.group(view_blocks, facts=facts)
     return (DocView(view_blocks, grouped.of_line, grouped.count, language=language,
                     parent=whole, from_parent=same if whole is not None else None),
-            np.array(kept, dtype=np.int64))
+            kept)
 
 
 def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
