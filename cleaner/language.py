@@ -11,6 +11,7 @@ import importlib.util
 from collections import Counter
 from functools import lru_cache
 from itertools import islice
+from operator import is_not
 from pathlib import Path
 from typing import Iterable
 
@@ -63,12 +64,17 @@ def stopwords(language: str) -> frozenset[str]:
 # per stop word met, which candidates list it. The same hits either way.
 _GUESSES_BEFORE_INDEX = 8
 _guesses = 0
-_LANGUAGES_OF: dict[str, tuple[int, ...]] = {}   # a stop word -> the CANDIDATES listing it
+# The lists the index was made of, their union, and stop word -> the candidates listing it.
+_index: tuple[tuple[frozenset[str], ...], frozenset[str], dict[str, tuple[int, ...]]] = \
+    ((), frozenset(), {})
 
 
-@lru_cache(maxsize=1)
-def _all_stopwords() -> frozenset[str]:
-    return frozenset().union(*map(stopwords, CANDIDATES))
+def _stop_index(lists: tuple[frozenset[str], ...]):
+    """The index of ``lists`` (made again when they are other lists: stopwords' cache cleared)."""
+    global _index
+    if len(_index[0]) != len(lists) or any(map(is_not, _index[0], lists)):
+        _index = (lists, frozenset().union(*lists), {})
+    return _index
 
 
 def guess_language(words: Iterable[str], sample: int = 2000) -> str:
@@ -87,10 +93,11 @@ def guess_language(words: Iterable[str], sample: int = 2000) -> str:
         # A run guesses for every document: the sample's stop words, found
         # with one intersection, and each one's candidates, remembered.
         hits = [0] * len(CANDIDATES)
-        found = _all_stopwords().intersection(counts)
-        langs = _LANGUAGES_OF
+        lists = tuple(map(stopwords, CANDIDATES))
+        _, union, langs = _stop_index(lists)
+        found = union.intersection(counts)
         for w in found.difference(langs):
-            langs[w] = tuple(i for i, lang in enumerate(CANDIDATES) if w in stopwords(lang))
+            langs[w] = tuple(i for i, words in enumerate(lists) if w in words)
         for w in found:
             c = counts[w]
             for i in langs[w]:
