@@ -9,6 +9,9 @@
 - ``packs``: each shipped pack file's YAML data as the safe loader reads it
   (lines as ``__line__``), with the sha256 of the file's bytes; used only
   while the file still has those bytes (``cleaner.rules.shipped_pack``).
+- ``words``: cleaner/data/words.yaml as the safe loader reads it, with the
+  sha256 of its bytes: used only while the file still has those bytes
+  (``cleaner.features.word_data``), so the default path never imports yaml.
 - ``expanded``: every shipped pattern with ``{{fragments}}``, expanded, with a
   hash of the fragment files (``cleaner.fragments.pre_expanded``).
 
@@ -33,6 +36,8 @@ from cleaner.needs import analyze
 from cleaner.prefilter import LITERALS_FILE, literal_key
 from cleaner.rules import builtin_rules_dir, load_rules, pack_digest, rule_files
 
+WORDS_FILE = LITERALS_FILE.parent / "words.yaml"
+
 
 def packs() -> dict:
     """Each shipped pack's data, read by the safe loader (never from this file)."""
@@ -43,6 +48,16 @@ def packs() -> dict:
             continue
         out[f.name] = {"sha256": pack_digest(f.read_bytes()), "rules": data}
     return out
+
+
+def words() -> dict:
+    """cleaner/data/words.yaml (the heuristics' word lists) as the safe loader reads
+    it, with the sha256 of its bytes (``cleaner.features.word_data``)."""
+    import yaml
+
+    path = WORDS_FILE
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {"sha256": pack_digest(path.read_bytes()), "data": data}
 
 
 def expansions() -> dict:
@@ -81,6 +96,7 @@ def expected() -> dict:
                      "its sources (cleaner/rules.py, cleaner/fragments.py)",
             "needs": dict(sorted(needs.items())),
             "packs": packs(),
+            "words": words(),
             "expanded": expansions()}
 
 

@@ -93,3 +93,30 @@ def test_a_pack_with_the_recorded_name_elsewhere_is_checked_by_its_bytes(tmp_pat
     p.write_text("- id: mine.x\n  pattern: 'x'\n", encoding="utf-8")
     assert [r.id for r in load_file(p, trusted=True)] == ["mine.x"]
     assert rules.shipped_pack(p) is rules._UNREAD
+
+
+def test_the_word_lists_come_from_the_shipped_data_while_words_yaml_is_unchanged(tmp_path):
+    import yaml
+
+    from cleaner import features
+
+    path = features.DATA / "words.yaml"
+    assert features.word_data(path) is prefilter.shipped_data()["words"]["data"]
+    assert features.word_data(path) == yaml.safe_load(path.read_text(encoding="utf-8"))
+    edited = tmp_path / "words.yaml"
+    edited.write_text(path.read_text(encoding="utf-8").replace("payment_words: [", "payment_words: [zzz, "),
+                      encoding="utf-8")
+    assert "zzz" in features.word_data(edited)["payment_words"]
+
+
+def test_the_plain_text_path_does_not_import_yaml():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    seed = Path(__file__).resolve().parents[1] / "fixtures" / "seed-moscowtimes-bout" / "input.txt"
+    code = ("import sys\nfrom cleaner import Cleaner\nCleaner().clean(sys.stdin.read())\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml'))")
+    p = subprocess.run([sys.executable, "-c", code], input=seed.read_text(encoding="utf-8"),
+                       capture_output=True, text=True, check=True)
+    assert p.stdout.strip() == "[]"
