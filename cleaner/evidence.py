@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import compress, count, repeat
 from operator import attrgetter, is_not
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
@@ -121,8 +121,9 @@ DROP_REST_MAX_PROSE_SHARE = 0.25
 DROP_REST_MAX_PROSE_AFTER = 30
 
 
-def stop_cuts_at_prose(hits: list[list[Hit]], whole: DocView) -> list[list[Hit]]:
-    """Drop-rest cuts end where the article's prose resumes.
+def drop_rest_end(whole: DocView, n: int) -> Callable[[int], int]:
+    """Where a drop-rest cut that starts on a given line ends (exclusive): the
+    end of the document, or where the article's prose resumes.
 
     Sites put "Related articles" boxes inside the article; cutting the rest of
     the document from there would lose the article's second half. When a
@@ -130,25 +131,17 @@ def stop_cuts_at_prose(hits: list[list[Hit]], whole: DocView) -> list[list[Hit]]
     least ``DROP_REST_MAX_PROSE_AFTER`` words) follows the marker, the cut
     covers the marker and what follows it up to the next prose unit.
     """
-    origins = {h.origin for hs in hits for h in hs if h.rule.action == "drop-rest"}
-    if not origins or not whole.n:
-        return hits
+    if not whole.n:
+        return lambda origin: n
     prose_units = np.flatnonzero(whole.prose > 0)
     starts = whole.first_line[prose_units]
     after = np.cumsum(whole.prose[prose_units][::-1])[::-1]   # prose from each prose unit on
-    stops: dict[int, int] = {}
-    for o in origins:
-        k = int(np.searchsorted(starts, o, side="right"))
-        if k < len(starts) and after[k] >= max(DROP_REST_MAX_PROSE_AFTER,
-                                               DROP_REST_MAX_PROSE_SHARE * after[0]):
-            stops[o] = int(starts[k])
-    if not stops:
-        return hits
-    out = []
-    for i, hs in enumerate(hits):
-        out.append([h for h in hs if not (h.rule.action == "drop-rest" and h.origin in stops
-                                           and i >= stops[h.origin])])
-    return out
+    enough = max(DROP_REST_MAX_PROSE_AFTER, DROP_REST_MAX_PROSE_SHARE * after[0]) if len(after) else 0
+
+    def end(origin: int) -> int:
+        k = int(np.searchsorted(starts, origin, side="right"))
+        return int(starts[k]) if k < len(starts) and after[k] >= enough else n
+    return end
 
 
 def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
@@ -231,7 +224,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     grouped = units_mod.group(blocks, facts=facts)
     whole = DocView(blocks, grouped.of_line, grouped.count, language=language)
     start = tail_start(whole)
-    found = rule_hits(blocks, rules, start, match_cache)
+    found = rule_hits(blocks, rules, start, match_cache, drop_rest_end(whole, len(blocks)))
     hits = protect_structures(found, grouped)
     top = _first_kept(blocks, hits)
     if top and blocks[top].text.strip() in units_mod.FRONT_MATTER_MARKS:
@@ -239,7 +232,6 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
         # the lines above it: find it there now, as a second pass would.
         grouped = units_mod.group(blocks, top, facts)
         hits = protect_structures(found, grouped)
-    hits = stop_cuts_at_prose(hits, whole)
     cuts = [cut_of(b, h) if h else NO_CUT for b, h in zip(blocks, hits)]
     if all(c is NO_CUT for c in cuts):     # nothing cut: the view is the whole document
         view, view_lines = whole, np.arange(len(blocks), dtype=np.int64)

@@ -116,13 +116,21 @@ def literal_index(rules: RuleSet, cache: dict | None = None) -> LiteralIndex:
 
 
 def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int,
-              cache: dict | None = None) -> list[list[Hit]]:
+              cache: dict | None = None,
+              rest_end: Callable[[int], int] | None = None) -> list[list[Hit]]:
     """For every block, the rule hits that concern it (in rule order).
 
     ``cache`` maps a line's text to its ``line_matches``: pass the same dict
     for several looks at one document and each line is matched once. Lines
     not in it are matched together: one prefilter pass over all of them
     (``prefilter``), then each candidate rule's pattern on its lines only.
+
+    A drop-rest marker on line ``i`` cuts lines ``i`` to ``rest_end(i)``
+    (exclusive; default: the end). A marker inside the cut of an earlier one
+    adds nothing: the earlier hit comes first on every line of its cut, and
+    it is the one a line's cut takes. So each line gets at most one
+    drop-rest hit and the cost stays linear, however many markers a long
+    text holds.
     """
     hits: list[list[Hit]] = [[] for _ in blocks]
     n = len(blocks)
@@ -146,6 +154,7 @@ def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int,
             matches[text] = found
             if cache is not None:
                 cache[text] = found
+    rest_until = 0                       # end of the last drop-rest cut
     for b in filled:
         for rule, spans in matches[b.text]:
             if rule.zone == "tail" and b.index < tail_start:
@@ -155,8 +164,12 @@ def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int,
             elif rule.action == "drop":
                 hits[b.index].append(Hit(rule))
             elif rule.action == "drop-rest":
-                for j in range(b.index, n):
-                    hits[j].append(Hit(rule, origin=b.index))
+                if b.index < rest_until:
+                    continue
+                rest_until = n if rest_end is None else rest_end(b.index)
+                hit = Hit(rule, origin=b.index)
+                for j in range(b.index, rest_until):
+                    hits[j].append(hit)
             else:  # drop-until
                 last = _until_end(rule, blocks, b.index)
                 for j in range(b.index, last + 1):

@@ -290,3 +290,21 @@ def test_the_cli_stops_a_user_rule_that_uses_up_its_budget(clean_exe, tmp_path):
     assert p.returncode == 2 and "mine.backtrack" in err and "time budget" in err, err
     assert err.count("\n") == 1 and err.startswith("clean: error: ")
     assert took < 60
+
+
+def test_many_drop_rest_markers_cost_one_hit_a_line(tmp_path):
+    """A marker inside an earlier marker's cut adds nothing (the earlier hit is the
+    one the cut takes), so a text with a marker on every other line gets at most
+    one drop-rest hit a line: before, each marker added one to every line after
+    it, and a 2 MB text of 50,000 "Related articles" boxes ran out of memory."""
+    p = tmp_path / "mine.yaml"
+    p.write_text("rules:\n  - id: mine.related\n    pattern: '^Related articles$'\n"
+                 "    action: drop-rest\n", encoding="utf-8")
+    rules = load_rules([p], builtin=False)
+    blocks = split_lines("Related articles\n* A story about something\n" * 2000)
+    hits = rule_hits(blocks, rules, 0)
+    assert sum(map(len, hits)) == len(blocks)
+    assert {h.origin for hs in hits for h in hs} == {0}
+    # Where the cut stops (the article's prose resumes), the next marker starts its own.
+    stopped = rule_hits(blocks, rules, 0, rest_end=lambda origin: origin + 2)
+    assert [hs[0].origin for hs in stopped] == [i - i % 2 for i in range(len(blocks))]
