@@ -7,6 +7,7 @@ lines byte for byte, CRLF files included.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from operator import add
 
@@ -51,13 +52,17 @@ class Block:
         return self.text.strip()
 
     def words(self) -> list[str]:
-        return __getattr__("WORD").findall(self.text)
+        return _word().findall(self.text)
+
+
+@lru_cache(maxsize=1)
+def _word() -> re.Pattern:
+    return re.compile(_WORD_SOURCE)
 
 
 def __getattr__(name: str):
     if name == "WORD":
-        word = globals()["WORD"] = re.compile(_WORD_SOURCE)
-        return word
+        return _word()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -465,8 +465,8 @@ class DocView:
 
     @cached_property
     def code_line(self) -> np.ndarray:
-        """1.0 for units with a line that reads as source code (``_code_lines``,
-        from the heads the view has already)."""
+        """1.0 for units with a line that reads as source code (``_code_from``,
+        with the heads the view has already)."""
         return self.any_line(_code_from(self.texts, self.heads,
                                         self.local("code_operators", _code_operators)))
 
@@ -567,14 +567,10 @@ def _code_operators(texts: Sequence[str]) -> np.ndarray:
     return _line_any(texts, _CODE)
 
 
-def _code_lines(texts: Sequence[str]) -> np.ndarray:
-    """Lines that read as source code: an operator or statement punctuation, a
-    prompt, or a keyword opening a line without sentence punctuation."""
-    return _code_from(texts, _heads(texts).tolist(), _code_operators(texts))
-
-
 def _code_from(texts: Sequence[str], heads: Sequence[str], operators: np.ndarray) -> np.ndarray:
-    """``_code_lines`` from the lines' heads and their ``_code_operators``."""
+    """Lines that read as source code: an operator or statement punctuation
+    (``operators``, from ``_code_operators``), a prompt, or a keyword opening a
+    line without sentence punctuation; ``heads``: the lines' ``_heads``."""
     code = operators | np.fromiter(map(str.startswith, heads, repeat(PROMPTS)), dtype=bool,
                                    count=len(heads))
     keyword = np.fromiter(map(str.startswith, heads, repeat(KEYWORD_OPENERS)), dtype=bool,

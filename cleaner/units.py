@@ -12,7 +12,7 @@ per-line Python loop.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import repeat
 from operator import itemgetter
 from typing import Sequence
@@ -39,23 +39,6 @@ class Units:
     structure: np.ndarray      # bool, one per unit: code block, table or front matter
 
 
-class _Joined:
-    """Lines joined with "\n", and where each starts: one string to search with re.M patterns."""
-
-    def __init__(self, texts: Sequence[str]) -> None:
-        self.n = len(texts)
-        self.text = "\n".join(texts)
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=self.n)
-        self.starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])) if self.n else lengths
-
-    def line_of(self, pattern: re.Pattern) -> np.ndarray:
-        """Whether each line has a match of ``pattern``."""
-        pos = np.fromiter(map(re.Match.start, pattern.finditer(self.text)), dtype=np.int64)
-        hit = np.zeros(self.n, dtype=bool)
-        hit[np.searchsorted(self.starts, pos, side="right") - 1] = True
-        return hit
-
-
 def _opens_with(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
     """Whether each line opens with a match of ``pattern`` (anchored with ``^``).
 
@@ -67,7 +50,13 @@ def _opens_with(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
 
 def _joined_line_of(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
     """Whether each line has a match of ``pattern`` (searched over the joined lines, re.M)."""
-    return _Joined(texts).line_of(pattern)
+    joined = "\n".join(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])) if len(texts) else lengths
+    pos = np.fromiter(map(re.Match.start, pattern.finditer(joined)), dtype=np.int64)
+    hit = np.zeros(len(texts), dtype=bool)
+    hit[np.searchsorted(starts, pos, side="right") - 1] = True
+    return hit
 
 
 def structures(texts: Sequence[str], top: int = 0) -> list[tuple[int, int]]:
@@ -75,11 +64,7 @@ def structures(texts: Sequence[str], top: int = 0) -> list[tuple[int, int]]:
 
     ``top``: the first line the output can start with (the lines above it go).
     """
-    return _structures(texts, top, "\n".join(texts))
-
-
-def _structures(texts: Sequence[str], top: int, text: str) -> list[tuple[int, int]]:
-    """``structures``; ``text``: the lines joined."""
+    text = "\n".join(texts)
     n = len(texts)
     found: list[tuple[int, int]] = []
     # Front matter: the document opens with '---' (or '+++') and closes it soon
@@ -135,14 +120,13 @@ class LineFacts:
         """The facts of ``texts``: line i is line ``source[i]`` of these facts,
         or a new text where ``source[i]`` is -1."""
         at = np.maximum(source, 0)
-        fields = [self.length[at], self.ends[at], self.item[at], self.words[at], self.lower[at]]
+        taken = {f.name: getattr(self, f.name)[at] for f in fields(self)}
         new = np.flatnonzero(source < 0)
         if len(new):
             fresh = line_facts([texts[i] for i in new.tolist()])
-            for mine, theirs in zip(fields, (fresh.length, fresh.ends, fresh.item, fresh.words,
-                                             fresh.lower)):
-                mine[new] = theirs
-        return LineFacts(*fields)
+            for name, values in taken.items():
+                values[new] = getattr(fresh, name)
+        return LineFacts(**taken)
 
 
 def line_facts(texts: Sequence[str]) -> LineFacts:
@@ -150,7 +134,7 @@ def line_facts(texts: Sequence[str]) -> LineFacts:
     stripped = list(map(str.strip, texts))
     return LineFacts(
         length=np.fromiter(map(len, stripped), dtype=np.int64, count=n),
-        ends=_Joined(texts).line_of(_ENDS_SENTENCE),
+        ends=_joined_line_of(texts, _ENDS_SENTENCE),
         item=_opens_with(texts, _LIST_ITEM),
         # split stops after the fifth word
         words=np.fromiter(map(len, map(str.split, stripped, repeat(None), repeat(4))),
@@ -180,7 +164,7 @@ def group(blocks: Sequence[Block], top: int = 0, facts: LineFacts | None = None)
     # Structures are one unit each, blank lines inside included.
     in_structure = np.zeros(n, dtype=bool)
     starts_structure = np.zeros(n, dtype=bool)
-    for a, b in _structures(texts, top, "\n".join(texts)):
+    for a, b in structures(texts, top):
         in_structure[a:b + 1] = True
         starts_structure[a] = True
     new_unit = np.where(in_structure, starts_structure, new_unit)
