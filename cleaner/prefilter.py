@@ -439,12 +439,6 @@ class LiteralIndex:
                         if len(line) < c.min_len:     # shorter than any match
                             m &= ~c.bit
                             continue
-                        if c.twice:
-                            if norm is None:
-                                norm = text[starts[i]:starts[i] + len(line)]
-                            if not all(_apart(norm, line, t) for t in c.twice):
-                                m &= ~c.bit
-                                continue
                         # A line shorter than the bounds needs no counting.
                         if (c.nonspace is not None and len(line) > c.nonspace) or \
                                 (c.words is not None and len(line) > 2 * c.words):
@@ -453,6 +447,13 @@ class LiteralIndex:
                                 sizes = (len("".join(parts)), len(parts))
                             if (c.nonspace is not None and sizes[0] > c.nonspace) or \
                                     (c.words is not None and sizes[1] > c.words):
+                                m &= ~c.bit
+                                continue
+                        # Last: a search per literal, where the gates cost a comparison.
+                        if c.twice:
+                            if norm is None:
+                                norm = text[starts[i]:starts[i] + len(line)]
+                            if not all(_apart(norm, line, t) for t in c.twice):
                                 m &= ~c.bit
             masks[i] = m & rule_bits
         return masks
@@ -502,21 +503,30 @@ def _apart(norm: str, line: str, literals: tuple[tuple[str, int], ...]) -> bool:
     """Whether two occurrences of ``literals`` (with their edges) that do not
     overlap are in a line (``norm``: the line normalised).
 
-    Two such exist exactly when one starts at or after the earliest end of any.
+    Two such exist exactly when one starts at or after the earliest end of any,
+    and the earliest end is that of some literal's first occurrence: so one
+    search per literal for its first, then one from that end for a second.
     """
-    spans = []
+    first_end = None
     for lit, edges in literals:
-        at = norm.find(lit)
-        while at >= 0:
-            stop = at + len(lit)
-            if (not edges & LEFT or at == 0 or not _word(line[at - 1])) and \
-                    (not edges & RIGHT or stop == len(line) or not _word(line[stop])):
-                spans.append((at, stop))
-            at = norm.find(lit, at + 1)
-    if len(spans) < 2:
+        at = _occurrence(norm, line, lit, edges, 0)
+        if at >= 0 and (first_end is None or at + len(lit) < first_end):
+            first_end = at + len(lit)
+    if first_end is None:
         return False
-    first_end = min(stop for _, stop in spans)
-    return any(at >= first_end for at, _ in spans)
+    return any(_occurrence(norm, line, lit, edges, first_end) >= 0 for lit, edges in literals)
+
+
+def _occurrence(norm: str, line: str, lit: str, edges: int, start: int) -> int:
+    """Where ``lit`` first occurs in ``norm`` from ``start`` with its edges (-1: nowhere)."""
+    at = norm.find(lit, start)
+    while at >= 0:
+        stop = at + len(lit)
+        if (not edges & LEFT or at == 0 or not _word(line[at - 1])) and \
+                (not edges & RIGHT or stop == len(line) or not _word(line[stop])):
+            return at
+        at = norm.find(lit, at + 1)
+    return -1
 
 
 def _word(c: str) -> bool:
