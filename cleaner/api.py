@@ -1,7 +1,7 @@
 """The library API: a Cleaner built once, used for any number of documents."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
@@ -206,8 +206,7 @@ class Cleaner:
         except CleanerError as e:   # name the input: with many files, which one failed?
             raise CleanerError(f"{name}: {e}") from None
         if first:
-            decisions = [replace(d, block=replace(d.block, index=d.block.index + first))
-                         for d in decisions]
+            decisions = [d.moved(first) for d in decisions]
         return decisions
 
     def clean(self, text: str, *, common: CommonLines | None = None) -> str:

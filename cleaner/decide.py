@@ -75,6 +75,11 @@ class Decision:
         """The line as it is written out: without removed spans."""
         return trimmed(self.block.text, self.spans) if self.spans else self.block.text
 
+    def moved(self, lines: int) -> "Decision":
+        """This decision on its line numbered ``lines`` further on (``Block.moved``)."""
+        return Decision(self.block.moved(lines), self.kept, self.reason, self.detail, self.spans,
+                        self.kind, self.note)
+
 
 def rule_kind(rule) -> str:
     return getattr(rule, "kind", None) or rule.pack
