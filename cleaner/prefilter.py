@@ -264,8 +264,8 @@ class _Check:
         self.nonspace = needs.max_nonspace
         self.words = needs.max_words
         self.min_len = needs.min_len
-        # Per clause needed twice: its (literal, edges) pairs.
-        self.twice = tuple(tuple(zip(needs.clauses[k], needs.edges_of(k))) for k in needs.twice)
+        # Per clause needed twice: an automaton of its literals (``_apart``).
+        self.twice = tuple(_occurrences(needs.clauses[k], needs.edges_of(k)) for k in needs.twice)
         self.digit = needs.digit
         self.forbid = re.compile("[" + re.escape(needs.forbid) + "]").search if needs.forbid else None
         self.words_needed = sum(b for b, symbols in clauses if not symbols)
@@ -499,34 +499,44 @@ def _add(by_literal: dict[str, list[int]], literals: Sequence[str], edges: Seque
         slots[e] |= bit
 
 
-def _apart(norm: str, line: str, literals: tuple[tuple[str, int], ...]) -> bool:
-    """Whether two occurrences of ``literals`` (with their edges) that do not
-    overlap are in a line (``norm``: the line normalised).
+def _occurrences(literals: Sequence[str], edges: Sequence[int]):
+    """An automaton finding every occurrence of ``literals``, overlapping ones
+    too; each hit carries the literal's length and the edges (``LEFT``,
+    ``RIGHT``) asked of it, one entry per way the clause lists it."""
+    import ahocorasick
 
-    Two such exist exactly when one starts at or after the earliest end of any,
-    and the earliest end is that of some literal's first occurrence: so one
-    search per literal for its first, then one from that end for a second.
+    asked: dict[str, list[int]] = {}
+    for lit, e in zip(literals, edges):
+        asked.setdefault(lit, []).append(e)
+    auto = ahocorasick.Automaton()
+    for lit, es in asked.items():
+        auto.add_word(lit, (len(lit), tuple(es)))
+    auto.make_automaton()
+    return auto
+
+
+def _apart(norm: str, line: str, occurrences) -> bool:
+    """Whether two occurrences of a clause's literals (with their edges) that do
+    not overlap are in a line (``norm``: the line normalised; ``occurrences``:
+    the clause's automaton, from ``_occurrences``).
+
+    Two such exist exactly when one starts at or after the earliest end of
+    any. Hits come in the order of their ends: the first that holds its edges
+    has the earliest end, and any later one may start after it.
     """
-    first_end = None
-    for lit, edges in literals:
-        at = _occurrence(norm, line, lit, edges, 0)
-        if at >= 0 and (first_end is None or at + len(lit) < first_end):
-            first_end = at + len(lit)
-    if first_end is None:
-        return False
-    return any(_occurrence(norm, line, lit, edges, first_end) >= 0 for lit, edges in literals)
-
-
-def _occurrence(norm: str, line: str, lit: str, edges: int, start: int) -> int:
-    """Where ``lit`` first occurs in ``norm`` from ``start`` with its edges (-1: nowhere)."""
-    at = norm.find(lit, start)
-    while at >= 0:
-        stop = at + len(lit)
-        if (not edges & LEFT or at == 0 or not _word(line[at - 1])) and \
-                (not edges & RIGHT or stop == len(line) or not _word(line[stop])):
-            return at
-        at = norm.find(lit, at + 1)
-    return -1
+    first_end = -1
+    for end, (size, edges) in occurrences.iter(norm):
+        stop = end + 1
+        at = stop - size
+        if first_end >= 0 and at < first_end:
+            continue
+        left = at == 0 or not _word(line[at - 1])
+        right = stop == len(line) or not _word(line[stop])
+        if any((left or not e & LEFT) and (right or not e & RIGHT) for e in edges):
+            if first_end >= 0:
+                return True
+            first_end = stop
+    return False
 
 
 def _word(c: str) -> bool:
