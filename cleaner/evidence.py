@@ -198,16 +198,13 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | Non
     same = kept.copy()                          # -1 for a trimmed line: a new text
     trimmed_at = np.searchsorted(kept, trims).tolist()
     same[trimmed_at] = -1
-    if not gone and not trims:
-        view_blocks = list(blocks)
-        texts = list(map(attrgetter("text"), view_blocks))
-    else:
-        kept_blocks = list(map(blocks.__getitem__, kept.tolist()))
-        texts = list(map(attrgetter("text"), kept_blocks))
-        for k, i in zip(trimmed_at, trims):
-            texts[k] = trimmed(texts[k], cuts[i].spans)
-        view_blocks = list(map(Block, range(len(kept)), map(attrgetter("start"), kept_blocks),
-                               texts, map(attrgetter("eol"), kept_blocks)))
+    # The view's lines are the document's blocks (numbered as in the document:
+    # the view reads their text only), a trimmed line a new block of its own.
+    view_blocks = list(blocks) if not gone else list(map(blocks.__getitem__, kept.tolist()))
+    for k, i in zip(trimmed_at, trims):
+        b = view_blocks[k]
+        view_blocks[k] = Block(b.index, b.start, trimmed(b.text, cuts[i].spans), b.eol)
+    texts = list(map(attrgetter("text"), view_blocks))
     if facts is not None:
         facts = facts.take(same, texts)
     grouped = units_mod.group(view_blocks, facts=facts)
