@@ -163,15 +163,18 @@ class Cleaner:
         return self._model
 
     def analyze(self, text: str, name: str = "<text>", *,
-                common: CommonLines | None = None) -> CleanResult:
+                common: CommonLines | None = None, explain: bool = True) -> CleanResult:
         """Clean ``text`` and return every decision with its reason.
 
         ``common``: lines seen across many documents of the same run (see
         ``repetition``); such lines count as boilerplate evidence.
+        ``explain``: False when only the text is wanted: the model's removals
+        then carry no detail (the same decisions otherwise).
         """
         decisions: list[Decision] = []
         for offset, part in windows(text):
-            decisions.extend(self._decide(part, name, common, len(decisions), offset))
+            decisions.extend(self._decide(part, name, common, len(decisions), offset,
+                                          explain=explain))
         return CleanResult(name, text, decisions)
 
     def iter_clean(self, text: "str | Iterable[str]", name: str = "<text>", *,
@@ -185,13 +188,13 @@ class Cleaner:
         renderer = writer.Renderer()
         parts = windows(text) if isinstance(text, str) else stream_windows(text)
         for offset, part in parts:
-            decisions = self._decide(part, name, common, first, offset)
+            decisions = self._decide(part, name, common, first, offset, explain=False)
             first += len(decisions)
             yield renderer.feed(decisions)
         yield renderer.close()
 
     def _decide(self, text: str, name: str, common: CommonLines | None,
-                first: int = 0, offset: int = 0) -> list[Decision]:
+                first: int = 0, offset: int = 0, explain: bool = True) -> list[Decision]:
         from .evidence import gather
 
         trim_cache(self._matches, MATCH_CACHE_LINES)   # bounded memory over a long run
@@ -202,7 +205,7 @@ class Cleaner:
             model = self.model
             ev = gather(blocks, self.rules, model, common if self.repetition else None,
                         self._matches)
-            decisions = decide(ev, model, self.mode, first_line=first)
+            decisions = decide(ev, model, self.mode, first_line=first, explain=explain)
         except CleanerError as e:   # name the input: with many files, which one failed?
             raise CleanerError(f"{name}: {e}") from None
         if first:
@@ -211,7 +214,7 @@ class Cleaner:
 
     def clean(self, text: str, *, common: CommonLines | None = None) -> str:
         """The cleaned text: kept lines as written, boilerplate removed."""
-        return self.analyze(text, common=common).text
+        return self.analyze(text, common=common, explain=False).text
 
     def clean_many(self, texts: Iterable[str]) -> list[str]:
         """Clean several documents of one run, using lines they share as evidence."""
