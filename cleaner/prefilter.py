@@ -43,7 +43,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 LITERALS_FILE = Path(__file__).parent / "data" / "rule_literals.json"
 # Shorter literals hit most lines and filter nothing (single symbols aside).
@@ -353,6 +353,7 @@ class LiteralIndex:
         self._head_pass: dict[str, int] = {}
         self._checks = checks
         self._checked_bits = sum(c.bit for c in checks)
+        self._check_of = {c.bit.bit_length() - 1: c for c in checks}    # rule index -> its check
         self._decoded: dict[int, tuple[int, ...]] = {}
         self._check_sets: dict[int, tuple[_Check, ...]] = {}
         self._automaton = None
@@ -473,22 +474,31 @@ class LiteralIndex:
         return remember(self._head_pass, raw, allowed)
 
     def _checks_of(self, mask: int) -> tuple[_Check, ...]:
+        """The checks of the rules in ``mask`` (rules with checks only), in rule order."""
         out = self._check_sets.get(mask)
         if out is None:
-            out = remember(self._check_sets, mask, tuple(c for c in self._checks if mask & c.bit))
+            out = remember(self._check_sets, mask, tuple(map(self._check_of.__getitem__, set_bits(mask))))
         return out
 
     def decode(self, mask: int) -> tuple[int, ...]:
         """The rule indices (ascending) of a mask."""
         out = self._decoded.get(mask)
         if out is None:
-            out = remember(self._decoded, mask,
-                            tuple(i for i in range(mask.bit_length()) if mask >> i & 1))
+            out = remember(self._decoded, mask, tuple(set_bits(mask)))
         return out
 
     def candidates(self, lines: Sequence[str]) -> list[tuple[int, ...]]:
         """For each line, the indices (ascending) of the rules that may match it."""
         return [self.decode(m) for m in self.masks(lines)]
+
+
+def set_bits(mask: int) -> Iterator[int]:
+    """The indices of the bits set in ``mask``, ascending: a step per set bit
+    (a mask has a few among hundreds)."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 def _add(by_literal: dict[str, list[int]], literals: Sequence[str], edges: Sequence[int],
