@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import count, repeat
+from itertools import chain, count, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Sequence
@@ -587,12 +587,12 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 
 def _line_tokens(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """The words of the lines and the line of each."""
-    joined = "\n".join(texts)
-    toks = (TOKEN if _CJK_CHAR.search(joined) else _TOKEN_NO_CJK).findall(joined)
-    newline = np.fromiter(map("\n".__eq__, toks), dtype=bool, count=len(toks))
-    line = np.cumsum(newline)[~newline]
-    words = list(filter("\n".__ne__, toks)) if len(line) < len(toks) else toks
-    return words, line.astype(np.int64)
+    # One findall per line (a line holds no "\n"): no newline tokens to find,
+    # then to pick out of the words again.
+    tokens = (TOKEN if any(map(_CJK_CHAR.search, texts)) else _TOKEN_NO_CJK).findall
+    per_line = list(map(tokens, texts))
+    counts = np.fromiter(map(len, per_line), dtype=np.int64, count=len(per_line))
+    return list(chain.from_iterable(per_line)), np.repeat(np.arange(len(texts), dtype=np.int64), counts)
 
 
 def _line_folded(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
