@@ -330,7 +330,7 @@ class DocView:
     @cached_property
     def indent(self) -> np.ndarray:
         """Indentation of each unit's first line, in characters."""
-        first = [self.texts[i] for i in self.first_line]
+        first = [self.texts[i] for i in self.first_line.tolist()]
         return (np.fromiter(map(len, first), dtype=np.int64, count=self.n)
                 - np.fromiter(map(len, map(str.lstrip, first)), dtype=np.int64, count=self.n))
 
@@ -831,7 +831,8 @@ def _indent_offset(d: DocView) -> np.ndarray:
 def _repeated(d: DocView) -> np.ndarray:
     # Menus and footers are often rendered twice on a page (header and footer,
     # desktop and mobile); an article's sentences are not.
-    keys = [" ".join(d.texts[i].split()).casefold() for i in d.first_line]
+    # Python ints (tolist) index the list faster than numpy's.
+    keys = [" ".join(d.texts[i].split()).casefold() for i in d.first_line.tolist()]
     seen = Counter(keys)
     return np.fromiter((seen[k] > 1 for k in keys), dtype=float, count=d.n)
 
