@@ -30,6 +30,7 @@ import numpy as np
 
 from .blocks import _CJK, LIST_MARKER_SOURCE, TOKEN, Block
 from .language import guess_language, stopwords
+from .units import lines_matching, lines_opening_with
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -536,24 +537,12 @@ class DocView:
 # that line alone (``DocView.local``): patterns searched over the joined lines
 # here never reach across a line end.
 
-def _line_any(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
-    joined = "\n".join(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    starts = np.cumsum(lengths + 1) - lengths - 1
-    pos = np.fromiter(map(re.Match.start, pattern.finditer(joined)), dtype=np.int64)
-    hit = np.zeros(len(texts), dtype=bool)
-    hit[np.searchsorted(starts, pos, side="right") - 1] = True
-    return hit
-
-
 def _list_items(texts: Sequence[str]) -> np.ndarray:
-    # Anchored at a line's start: one match per line (over the joined lines,
-    # re would try it at every character).
-    return np.fromiter(map(bool, map(_LIST_ITEM.match, texts)), dtype=bool, count=len(texts))
+    return lines_opening_with(texts, _LIST_ITEM)
 
 
 def _terminal_lines(texts: Sequence[str]) -> np.ndarray:
-    return _line_any(texts, _TERMINAL)
+    return lines_matching(texts, _TERMINAL)
 
 
 def _heads(texts: Sequence[str]) -> np.ndarray:
@@ -564,7 +553,7 @@ def _heads(texts: Sequence[str]) -> np.ndarray:
 
 
 def _code_operators(texts: Sequence[str]) -> np.ndarray:
-    return _line_any(texts, _CODE)
+    return lines_matching(texts, _CODE)
 
 
 def _code_from(texts: Sequence[str], heads: Sequence[str], operators: np.ndarray) -> np.ndarray:

@@ -39,7 +39,7 @@ class Units:
     structure: np.ndarray      # bool, one per unit: code block, table or front matter
 
 
-def _opens_with(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
+def lines_opening_with(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
     """Whether each line opens with a match of ``pattern`` (anchored with ``^``).
 
     One ``match`` per line: searched over joined lines, a ``^`` pattern is
@@ -48,7 +48,7 @@ def _opens_with(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
     return np.fromiter(map(bool, map(pattern.match, texts)), dtype=bool, count=len(texts))
 
 
-def _joined_line_of(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
+def lines_matching(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
     """Whether each line has a match of ``pattern`` (searched over the joined lines, re.M)."""
     joined = "\n".join(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
@@ -81,7 +81,7 @@ def structures(texts: Sequence[str], top: int = 0) -> list[tuple[int, int]]:
                 break
     # Fenced code: from an opening fence to the next fence of the same kind
     # (or the end of the text: an unclosed fence runs to the end, as in Markdown).
-    fences = np.flatnonzero(_opens_with(texts, _FENCE)) if "```" in text or "~~~" in text else ()
+    fences = np.flatnonzero(lines_opening_with(texts, _FENCE)) if "```" in text or "~~~" in text else ()
     i, taken_to = 0, found[-1][1] if found else -1
     while i < len(fences):
         start = int(fences[i])
@@ -134,8 +134,8 @@ def line_facts(texts: Sequence[str]) -> LineFacts:
     stripped = list(map(str.strip, texts))
     return LineFacts(
         length=np.fromiter(map(len, stripped), dtype=np.int64, count=n),
-        ends=_joined_line_of(texts, _ENDS_SENTENCE),
-        item=_opens_with(texts, _LIST_ITEM),
+        ends=lines_matching(texts, _ENDS_SENTENCE),
+        item=lines_opening_with(texts, _LIST_ITEM),
         # split stops after the fifth word
         words=np.fromiter(map(len, map(str.split, stripped, repeat(None), repeat(4))),
                           dtype=np.int64, count=n),
