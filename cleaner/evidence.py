@@ -18,6 +18,7 @@ Data flows one way: this module reads the text and the rules and computes;
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, partial
 from itertools import compress, count, repeat
 from operator import attrgetter, is_not
 from typing import TYPE_CHECKING, Callable, Sequence
@@ -64,7 +65,12 @@ class Evidence:
     repeated: np.ndarray | None        # per line: recurs across the run's documents
     prose: np.ndarray                  # per view unit: its words if it is article prose, else 0
     scores: "Scores | None"            # per view unit, when the model is on
-    tail_start: int                    # first line of the tail zone
+    tail_zone: Callable[[], int]       # first line of the tail zone, measured when first asked
+
+    @property
+    def tail_start(self) -> int:
+        """First line of the tail zone."""
+        return self.tail_zone()
 
     def unit_of_line(self) -> np.ndarray:
         """Each line's unit in the view (-1: blank, or removed by the rules)."""
@@ -133,12 +139,18 @@ def drop_rest_end(whole: DocView, n: int) -> Callable[[int], int]:
     """
     if not whole.n:
         return lambda origin: n
-    prose_units = np.flatnonzero(whole.prose > 0)
-    starts = whole.first_line[prose_units]
-    after = np.cumsum(whole.prose[prose_units][::-1])[::-1]   # prose from each prose unit on
-    enough = max(DROP_REST_MAX_PROSE_AFTER, DROP_REST_MAX_PROSE_SHARE * after[0]) if len(after) else 0
+
+    @cache
+    def prose_units() -> tuple[np.ndarray, np.ndarray, float]:
+        """The prose units' first lines, the prose from each on, and how much is enough.
+        Measured on the first drop-rest hit: most documents have none."""
+        units = np.flatnonzero(whole.prose > 0)
+        after = np.cumsum(whole.prose[units][::-1])[::-1]   # prose from each prose unit on
+        enough = max(DROP_REST_MAX_PROSE_AFTER, DROP_REST_MAX_PROSE_SHARE * after[0]) if len(after) else 0
+        return whole.first_line[units], after, enough
 
     def end(origin: int) -> int:
+        starts, after, enough = prose_units()
         k = int(np.searchsorted(starts, origin, side="right"))
         return int(starts[k]) if k < len(starts) and after[k] >= enough else n
     return end
@@ -220,8 +232,10 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     facts = units_mod.line_facts([b.text for b in blocks])
     grouped = units_mod.group(blocks, facts=facts)
     whole = DocView(blocks, grouped.of_line, grouped.count, language=language)
-    start = tail_start(whole)
-    found = rule_hits(blocks, rules, start, match_cache, drop_rest_end(whole, len(blocks)))
+    # Measured on the document's prose (its words, their language) only when
+    # a tail-zone rule hits a line: on most documents none does.
+    zone = cache(partial(tail_start, whole))
+    found = rule_hits(blocks, rules, zone, match_cache, drop_rest_end(whole, len(blocks)))
     hits = protect_structures(found, grouped)
     top = _first_kept(blocks, hits)
     if top and blocks[top].text.strip() in units_mod.FRONT_MATTER_MARKS:
@@ -240,7 +254,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     prose = view.prose if view.n else np.zeros(0)
     repeated = _repeated(blocks, common) if common else None
     scores = model.score(view) if model is not None else None
-    return Evidence(blocks, grouped, hits, cuts, view, view_lines, repeated, prose, scores, start)
+    return Evidence(blocks, grouped, hits, cuts, view, view_lines, repeated, prose, scores, zone)
 
 
 def _first_kept(blocks: Sequence[Block], hits: list[list[Hit]]) -> int:

@@ -115,10 +115,14 @@ def literal_index(rules: RuleSet, cache: dict | None = None) -> LiteralIndex:
     return _prefilter(rules, cache).index
 
 
-def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int,
+def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int | Callable[[], int],
               cache: dict | None = None,
               rest_end: Callable[[int], int] | None = None) -> list[list[Hit]]:
     """For every block, the rule hits that concern it (in rule order).
+
+    ``tail_start``: the first line of the tail zone, or a function giving it,
+    called only when a tail-zone rule matches a line (on most documents none
+    does, and measuring the zone reads all of the document's words).
 
     ``cache`` maps a line's text to its ``line_matches``: pass the same dict
     for several looks at one document and each line is matched once. Lines
@@ -157,8 +161,11 @@ def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int,
     rest_until = 0                       # end of the last drop-rest cut
     for b in filled:
         for rule, spans in matches[b.text]:
-            if rule.zone == "tail" and b.index < tail_start:
-                continue
+            if rule.zone == "tail":
+                if callable(tail_start):
+                    tail_start = tail_start()
+                if b.index < tail_start:
+                    continue
             if rule.action == "drop-span":
                 hits[b.index].append(Hit(rule, spans))
             elif rule.action == "drop":
