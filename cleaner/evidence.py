@@ -221,7 +221,8 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | Non
         facts = facts.take(same, texts)
     grouped = units_mod.group(view_blocks, facts=facts)
     return (DocView(view_blocks, grouped.of_line, grouped.count, language=language,
-                    parent=whole, from_parent=same if whole is not None else None),
+                    parent=whole, from_parent=same if whole is not None else None,
+                    list_items=facts.item if facts is not None else None),
             kept)
 
 
@@ -231,7 +232,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     """The evidence table of a document split into ``blocks``."""
     facts = units_mod.line_facts([b.text for b in blocks])
     grouped = units_mod.group(blocks, facts=facts)
-    whole = DocView(blocks, grouped.of_line, grouped.count, language=language)
+    whole = DocView(blocks, grouped.of_line, grouped.count, language=language, list_items=facts.item)
     # Measured on the document's prose (its words, their language) only when
     # a tail-zone rule hits a line: on most documents none does.
     zone = cache(partial(tail_start, whole))

@@ -176,11 +176,15 @@ class DocView:
     It then takes what depends on a line's own text alone (its words, and
     the facts ``local`` computes) from the parent instead of computing it
     again; facts that depend on neighbours are always its own.
+
+    ``list_items``: whether each line opens with a list marker, when the
+    caller has it already (``units.line_facts``, which grouping reads).
     """
 
     def __init__(self, blocks: Sequence[Block], unit_of_line: np.ndarray, n_units: int,
                  language: str | None = None, lexicon_table: dict[str, float] | None = None,
-                 parent: "DocView | None" = None, from_parent: np.ndarray | None = None):
+                 parent: "DocView | None" = None, from_parent: np.ndarray | None = None,
+                 list_items: np.ndarray | None = None):
         self.blocks = blocks
         self.unit_of_line = unit_of_line
         self.n = n_units
@@ -188,6 +192,7 @@ class DocView:
         self._lexicon = lexicon_table
         self._parent = parent if from_parent is not None else None
         self._from_parent = from_parent
+        self._list_items = list_items
 
     # -- lines
     @cached_property
@@ -268,6 +273,8 @@ class DocView:
     @cached_property
     def list_item_lines(self) -> np.ndarray:
         """Whether each line opens with a list marker."""
+        if self._list_items is not None:
+            return self._list_items
         return self.local("list_item", _list_items)
 
     @cached_property
