@@ -173,9 +173,11 @@ class DocView:
     A view of some of another view's lines (what the rules leave of a
     document) names that ``parent`` and, per line, ``from_parent``: the
     parent's line with the same text, or -1 for a new text (a trimmed line).
-    It then takes what depends on a line's own text alone (its words, and
-    the facts ``local`` computes) from the parent instead of computing it
-    again; facts that depend on neighbours are always its own.
+    What depends on a line's own text alone (its words, and the facts
+    ``local`` computes) it takes from the parent when the parent has it
+    already, instead of computing it again; else it computes it for its own
+    lines only (the parent's may never be asked for). Facts that depend on
+    neighbours are always its own.
 
     ``list_items``: whether each line opens with a list marker, when the
     caller has it already (``units.line_facts``, which grouping reads).
@@ -222,7 +224,8 @@ class DocView:
 
     def local(self, key: str, fn: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
         """``fn(texts)``: a value per line that depends on that line's text alone,
-        computed once per view (and only for its new lines in a derived view).
+        computed once per view (and only for its new lines in a derived view
+        whose parent has it).
 
         ``fn`` must give each line what it would give the line alone: a
         pattern it searches over the joined lines must not reach across one.
@@ -231,7 +234,7 @@ class DocView:
         found = cache.get(key)
         if found is None:
             parent = self._parent
-            if parent is None:
+            if parent is None or key not in parent.__dict__.get("_local", ()):
                 found = fn(self.texts)
             else:
                 source = self._from_parent
@@ -346,7 +349,7 @@ class DocView:
     @cached_property
     def _tokens(self) -> tuple[list[str], np.ndarray]:
         """The words of the document and the line of each."""
-        if self._parent is not None:
+        if self._parent is not None and "_tokens" in self._parent.__dict__:
             return self._inherited("words", _line_tokens)
         return _line_tokens(self.texts)
 
@@ -354,17 +357,15 @@ class DocView:
                    ) -> tuple[list, np.ndarray]:
         """A derived view's per-word values: runs of the parent's, and ``fn``'s for new lines.
 
-        ``fn(texts)`` gives a list of values and each value's line.
+        ``fn(texts)`` gives a list of values and each value's line. The
+        parent has them already (``key`` "words": its ``_tokens``; else its
+        attribute ``key``).
         """
         cache = self.__dict__.setdefault("_local", {})
         if key in cache:
             return cache[key]
         parent, source = self._parent, self._from_parent
-        if key == "words":
-            values, line = parent._tokens
-        else:
-            values, line = parent._inherited(key, fn) if parent._parent is not None else \
-                (getattr(parent, key), parent._tokens[1])
+        values, line = parent._tokens if key == "words" else (getattr(parent, key), parent._tokens[1])
         bounds = np.searchsorted(line, np.arange(len(parent.texts) + 1))
         out: list = []
         lines: list[np.ndarray] = []
@@ -405,7 +406,7 @@ class DocView:
 
     @cached_property
     def folded(self) -> list[str]:
-        if self._parent is not None:
+        if self._parent is not None and "folded" in self._parent.__dict__:
             return self._inherited("folded", _line_folded)[0]
         return list(map(str.casefold, self.words))
 
