@@ -84,25 +84,44 @@ def _max_near(z: np.ndarray, r: int) -> np.ndarray:
     return np.where(np.isfinite(best), best, z)
 
 
-def context_features(z: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """Context features (``CONTEXT_NAMES`` order) of every unit, from log-odds ``z``."""
+def context_features(z: np.ndarray, sizes: np.ndarray,
+                     skip: frozenset[str] = frozenset()) -> np.ndarray:
+    """Context features (``CONTEXT_NAMES`` order) of every unit, from log-odds ``z``.
+
+    The columns named in ``skip`` are left 0 and not computed: a model
+    whose weights for them are all 0 never reads them (``Model``).
+    """
     n = len(z)
+    out = np.zeros((n, len(CONTEXT_NAMES)))
     if not n:
-        return np.zeros((0, len(CONTEXT_NAMES)))
+        return out
+    col = {name: j for j, name in enumerate(CONTEXT_NAMES)}
+
+    def wanted(*names: str) -> bool:
+        return any(name not in skip for name in names)
+
     i = np.arange(n)
-    cols = [np.ones(n), z, _window_mean(z, 1), _window_mean(z, 3), _window_mean(z, 10),
-            _max_near(z, 2)]
-    runs = [main_run(np.tanh((z + b) / 2) * sizes) for b in RUN_BIASES]
-    cols += [((a <= i) & (i <= b)).astype(float) for a, b in runs]
-    a1, b1 = runs[1]
-    cols.append(np.where(i < a1, np.log1p(np.maximum(a1 - i, 0)), 0.0))
-    cols.append(np.where(i > b1, np.log1p(np.maximum(i - b1, 0)), 0.0))
+    out[:, col["bias"]] = 1.0
+    out[:, col["logit"]] = z
+    for name, r in (("near1", 1), ("near3", 3), ("near10", 10)):
+        if wanted(name):
+            out[:, col[name]] = _window_mean(z, r)
+    if wanted("max_near2"):
+        out[:, col["max_near2"]] = _max_near(z, 2)
+    for k, b in enumerate(RUN_BIASES):
+        # The run at bias 1 also places the units before and after it.
+        if wanted(f"in_run_{k}", *(("log_before_run", "log_after_run") if k == 1 else ())):
+            a, e = main_run(np.tanh((z + b) / 2) * sizes)
+            out[:, col[f"in_run_{k}"]] = ((a <= i) & (i <= e)).astype(float)
+            if k == 1:
+                out[:, col["log_before_run"]] = np.where(i < a, np.log1p(np.maximum(a - i, 0)), 0.0)
+                out[:, col["log_after_run"]] = np.where(i > e, np.log1p(np.maximum(i - e, 0)), 0.0)
     mass = np.maximum(0.0, np.tanh(z / 2)) * sizes
     total = mass.sum() or 1.0
     above = np.cumsum(mass) - mass
-    cols.append(above / total)
-    cols.append((total - above - mass) / total)
-    return np.column_stack(cols)
+    out[:, col["mass_above"]] = above / total
+    out[:, col["mass_below"]] = (total - above - mass) / total
+    return out
 
 
 def segment(scores: np.ndarray, switch: float) -> np.ndarray:
@@ -130,6 +149,25 @@ def segment(scores: np.ndarray, switch: float) -> np.ndarray:
     for k in range(n - 1, -1, -1):
         out[k] = state == 1
         state = (back1 if state else back0)[k]
+    return out
+
+
+def _unread_context(weights: list[np.ndarray]) -> list[frozenset[str]]:
+    """For each context pass k, the context features of pass k's input log-odds
+    that no pass from k on weighs: ``context_features`` need not compute them.
+
+    Pass 0 reads the features of the units' own log-odds (``CONTEXT_NAMES``,
+    the first columns of every pass); pass k > 0 adds those of pass k-1's
+    log-odds, bias aside (``pass_names``), which every later pass reads too.
+    A column left 0 instead of its value changes no score: its products
+    with weight 0 are 0 either way, summed in the same order.
+    """
+    size = len(CONTEXT_NAMES)
+    out = []
+    for k in range(len(weights)):
+        first = 0 if k == 0 else size + (k - 1) * (size - 1) - 1   # column of CONTEXT_NAMES[0]
+        out.append(frozenset(name for j, name in enumerate(CONTEXT_NAMES)
+                             if (k and not j) or all(w[first + j] == 0.0 for w in weights[k:])))
     return out
 
 
@@ -170,6 +208,7 @@ class Model:
             if extra:
                 raise WeightsError(f"{source}: context pass {k + 1}: unknown feature {extra[0]!r}")
             self.context_w.append(np.array([float(p.get(n, 0.0)) for n in names]))
+        self._context_skip = _unread_context(self.context_w)
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Model":
@@ -184,11 +223,11 @@ class Model:
 
     def context_scores(self, own: np.ndarray, sizes: np.ndarray) -> np.ndarray:
         """Log-odds after every context pass; pass k sees pass k-1's log-odds in context too."""
-        feats = context_features(own, sizes)
+        feats = context_features(own, sizes, self._context_skip[0])
         scores = own
         for k, w in enumerate(self.context_w):
             if k:
-                feats = np.hstack([feats, context_features(scores, sizes)[:, 1:]])
+                feats = np.hstack([feats, context_features(scores, sizes, self._context_skip[k])[:, 1:]])
             scores = feats @ w
         return scores
 
