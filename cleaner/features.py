@@ -162,6 +162,9 @@ def _char_class_table() -> np.ndarray:
 
 
 _CHAR_CLASS = _char_class_table()
+# Every code point's class (letters above the table): one lookup per character.
+_CHAR_CLASS_ALL = np.ones(0x110000, dtype=np.uint8)
+_CHAR_CLASS_ALL[:len(_CHAR_CLASS)] = _CHAR_CLASS
 
 
 class DocView:
@@ -326,13 +329,12 @@ class DocView:
     def char_counts(self) -> dict[str, np.ndarray]:
         """Non-space characters, letters and digits per unit."""
         codes = np.frombuffer(self.joined.encode("utf-32-le"), dtype=np.uint32)
-        cls = np.where(codes < len(_CHAR_CLASS), _CHAR_CLASS[np.minimum(codes, len(_CHAR_CLASS) - 1)], 1)
-        cls[codes == 10] = 0
         n_lines = len(self.texts)
         lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=n_lines)
-        line = np.repeat(np.arange(n_lines), lengths + 1)[:len(codes)]   # a line and its "\n"
+        # 4 x the line of each character (a line and its "\n", which is a space)
+        line4 = np.repeat(np.arange(0, 4 * n_lines, 4), lengths + 1)[:len(codes)]
         # Characters of each class per line (one count over line and class), then per unit.
-        per_line = np.bincount(line * 4 + cls, minlength=4 * n_lines).reshape(n_lines, 4)
+        per_line = np.bincount(line4 + _CHAR_CLASS_ALL[codes], minlength=4 * n_lines).reshape(n_lines, 4)
         letters, digits, other = (np.asarray(self.per_unit(per_line[:, k]), dtype=float)
                                   for k in (1, 2, 3))
         return {"chars": letters + digits + other, "letters": letters, "digits": digits,
