@@ -248,6 +248,10 @@ def shipped_needs() -> dict[str, dict | None]:
 _COMMON_SYMBOLS = frozenset(".,:;-'\"!?")
 
 
+# A size bound that no line reaches (``_Check``: no bound).
+_UNBOUNDED = 1 << 62
+
+
 class _Check:
     """The tests a rule must pass on a line beyond its primary clause and heads.
 
@@ -256,13 +260,17 @@ class _Check:
     words) and a test for the symbols on the normalised line.
     """
 
-    __slots__ = ("bit", "nonspace", "words", "min_len", "words_needed", "mixed", "digit", "forbid",
-                 "twice")
+    __slots__ = ("bit", "nonspace", "words", "count_from", "min_len", "words_needed", "mixed", "digit",
+                 "forbid", "twice")
 
     def __init__(self, bit: int, needs: Needs, clauses: Sequence[tuple[int, tuple[str, ...]]]) -> None:
         self.bit = bit
-        self.nonspace = needs.max_nonspace
-        self.words = needs.max_words
+        # No bound: one that no line reaches, so the loop compares without asking.
+        self.nonspace = _UNBOUNDED if needs.max_nonspace is None else needs.max_nonspace
+        self.words = _UNBOUNDED if needs.max_words is None else needs.max_words
+        # A line no longer than this is within both bounds (each word but the
+        # last takes a space after it): its sizes need no counting.
+        self.count_from = min(self.nonspace, 2 * self.words)
         self.min_len = needs.min_len
         # Per clause needed twice: an automaton of its literals (``_apart``).
         self.twice = tuple(_occurrences(needs.clauses[k], needs.edges_of(k)) for k in needs.twice)
@@ -416,9 +424,21 @@ class LiteralIndex:
                 line = lines[i]
                 sizes = norm = digit = None
                 for c in self._checks_of(todo):
-                    if c.words_needed & ~m:           # a clause none of whose words is there
+                    # The gates first: a comparison, or one split of the line
+                    # that every check asking for its sizes shares. (All the
+                    # tests must hold: their order changes the cost only.)
+                    if c.words_needed & ~m or len(line) < c.min_len:
+                        # a clause none of whose words is there, or a line
+                        # shorter than any match
                         m &= ~c.bit
                         continue
+                    if len(line) > c.count_from:      # a shorter line is within the bounds
+                        if sizes is None:
+                            parts = line.split()
+                            sizes = (len("".join(parts)), len(parts))
+                        if sizes[0] > c.nonspace or sizes[1] > c.words:
+                            m &= ~c.bit
+                            continue
                     if c.digit:
                         if digit is None:
                             digit = _DIGIT(line) is not None
@@ -437,19 +457,6 @@ class LiteralIndex:
                             m &= ~c.bit
                             break
                     else:
-                        if len(line) < c.min_len:     # shorter than any match
-                            m &= ~c.bit
-                            continue
-                        # A line shorter than the bounds needs no counting.
-                        if (c.nonspace is not None and len(line) > c.nonspace) or \
-                                (c.words is not None and len(line) > 2 * c.words):
-                            if sizes is None:
-                                parts = line.split()
-                                sizes = (len("".join(parts)), len(parts))
-                            if (c.nonspace is not None and sizes[0] > c.nonspace) or \
-                                    (c.words is not None and sizes[1] > c.words):
-                                m &= ~c.bit
-                                continue
                         # Last: a search per literal, where the gates cost a comparison.
                         if c.twice:
                             if norm is None:
