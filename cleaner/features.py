@@ -28,9 +28,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .blocks import _CJK, LIST_MARKER_SOURCE, TOKEN, Block
+from .blocks import _CJK, TOKEN, Block
 from .language import guess_language, stopwords
-from .units import lines_matching, lines_opening_with
+from .units import LIST_ITEM, lines_matching, lines_opening_with
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -58,7 +58,6 @@ MONTHS = frozenset((
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|copyright|all rights reserved|alle rechte")    # lower
 # A table row rendered as text keeps its columns apart with runs of spaces.
 _COLUMN_GAP = re.compile(r"\S {3,}\S")
-_LIST_ITEM = re.compile(LIST_MARKER_SOURCE, re.M)
 # Source code and shell sessions quoted in an article: statement punctuation
 # or an operator anywhere; a prompt or a keyword opening the line (CODE_OPENERS,
 # checked per line). SQL keywords count in capitals only.
@@ -548,7 +547,7 @@ class DocView:
 # here never reach across a line end.
 
 def _list_items(texts: Sequence[str]) -> np.ndarray:
-    return lines_opening_with(texts, _LIST_ITEM)
+    return lines_opening_with(texts, LIST_ITEM)
 
 
 def _terminal_lines(texts: Sequence[str]) -> np.ndarray:
@@ -558,7 +557,7 @@ def _terminal_lines(texts: Sequence[str]) -> np.ndarray:
 def _heads(texts: Sequence[str]) -> np.ndarray:
     out = np.empty(len(texts), dtype=object)
     out[:] = [(t[m.end():] if m else t.lstrip()) + " "
-              for t, m in zip(texts, map(_LIST_ITEM.match, texts))]
+              for t, m in zip(texts, map(LIST_ITEM.match, texts))]
     return out
 
 

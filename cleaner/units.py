@@ -23,7 +23,8 @@ from .blocks import LIST_MARKER_SOURCE, Block
 
 # A line that ends a sentence (or a label) never continues into the next one.
 _ENDS_SENTENCE = re.compile(r"[.!?:;…\"”»|][ \t]*$", re.M)
-_LIST_ITEM = re.compile(LIST_MARKER_SOURCE, re.M)
+# A line that opens with a list marker (features read the same lines).
+LIST_ITEM = re.compile(LIST_MARKER_SOURCE, re.M)
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.M)
 _TABLE_SEPARATOR = re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
 _FIRST = itemgetter(slice(0, 1))   # a string's first character, or ""
@@ -135,7 +136,7 @@ def line_facts(texts: Sequence[str]) -> LineFacts:
     return LineFacts(
         length=np.fromiter(map(len, stripped), dtype=np.int64, count=n),
         ends=lines_matching(texts, _ENDS_SENTENCE),
-        item=lines_opening_with(texts, _LIST_ITEM),
+        item=lines_opening_with(texts, LIST_ITEM),
         # split stops after the fifth word
         words=np.fromiter(map(len, map(str.split, stripped, repeat(None), repeat(4))),
                           dtype=np.int64, count=n),
