@@ -7,7 +7,8 @@ from typing import Callable, Iterable, Sequence
 from .blocks import Block
 from .errors import CleanerError
 from .patterns import BudgetExceeded
-from .prefilter import LiteralIndex, remember, rule_sources
+from .alternatives import Alternatives, splittable
+from .prefilter import LiteralIndex, literal_key, remember, rule_sources, set_bits, shipped_needs
 from .rules import Rule, RuleSet
 
 
@@ -70,13 +71,72 @@ _INDEX = object()   # the key under which a match cache keeps its rule set's lit
 
 
 class _Prefilter:
-    """A rule set's ``LiteralIndex`` and, per candidate mask, the matchers to run."""
+    """A rule set's ``LiteralIndex`` and, per candidate mask, the matchers to run.
+
+    A shipped rule whose pattern has groups of alternatives (``alternatives``)
+    is first searched by parts: ``narrow`` finds which of its alternatives
+    each candidate line may match, drops the rule from lines where it cannot
+    match, and makes its matcher a search of the pattern with only the
+    alternatives the lines need, until ``Alternatives`` decides that the
+    whole pattern costs less (then it is a rule like any other).
+    """
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
         self.index = LiteralIndex(rule_sources(rules))
         self._matchers: dict[int, tuple] = {}
         self._of_rule: list[tuple | None] = [None] * len(rules.rules)   # compiled on first use
+        self._parts: dict[int, dict | Alternatives] = {}    # rule index -> its parts (data until used)
+        shipped = shipped_needs()
+        for i, rule in enumerate(rules.rules):
+            if splittable(rule):
+                data = shipped.get(literal_key(rule.pattern.pattern, rule.pattern.source_flags))
+                if data and "parts" in data:
+                    self._parts[i] = data["parts"]
+        self._narrowing = sum(1 << i for i in self._parts)   # rules still searched by parts
+
+    def narrow(self, lines: Sequence[str], masks: list[int]) -> list[int]:
+        """``masks`` (from ``index.masks(lines)``) without the rules that no
+        alternative of theirs can match, for the rules still searched by parts;
+        their matchers then cover the alternatives the lines need."""
+        present = 0
+        for m in masks:
+            present |= m
+        for i in set_bits(present & self._narrowing):
+            bit = 1 << i
+            parts = self._parts[i]
+            if not isinstance(parts, Alternatives):
+                rule = self.rules.rules[i]
+                parts = self._parts[i] = Alternatives(rule.pattern.pattern, rule.pattern.source_flags, parts)
+            if parts.done:                  # the whole pattern from now on
+                self._narrowing &= ~bit
+                self._set_matcher(i, None)
+                continue
+            at = [j for j, m in enumerate(masks) if m & bit]
+            possible = parts.possible([lines[j] for j in at])
+            needed = 0
+            for j, p in zip(at, possible):
+                needed |= p
+                if not p:
+                    masks[j] &= ~bit
+            if needed:
+                search = parts.search_for(needed)
+                if search is None:          # the whole pattern from now on
+                    self._narrowing &= ~bit
+                    self._set_matcher(i, None)
+                elif self._of_rule[i] is None or self._of_rule[i][2] is not search:
+                    self._set_matcher(i, (self.rules.rules[i], False, search))
+        return masks
+
+    def _set_matcher(self, i: int, found: tuple | None) -> None:
+        """Rule ``i``'s matcher changes (None: the whole pattern's, on first use)."""
+        self._of_rule[i] = found
+        self._matchers.clear()
+
+    def parts_compiled(self) -> dict[str, int]:
+        """Rule id -> how many patterns of its parts were compiled."""
+        return {self.rules.rules[i].id: p.parts_compiled for i, p in self._parts.items()
+                if isinstance(p, Alternatives) and p.parts_compiled}
 
     def matchers(self, mask: int) -> tuple:
         found = self._matchers.get(mask)
@@ -108,6 +168,13 @@ def trim_cache(cache: dict, lines: int) -> None:
         cache.clear()
         if held is not None:
             cache[_INDEX] = held
+
+
+def parts_compiled(cache: dict) -> dict[str, int]:
+    """Rule id -> how many patterns of its parts the match cache's prefilter
+    compiled (bench/startup.py)."""
+    held = cache.get(_INDEX)
+    return held.parts_compiled() if held is not None else {}
 
 
 def literal_index(rules: RuleSet, cache: dict | None = None) -> LiteralIndex:
@@ -153,7 +220,7 @@ def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int | Callable[[]
     if todo:
         pre = _prefilter(rules, cache)
         lines = list(todo)
-        for text, mask in zip(lines, pre.index.masks(lines)):
+        for text, mask in zip(lines, pre.narrow(lines, pre.index.masks(lines))):
             found = _match_line(text, pre.matchers(mask), todo[text]) if mask else ()
             matches[text] = found
             if cache is not None:
