@@ -25,9 +25,9 @@ groups; ``scripts/rule_literals.py`` keeps them for the shipped patterns,
 with what each alternative needs (``needs``, read from the alternative
 alone), in ``data/rule_literals.json``. At run time ``Alternatives`` finds
 which alternatives a batch of lines may match and compiles the pattern with
-those only, for the first few batches, and until that has cost as much as
-compiling the whole pattern (then the whole pattern is used, as for any
-other rule).
+those only, in the first batch that needs the rule (``NARROW_BATCHES``), and
+unless that would cost as much as compiling the whole pattern; then the
+whole pattern is used, as for any other rule.
 """
 from __future__ import annotations
 
@@ -359,10 +359,13 @@ def _mask(numbers: str) -> int:
 
 # --- at run time --------------------------------------------------------------------------
 
-# Batches of lines in which a rule is narrowed to its alternatives before the
-# whole pattern is compiled anyway: a long run pays that compile once, and no
-# narrowing in every batch after.
-NARROW_BATCHES = 4
+# Batches of lines (calls of signals.rule_hits with new lines: one per
+# document, mostly) in which a rule is narrowed to its alternatives before the
+# whole pattern is compiled anyway. One: a single document (the command
+# line's usual input) compiles only the parts it needs; a long run pays for
+# one part per rule, then compiles the whole once and narrows no batch after.
+# (With 4, the parts' compiles cost a run of the corpus 3% of its rule time.)
+NARROW_BATCHES = 1
 
 
 class Alternatives:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from typing import Callable, Iterable, Sequence
 
+from .alternatives import Alternatives, splittable
 from .blocks import Block
 from .errors import CleanerError
 from .patterns import BudgetExceeded
-from .alternatives import Alternatives, splittable
 from .prefilter import LiteralIndex, literal_key, remember, rule_sources, set_bits, shipped_needs
 from .rules import Rule, RuleSet
 
@@ -99,10 +101,9 @@ class _Prefilter:
         """``masks`` (from ``index.masks(lines)``) without the rules that no
         alternative of theirs can match, for the rules still searched by parts;
         their matchers then cover the alternatives the lines need."""
-        present = 0
-        for m in masks:
-            present |= m
-        for i in set_bits(present & self._narrowing):
+        if not self._narrowing:
+            return masks
+        for i in set_bits(reduce(or_, masks, 0) & self._narrowing):
             bit = 1 << i
             parts = self._parts[i]
             if not isinstance(parts, Alternatives):
