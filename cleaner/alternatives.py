@@ -33,13 +33,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .prefilter import Needs, normalize, set_bits
 
+if TYPE_CHECKING:
+    from .rules import Rule
+
 _DIGIT = re.compile(r"\d").search
 
-_QUANTIFIER = "?*+{"
+# A group that sets flags of its own ("(?-i:", "(?s:").
 _SCOPED_FLAGS = re.compile(r"\(\?[aiLmsux]*-?[imsx]*:(?<!\(\?:)")
 # The opening of a group that is not "(" or "(?:": lookarounds, atomic groups,
 # scoped flags. Global flags ("(?i)"), references ("(?P=x)") and conditionals
@@ -128,7 +131,11 @@ class Split:
 
 
 class _Unsplittable(Exception):
-    pass
+    """Text ``split`` does not read (it leaves the pattern whole)."""
+
+
+class _Top(Exception):
+    """A "|" outside any group."""
 
 
 def _groups(p: str, i: int, nested: bool, found: list[Group]) -> int:
@@ -200,10 +207,6 @@ def _groups(p: str, i: int, nested: bool, found: list[Group]) -> int:
     return i
 
 
-class _Top(Exception):
-    """A "|" outside any group."""
-
-
 def _counts_groups(items) -> bool:
     """Whether a parse tree refers to groups by number (back-references, conditionals)."""
     from re import _constants as C
@@ -262,13 +265,13 @@ def alternative_needs(pattern: str, flags: int, found: Split) -> list[Needs]:
     return out
 
 
-def splittable(rule) -> bool:
+def splittable(rule: "Rule") -> bool:
     """Rules whose pattern may be searched by parts: shipped ``re`` rules that
     only ask whether a line matches (not drop-span: it removes the spans)."""
     return rule.action != "drop-span" and rule.timeout is None and rule.pattern.engine == "re"
 
 
-def parts_json(rule) -> dict | None:
+def parts_json(rule: "Rule") -> dict | None:
     """A rule's split and what its alternatives need, as the shipped data keeps
     them (``scripts/rule_literals.py``); None when it has no split.
 
