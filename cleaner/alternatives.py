@@ -280,7 +280,9 @@ def parts_json(rule: "Rule") -> dict | None:
     clauses to the alternatives ("3 17 18") whose first clause holds it (a
     batch of lines holds few of them, and only those are read); ``more``
     holds the further clauses of an alternative (clauses apart by tabs,
-    literals by newlines, which no literal holds); ``always`` the
+    literals by newlines: no literal holds a newline, and one with a tab
+    would be read as two that the line must both hold, looser, never
+    wrong); ``always`` the
     alternatives that need no literal, ``digit`` those that need a digit.
     Offsets and numbers are strings: the file is indented, and as JSON lists
     they were a tenth of it.
