@@ -24,7 +24,9 @@ CANDIDATES = ("English", "German", "French", "Spanish", "Italian", "Portuguese",
 OWN_STOPLISTS = Path(__file__).parent / "data" / "stoplists"
 
 
+@lru_cache(maxsize=1)
 def _stoplist_dir() -> Path | None:
+    # Found once: find_spec walks sys.path, and every language asks.
     spec = importlib.util.find_spec("justext")
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -39,29 +41,53 @@ def _stoplist_path(language: str) -> Path | None:
     return folder / f"{language}.txt" if folder is not None else None
 
 
+# The characters str.splitlines breaks a line at.
+_LINE_BREAKS = "\n\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _has_comment_line(text: str) -> bool:
+    """Whether a line of ``text`` starts with "#" (after white space).
+
+    Looks only around each "#" (Korean's list has one, inside a line): a
+    search of the whole text for comment lines costs more than splitting it.
+    """
+    at = text.find("#")
+    while at >= 0:
+        start = max(text.rfind(c, 0, at) for c in _LINE_BREAKS) + 1
+        if text[start:at].isspace() or start == at:
+            return True
+        at = text.find("#", at + 1)
+    return False
+
+
+@lru_cache(maxsize=None)
+def _listed(language: str) -> list[str]:
+    """The case-folded words of a language's list in file order, repeats kept; empty if none."""
+    path = _stoplist_path(language)
+    if path is None:
+        return []
+    # Read on every run, never kept on disk: a cached list could be edited to
+    # steer what the cleaner removes. A list without comment lines (all of
+    # jusText's) splits in one call; ours start with "#" comment lines.
+    try:
+        text = path.read_text(encoding="utf-8").casefold()
+    except OSError:
+        return []
+    if not _has_comment_line(text):
+        return text.split()
+    return [w for line in text.splitlines() if not line.lstrip().startswith("#") for w in line.split()]
+
+
 @lru_cache(maxsize=None)
 def stopwords(language: str) -> frozenset[str]:
     """The case-folded stop words of a language; empty if there is no list."""
-    path = _stoplist_path(language)
-    if path is None:
-        return frozenset()
-    # Built on every run, never kept on disk: a cached set could be edited to
-    # steer what the cleaner removes. jusText's lists have no comment lines,
-    # so they split in one call; ours start with "#" comment lines.
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return frozenset()
-    if "#" not in text:
-        return frozenset(text.casefold().split())
-    words = frozenset(w for line in text.casefold().splitlines()
-                      if not line.lstrip().startswith("#") for w in line.split())
-    return words
+    return frozenset(_listed(language))
 
 
-# The first guesses of a process ask every list (nothing to build: one
-# document starts fast); later ones use the union of the lists and remember,
-# per stop word met, which candidates list it. The same hits either way.
+# The first guess of a process asks every list as read (nothing to build: one
+# document starts fast); the next few ask every list's set; later ones use the
+# union of the lists and remember, per stop word met, which candidates list it.
+# The same hits every way.
 _GUESSES_BEFORE_INDEX = 8
 _guesses = 0
 # The lists the index was made of, their union, and stop word -> the candidates listing it.
@@ -87,7 +113,13 @@ def guess_language(words: Iterable[str], sample: int = 2000) -> str:
     counts = Counter(islice(words, sample))
     global _guesses
     _guesses += 1
-    if _guesses <= _GUESSES_BEFORE_INDEX:
+    if _guesses == 1:
+        # The first guess of a process (often its only one) looks the sample's
+        # words up in each list as read: a set of every list's ~55,000 words
+        # costs more to build than all these lookups. Later guesses use sets.
+        distinct = counts.keys()
+        hits = [sum(counts[w] for w in distinct & _listed(lang)) for lang in CANDIDATES]
+    elif _guesses <= _GUESSES_BEFORE_INDEX:
         hits = [sum(counts[w] for w in stopwords(lang).intersection(counts)) for lang in CANDIDATES]
     else:
         # A run guesses for every document: the sample's stop words, found

@@ -148,3 +148,35 @@ def test_language_guess_knows_chinese_and_japanese():
     assert guess_language(w for w in WORD.findall(ja)) == "Japanese"
     assert "的" in stopwords("Chinese") and "の" in stopwords("Japanese")
     assert not any(w.startswith("#") for w in stopwords("Chinese"))   # comment lines skipped
+
+
+def test_stop_words_are_the_lists_read_line_by_line():
+    # language._listed splits a list without comment lines in one call; the
+    # same words as reading every line and skipping the "#" ones.
+    from cleaner import language
+
+    for lang in language.CANDIDATES:
+        path = language._stoplist_path(lang)
+        text = path.read_text(encoding="utf-8").casefold() if path is not None and path.is_file() else ""
+        by_line = {w for line in text.splitlines() if not line.lstrip().startswith("#")
+                   for w in line.split()}
+        assert stopwords(lang) == by_line, lang
+
+
+@pytest.mark.parametrize("text", ["a\n# b\nc", "  #x\n", "a#b\nc", "a\r\n\t# b", "a\u2028#b", "a #b", ""])
+def test_a_comment_line_is_a_hash_after_white_space_only(text):
+    from cleaner.language import _has_comment_line
+
+    assert _has_comment_line(text) == any(line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def test_the_first_guess_of_a_process_is_the_guess_of_later_ones(monkeypatch):
+    # The first guess reads the lists as words, the next ones ask their sets.
+    from cleaner import language
+
+    samples = ["der die und das ist nicht mit dem".split(), "the of and to in is that it was".split(),
+               "la le et les des est dans une".split(), "il la di che non per una".split(), []]
+    for sample in samples:
+        monkeypatch.setattr(language, "_guesses", 0)
+        first = guess_language(sample)
+        assert language._guesses == 1 and guess_language(sample) == first
