@@ -20,12 +20,15 @@ _LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|)")
 # more "words" than its English translation (rather than one), and the length
 # features and stop-word density keep their meaning.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# ``WORD``, compiled on first use (module ``__getattr__``): cleaning reads words
-# through TOKEN, and each class of these ranges costs ``re`` ~2 ms to compile.
+# The same ranges as (first, last) code points, to test a text without a regex.
+CJK_RANGES = tuple((ord(_CJK[i]), ord(_CJK[i + 2])) for i in range(0, len(_CJK), 3))
+# ``WORD`` and ``TOKEN`` are compiled on first use (module ``__getattr__``):
+# each class of these ranges costs ``re`` ~2 ms to compile, and a text without
+# Chinese or Japanese is read with a plain ``\w+`` (features._line_tokens).
 _WORD_SOURCE = f"[{_CJK}]|[^\\W{_CJK}]+"
 # The same words, and the newlines between the lines of a joined text: one
 # findall over a whole document gives every line's words in order.
-TOKEN = re.compile(f"[^\\W{_CJK}]+|\n|[{_CJK}]")
+_TOKEN_SOURCE = f"[^\\W{_CJK}]+|\n|[{_CJK}]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +68,17 @@ def _word() -> re.Pattern:
     return re.compile(_WORD_SOURCE)
 
 
+@lru_cache(maxsize=1)
+def token() -> re.Pattern:
+    """``TOKEN``: the words of a text and the newlines between its lines."""
+    return re.compile(_TOKEN_SOURCE)
+
+
 def __getattr__(name: str):
     if name == "WORD":
         return _word()
+    if name == "TOKEN":
+        return token()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
