@@ -163,11 +163,13 @@ def test_stop_words_are_the_lists_read_line_by_line():
         assert stopwords(lang) == by_line, lang
 
 
-@pytest.mark.parametrize("text", ["a\n# b\nc", "  #x\n", "a#b\nc", "a\r\n\t# b", "a\u2028#b", "a #b", ""])
+@pytest.mark.parametrize("text", ["a\n# b\nc", "  #x\n", "a#b\nc #d\n#e", "a\r\n\t# b", "a\u2028#b\x85c",
+                                  "a #b", "#a#b\n#c", ""])
 def test_a_comment_line_is_a_hash_after_white_space_only(text):
-    from cleaner.language import _has_comment_line
+    from cleaner.language import _without_comment_lines
 
-    assert _has_comment_line(text) == any(line.lstrip().startswith("#") for line in text.splitlines())
+    assert _without_comment_lines(text).split() == [
+        w for line in text.splitlines() if not line.lstrip().startswith("#") for w in line.split()]
 
 
 def test_the_first_guess_of_a_process_is_the_guess_of_later_ones(monkeypatch):
