@@ -1,13 +1,23 @@
 """The `clean` command: a Unix filter around Cleaner, plus `clean rules ...`."""
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import List, Optional
 
-import typer
+# What the imports below make (typer, numpy, cleaner's modules) lives as long
+# as the process. The cycle collector would go over it again and again while
+# it loads, and in every full collection after, at exit too: ~5% of a short
+# `clean` run (bench/startup.py). So collection is off while it loads, and
+# gc.freeze() then sets it aside for good; what is made later is collected
+# as before.
+_collecting = gc.isenabled()
+gc.disable()
+
+import typer  # noqa: E402 (with the collector off)
 
 # numpy's BLAS starts a thread per core at import, which costs more CPU than
 # the whole cleaning of a short input; clean does no linear algebra worth a
@@ -20,6 +30,10 @@ from .config import Config, find_config, load_config  # noqa: E402
 from .errors import CleanerError  # noqa: E402
 from .reader import check_encoding, read_bytes  # noqa: E402
 from .writer import removal_kind, stats_lines  # noqa: E402
+
+gc.freeze()
+if _collecting:
+    gc.enable()
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
