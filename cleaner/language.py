@@ -69,7 +69,6 @@ def _without_comment_lines(text: str) -> str:
     return "".join(kept)
 
 
-@lru_cache(maxsize=None)
 def _listed(language: str) -> list[str]:
     """The case-folded words of a language's list in file order, repeats kept; empty if none."""
     path = _stoplist_path(language)
@@ -90,10 +89,9 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset(_listed(language))
 
 
-# The first guess of a process asks every list as read (nothing to build: one
-# document starts fast); the next few ask every list's set; later ones use the
-# union of the lists and remember, per stop word met, which candidates list it.
-# The same hits every way.
+# The first guesses of a process ask every list (nothing to build: one
+# document starts fast); later ones use the union of the lists and remember,
+# per stop word met, which candidates list it. The same hits either way.
 _GUESSES_BEFORE_INDEX = 8
 _guesses = 0
 # The lists the index was made of, their union, and stop word -> the candidates listing it.
@@ -119,13 +117,7 @@ def guess_language(words: Iterable[str], sample: int = 2000) -> str:
     counts = Counter(islice(words, sample))
     global _guesses
     _guesses += 1
-    if _guesses == 1:
-        # The first guess of a process (often its only one) looks the sample's
-        # words up in each list as read: a set of every list's ~55,000 words
-        # costs more to build than all these lookups. Later guesses use sets.
-        distinct = counts.keys()
-        hits = [sum(counts[w] for w in distinct & _listed(lang)) for lang in CANDIDATES]
-    elif _guesses <= _GUESSES_BEFORE_INDEX:
+    if _guesses <= _GUESSES_BEFORE_INDEX:
         hits = [sum(counts[w] for w in stopwords(lang).intersection(counts)) for lang in CANDIDATES]
     else:
         # A run guesses for every document: the sample's stop words, found

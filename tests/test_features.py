@@ -171,14 +171,3 @@ def test_a_comment_line_is_a_hash_after_white_space_only(text):
     assert _without_comment_lines(text).split() == [
         w for line in text.splitlines() if not line.lstrip().startswith("#") for w in line.split()]
 
-
-def test_the_first_guess_of_a_process_is_the_guess_of_later_ones(monkeypatch):
-    # The first guess reads the lists as words, the next ones ask their sets.
-    from cleaner import language
-
-    samples = ["der die und das ist nicht mit dem".split(), "the of and to in is that it was".split(),
-               "la le et les des est dans une".split(), "il la di che non per una".split(), []]
-    for sample in samples:
-        monkeypatch.setattr(language, "_guesses", 0)
-        first = guess_language(sample)
-        assert language._guesses == 1 and guess_language(sample) == first
