@@ -132,10 +132,25 @@ def _rank(clause: Clause) -> tuple:
 
 
 def _implies(k: Clause, c: Clause) -> bool:
-    """Whether clause ``k`` holding means ``c`` holds: its literals among c's, each
-    with at least the edges c asks of it (and twice only if k asks twice)."""
-    return (k.keys() <= c.keys() and all(not c[lit] & ~k[lit] for lit in k)
-            and (isinstance(k, _Twice) or not isinstance(c, _Twice)))
+    """Whether clause ``k`` holding means ``c`` holds: each of its literals holds
+    one of c's with at least the edges c asks of it (".de" holds "de" with a
+    non-word character before it), and twice only if k asks twice."""
+    return (isinstance(k, _Twice) or not isinstance(c, _Twice)) \
+        and all(any(_holds(a, k[a], b, c[b]) for b in c) for a in k)
+
+
+def _holds(a: str, a_edges: int, b: str, b_edges: int) -> bool:
+    """Whether an occurrence of literal ``a`` with edges ``a_edges`` is one of
+    ``b`` with ``b_edges``: ``b`` is in ``a`` where the characters around it
+    (in ``a``, or beyond it) give the edges ``b`` asks."""
+    at = a.find(b)
+    while at >= 0:
+        end = at + len(b)
+        if (not b_edges & LEFT or (a_edges & LEFT if at == 0 else _not_wordy(a[at - 1]))) and \
+                (not b_edges & RIGHT or (a_edges & RIGHT if end == len(a) else _not_wordy(a[end]))):
+            return True
+        at = a.find(b, at + 1)
+    return False
 
 
 def _choose(found: list[Clause]) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[int, ...], ...],
@@ -251,7 +266,10 @@ def _clauses(items: list, before: int = 0, after: int = 0) -> list[Clause]:
                 seen = _clauses(list(sub), 0, _after(items, i + 1, after))
             add([_Seen(c) for c in seen], i)
         elif op is C.BRANCH:
+            joined = _joined(items, i, start, run, before, after) if run else None
             flush()
+            if joined is not None:
+                add([joined], start)
             left, right = _before(items, i, before), _after(items, i + 1, after)
             union: Clause = {}
             consumed = True
@@ -288,6 +306,40 @@ def _clauses(items: list, before: int = 0, after: int = 0) -> list[Clause]:
     flush()
     found += _twice(found, origin)
     return [f for f in found if all(f) and not any("\n" in s or "\r" in s for s in f)]
+
+
+def _joined(items: list, i: int, start: int, run: list[str], before: int, after: int) -> Clause | None:
+    """The clause of a run of literal characters (``items[start:i]``, text
+    ``run``) and the group of alternatives ``items[i]`` right after it: the
+    run followed by each alternative's leading literal characters
+    (``\\.(?:com|de)``: ".com", ".de"), or None when an alternative starts
+    with anything else. The run alone may be too short to filter anything
+    ("."), the run and each alternative's start are not."""
+    head = "".join(run)
+    right = _after(items, i + 1, after)
+    out: Clause = {}
+    for alt in items[i][1][1]:
+        alt = list(alt)
+        lead: list[str] = []
+        j = 0
+        while j < len(alt):
+            op, av = alt[j]
+            if op is C.AT or op is C.ASSERT_NOT:
+                j += 1        # zero-width: the characters around it stay adjacent
+                continue
+            exact = (chr(av) if op is C.LITERAL else
+                     _exact(list(av[-1] if op is C.SUBPATTERN else av))
+                     if op is C.SUBPATTERN or op is C.ATOMIC_GROUP else None)
+            if exact is None:
+                break
+            lead.append(exact)
+            j += 1
+        if not lead:
+            return None
+        lit = normalize(head + "".join(lead))
+        e = _edges(lit, _before(items, start, before), _after(alt, j, right))
+        out[lit] = out[lit] & e if lit in out else e
+    return out
 
 
 def _twice(found: list[Clause], origin: list[int]) -> list[Clause]:

@@ -62,6 +62,10 @@ def test_a_prefiltered_line_matches_exactly_like_every_rule():
     (r"^share\s+on\s+(?:facebook|twitter)$", [("facebook", "twitter"), ("share",), ("on",)]),
     (r"(?<=[.!?])\s(?:©|\(c\))\s?\w+$", [("(c)", "©"), ("!", ".", "?")]),
     (r"[(\[]\s?ad\s?[)\]]", [(")", "]"), ("(", "["), ("ad",)]),
+    # A run of characters and the start of each alternative right after it;
+    # the clauses such a literal holds ("." and "de" in ".de") are left out.
+    (r"^[a-z0-9-]{3,40}\.(?:com|de|co\.uk)$", [(".co.uk", ".com", ".de")]),
+    (r"\bre(?:porting|search)\b", [("reporting", "research")]),
 ])
 def test_every_clause_of_a_pattern(pattern, clauses):
     assert list(analyze(pattern, re.I).clauses) == clauses     # the best one first
