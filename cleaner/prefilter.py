@@ -333,6 +333,12 @@ class LiteralIndex:
                 primary = next((c for c in needs.clauses if not _COMMON_SYMBOLS.intersection(c)
                                 and all(len(lit) >= MIN_LITERAL or not any(map(str.isalnum, lit))
                                         for lit in c)), None)
+            if primary is None and needs.heads is None:
+                # Else tried on every line: two-letter words will do, when every
+                # match has a non-word character on both sides of them ("tv").
+                primary = next((c for k, c in enumerate(needs.clauses)
+                                if all(automaton_literal(lit) or _whole_word(lit, e)
+                                       for lit, e in zip(c, needs.edges_of(k)))), None)
             if primary is None:
                 self.always.append(i)
             else:
@@ -558,6 +564,13 @@ def _apart(norm: str, line: str, occurrences) -> bool:
 
 def _word(c: str) -> bool:
     return c.isalnum() or c == "_"
+
+
+def _whole_word(literal: str, edges: int) -> bool:
+    """A two-letter word that every match has as a whole word (``\\btv\\b``):
+    for a rule with no better clause nor heads, which would otherwise be tried
+    on every line. Far fewer lines hold it than hold its two letters."""
+    return len(literal) == 2 and literal.isalnum() and edges == LEFT | RIGHT
 
 
 def automaton_literal(literal: str) -> bool:

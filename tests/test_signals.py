@@ -130,6 +130,15 @@ def test_edges_and_min_len_narrow_the_candidates():
     assert index.candidates(lines) == [(0,), (), (), (0,), (), (1,), ()]
 
 
+def test_a_rule_with_no_better_literal_needs_its_two_letter_whole_word():
+    # No literal of three letters, no heads: without "tv" it would be tried on every line.
+    sources = [(r"\b(?:tv|radio|news)\b.*\b(?:tv|radio|news)\b", re.I, False, True, True)]
+    index = LiteralIndex(sources)
+    assert index.always == []
+    lines = ["Home TV and News", "Home Radio, News", "Home atv newsy", "Home tvs newsy"]
+    assert index.candidates(lines) == [(0,), (0,), (), ()]
+
+
 @pytest.mark.parametrize("pattern, twice", [
     (r"^(?:menu|search)(?:\s*[|,]\s*(?:menu|search)){1,5}$", [("menu", "search")]),   # a row
     (r"(?:sign\s+){2,}", [("sign",)]),
