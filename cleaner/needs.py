@@ -9,7 +9,9 @@ pattern only on the lines that meet all of them:
 - **clauses**: sets of literals, one of each set occurring in every match
   ("sign" and "up" for ``^\\W*sign\\s+up``). Literals are at least
   ``MIN_LITERAL`` characters, or symbols only ("©", "(", "|"): shorter words
-  occur on most lines and filter nothing.
+  occur on most lines and filter nothing. A run of characters right before
+  a group of alternatives also makes one with each alternative's leading
+  characters (".com", ".de" for ``\\.(?:com|de)``).
 - a **size gate**, for a pattern whose match is the whole searched line
   (``^`` before anything it consumes, ``$`` at its end), or that opens with
   a lookahead to the end (``^(?=.{0,120}$)``): bounds on the line's

@@ -19,7 +19,9 @@ needs "sign" and "up"). For each rule we derive, by walking the parse tree of
   longer line cannot match and is not tried.
 
 A rule with no usable clause (a pattern with no fixed text) is tried on
-every line its gate lets through.
+every line its gate lets through; unless it has heads, a clause of words
+with two-letter ones will do, when every match has those as whole words
+("tv" in ``\\b(?:tv|news|sport)\\b``): fewer lines hold them than all.
 
 Case: both the literals and the text are normalised with ``normalize``, which
 maps every pair of characters that ``re.IGNORECASE`` treats as equal to the
