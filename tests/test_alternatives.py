@@ -65,6 +65,7 @@ def _lines() -> list[str]:
         + [f"\u2192 {e} 2024" for e in examples]
 
 
+@pytest.mark.slow     # every splittable rule on every fixture line and example variant: ~12 s
 def test_the_parts_a_line_needs_match_it_exactly_as_the_whole_pattern():
     lines = list(dict.fromkeys(_lines()))
     stripped = [line.strip() for line in lines]
