@@ -207,29 +207,31 @@ def _groups(p: str, i: int, nested: bool, found: list[Group]) -> int:
     return i
 
 
+def _inside(op, av) -> list:
+    """The item lists inside one node of a parse tree (``re._parser``): what a
+    walk of the tree goes down into."""
+    from re import _constants as C
+
+    if op is C.SUBPATTERN:
+        return [av[3]]
+    if op is C.BRANCH:
+        return av[1]
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        return [av[2]]
+    if op in (C.ASSERT, C.ASSERT_NOT):
+        return [av[1]]
+    if op is C.ATOMIC_GROUP:
+        return [av]
+    return []
+
+
 def _counts_groups(items) -> bool:
     """Whether a parse tree refers to groups by number (back-references, conditionals)."""
     from re import _constants as C
 
-    for op, av in items:
-        if op in (C.GROUPREF, C.GROUPREF_EXISTS, C.GROUPREF_IGNORE, C.GROUPREF_LOC_IGNORE,
-                  C.GROUPREF_UNI_IGNORE):
-            return True
-        if op is C.SUBPATTERN:
-            subs = [av[3]]
-        elif op is C.BRANCH:
-            subs = av[1]
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-            subs = [av[2]]
-        elif op in (C.ASSERT, C.ASSERT_NOT):
-            subs = [av[1]]
-        elif op is C.ATOMIC_GROUP:
-            subs = [av]
-        else:
-            continue
-        if any(_counts_groups(s) for s in subs):
-            return True
-    return False
+    refs = (C.GROUPREF, C.GROUPREF_EXISTS, C.GROUPREF_IGNORE, C.GROUPREF_LOC_IGNORE,
+            C.GROUPREF_UNI_IGNORE)
+    return any(op in refs or any(map(_counts_groups, _inside(op, av))) for op, av in items)
 
 
 def split(pattern: str, flags: int = 0) -> Split | None:
@@ -335,16 +337,8 @@ def _range_size(text: str, flags: int) -> int:
             if op is C.IN:
                 size += sum(min(hi, 0xFFFF) - lo + 1 for o, (lo, hi) in
                             ((o, v) for o, v in av if o is C.RANGE) if lo <= 0xFFFF)
-            elif op is C.SUBPATTERN:
-                size += walk(av[3])
-            elif op is C.BRANCH:
-                size += sum(walk(b) for b in av[1])
-            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-                size += walk(av[2])
-            elif op in (C.ASSERT, C.ASSERT_NOT):
-                size += walk(av[1])
-            elif op is C.ATOMIC_GROUP:
-                size += walk(av)
+            else:
+                size += sum(map(walk, _inside(op, av)))
         return size
 
     return walk(_parser.parse(text, flags))
