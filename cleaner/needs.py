@@ -245,7 +245,7 @@ def _clauses(items: list, before: int = 0, after: int = 0) -> list[Clause]:
 
     for i, (op, av) in enumerate(items):
         if op is C.LITERAL or op is C.SUBPATTERN or op is C.ATOMIC_GROUP:
-            exact = chr(av) if op is C.LITERAL else _exact(list(av[-1] if op is C.SUBPATTERN else av))
+            exact = _exact([(op, av)])
             if exact is not None:
                 if not run:
                     start = i
@@ -325,13 +325,10 @@ def _joined(items: list, i: int, start: int, run: list[str], before: int, after:
         lead: list[str] = []
         j = 0
         while j < len(alt):
-            op, av = alt[j]
-            if op is C.AT or op is C.ASSERT_NOT:
+            if alt[j][0] is C.AT or alt[j][0] is C.ASSERT_NOT:
                 j += 1        # zero-width: the characters around it stay adjacent
                 continue
-            exact = (chr(av) if op is C.LITERAL else
-                     _exact(list(av[-1] if op is C.SUBPATTERN else av))
-                     if op is C.SUBPATTERN or op is C.ATOMIC_GROUP else None)
+            exact = _exact([alt[j]])
             if exact is None:
                 break
             lead.append(exact)
