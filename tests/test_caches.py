@@ -111,8 +111,8 @@ def test_the_plain_text_path_does_not_import_regex():
     """`regex` is only for user rules (timeouts); the shipped packs run on `re`."""
     probe = (
         "import sys\n"
-        "from cleaner.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "from cleaner.cli import run\n"
+        "run([])\n"
         "sys.stderr.write('regex' in sys.modules and 'REGEX' or 'NOREGEX')\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], input=(SEED / "input.txt").read_bytes(),

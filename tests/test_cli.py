@@ -523,3 +523,20 @@ def test_stats_count_removed_lines_per_kind_and_reason(run_clean, seed_input, se
     # The seed's appeal is one drop-until rule of 14 lines, under the donation kind.
     assert any(line.split() == ["clean:", "donation", "15"] for line in lines)
     assert any(line.split() == ["clean:", "donation.message-from-appeal", "14"] for line in lines)
+
+
+def test_the_exit_runs_atexit_functions_and_keeps_status_and_output(tmp_path, seed_input, seed_expected):
+    """main() ends the process without the interpreter's teardown (cli._end):
+    atexit functions still run, the output is all written, the status is the command's."""
+    import sys
+
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: sys.stderr.write('ATEXIT'))\n"
+             "sys.argv = ['clean', *sys.argv[1:]]\n"
+             "from cleaner.cli import main\n"
+             "main()\n")
+    p = subprocess.run([sys.executable, "-c", probe], input=seed_input, capture_output=True, cwd=tmp_path)
+    assert (p.returncode, p.stdout, p.stderr) == (0, seed_expected, b"ATEXIT")
+    p = subprocess.run([sys.executable, "-c", probe, "--check", "-"], input=seed_input,
+                       capture_output=True, cwd=tmp_path)
+    assert p.returncode == 2 and p.stderr.endswith(b"ATEXIT") and b"error" in p.stderr
