@@ -32,8 +32,7 @@ whole pattern is used, as for any other rule.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
 from .prefilter import Needs, normalize, set_bits
 
@@ -50,8 +49,8 @@ _SCOPED_FLAGS = re.compile(r"\(\?[aiLmsux]*-?[imsx]*:(?<!\(\?:)")
 _GROUP_OPENING = re.compile(r"\(\?(?:<=|<!|=|!|>|[aiLmsux]*-?[imsx]+:|P<\w+>)")
 
 
-@dataclass(frozen=True)
-class Group:
+# A NamedTuple, not a dataclass: its class is made at start-up (see blocks.Block).
+class Group(NamedTuple):
     """A group of alternatives in a pattern's text: it opens at ``start``
     (``pattern[start:body]`` is "(?:", "(?=", ...), closes with the ")" just
     before ``end``, and alternative ``k`` is ``pattern[a:b]``, ``(a, b) = spans[k]``."""
@@ -61,8 +60,8 @@ class Group:
     spans: tuple[tuple[int, int], ...]
 
 
-@dataclass(frozen=True)
-class Split:
+# A NamedTuple, not a dataclass: its class is made at start-up (see blocks.Block).
+class Split(NamedTuple):
     """The groups of alternatives of a pattern (``split``), in text order; a
     group may lie inside an alternative of another. Alternatives are numbered
     across all groups in that order."""

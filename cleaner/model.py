@@ -22,10 +22,9 @@ weight counts 0.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 import numpy as np
 
@@ -171,8 +170,8 @@ def _unread_context(weights: list[np.ndarray]) -> list[frozenset[str]]:
     return out
 
 
-@dataclass(frozen=True)
-class Scores:
+# A NamedTuple, not a dataclass: its class is made at start-up (see blocks.Block).
+class Scores(NamedTuple):
     """What the model computed for one document's units."""
     own: np.ndarray           # stage 1: the unit alone
     context: np.ndarray       # the last context pass: the unit in its document

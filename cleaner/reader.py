@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import InputError
 
@@ -46,8 +46,8 @@ MIN_TAG_LINES = 3
 _SNIFF_LINES = 400
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+# A NamedTuple, not a dataclass: its class is made at start-up (see blocks.Block).
+class Document(NamedTuple):
     name: str
     text: str
     format: str      # "text" or "html"

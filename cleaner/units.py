@@ -12,10 +12,9 @@ per-line Python loop.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
 from itertools import repeat
 from operator import itemgetter
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
@@ -32,8 +31,8 @@ FRONT_MATTER_MARKS = ("---", "+++")
 FRONT_MATTER_MAX_LINES = 200
 
 
-@dataclass(frozen=True)
-class Units:
+# A NamedTuple, not a dataclass: its class is made at start-up (see blocks.Block).
+class Units(NamedTuple):
     """Each line's unit (-1: a blank line outside any structure), and which units are structures."""
     of_line: np.ndarray        # int64, one per line
     count: int
@@ -107,8 +106,8 @@ def structures(texts: Sequence[str], top: int = 0) -> list[tuple[int, int]]:
     return sorted(found)
 
 
-@dataclass(frozen=True)
-class LineFacts:
+# A NamedTuple, not a dataclass: its class is made at start-up (see blocks.Block).
+class LineFacts(NamedTuple):
     """What grouping asks of each line by itself (``line_facts``). The lines a
     view keeps of a document take theirs from the document's (``take``)."""
     length: np.ndarray     # characters, outer whitespace left out (0: a blank line)
@@ -121,7 +120,7 @@ class LineFacts:
         """The facts of ``texts``: line i is line ``source[i]`` of these facts,
         or a new text where ``source[i]`` is -1."""
         at = np.maximum(source, 0)
-        taken = {f.name: getattr(self, f.name)[at] for f in fields(self)}
+        taken = {name: values[at] for name, values in zip(self._fields, self)}
         new = np.flatnonzero(source < 0)
         if len(new):
             fresh = line_facts([texts[i] for i in new.tolist()])
