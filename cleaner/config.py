@@ -25,9 +25,8 @@ file and the key.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigError
 
@@ -48,9 +47,11 @@ _KEYS: dict[str, tuple[type, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
-    """Settings read from one file; ``None`` or empty means "not set"."""
+class Config(NamedTuple):
+    """Settings read from one file; ``None`` or empty means "not set".
+
+    A NamedTuple, not a dataclass: its class is made at every start (see blocks.Block).
+    """
     path: Path | None = None
     rules: tuple[Path, ...] = ()
     disable: tuple[str, ...] = ()
@@ -61,7 +62,7 @@ class Config:
     repetition: bool | None = None
     builtin_rules: bool | None = None
     jobs: int | None = None
-    warnings: tuple[str, ...] = field(default=(), compare=False)
+    warnings: tuple[str, ...] = ()
 
 
 def _has_tool_clean(pyproject: Path) -> bool:
@@ -95,7 +96,7 @@ def find_config(start: Path | None = None) -> Config:
             cfg = load_config(yaml_file)
             if has_toml:
                 note = f"{pyproject}: [tool.clean] ignored, {yaml_file} takes precedence"
-                cfg = _replace(cfg, warnings=cfg.warnings + (note,))
+                cfg = cfg._replace(warnings=cfg.warnings + (note,))
             return cfg
         if has_toml:
             return load_config(pyproject)
@@ -165,9 +166,3 @@ def _check(path: Path, table: dict, where: str) -> Config:
         builtin_rules=values.get("builtin-rules"),
         jobs=values.get("jobs"),
     )
-
-
-def _replace(cfg: Config, **changes: Any) -> Config:
-    from dataclasses import replace
-
-    return replace(cfg, **changes)

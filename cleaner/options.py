@@ -8,10 +8,9 @@ name (``--stdin-filename``) is excluded by the settings.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from .config import Config
 from .errors import CleanerError
@@ -36,9 +35,9 @@ def check_conflicts(given: set[str], *, stdin: bool, batch: bool, fmt: str) -> N
         raise OptionError("--jobs cannot be used with stdin (one input is cleaned in one process)")
 
 
-@dataclass(frozen=True)
-class Switches:
-    """What is on for this run, after settings and options are merged."""
+class Switches(NamedTuple):
+    """What is on for this run, after settings and options are merged (a
+    NamedTuple: its class is made at every start, see blocks.Block)."""
     rules: tuple[Path, ...]
     disable: tuple[str, ...]        # rule ids and packs only
     builtin: bool
