@@ -540,3 +540,17 @@ def test_the_exit_runs_atexit_functions_and_keeps_status_and_output(tmp_path, se
     p = subprocess.run([sys.executable, "-c", probe, "--check", "-"], input=seed_input,
                        capture_output=True, cwd=tmp_path)
     assert p.returncode == 2 and p.stderr.endswith(b"ATEXIT") and b"error" in p.stderr
+
+
+def test_the_collector_is_back_on_after_the_cleaner_is_built(tmp_path, seed_input, seed_expected):
+    """cli._collector_off: no cycle collection while the Cleaner is built, then its
+    objects are frozen and collection is on again for the documents."""
+    import sys
+
+    probe = ("import gc, sys\n"
+             "from cleaner.cli import run\n"
+             "frozen = gc.get_freeze_count()\n"
+             "status = run([])\n"
+             "sys.stderr.write(f'{status} {gc.isenabled()} {gc.get_freeze_count() > frozen}')\n")
+    p = subprocess.run([sys.executable, "-c", probe], input=seed_input, capture_output=True, cwd=tmp_path)
+    assert (p.stdout, p.stderr) == (seed_expected, b"0 True True")
