@@ -1,6 +1,6 @@
 """The `clean` command: a Unix filter around Cleaner, plus `clean rules ...`."""
 # No "from __future__ import annotations": typer reads the commands' signatures
-# at every start, and string annotations cost it an eval() each (~3 ms).
+# at every start, and string annotations cost it an eval() each (~2 ms).
 
 import atexit
 import gc
@@ -565,7 +565,7 @@ def _end(status: int) -> NoReturn:
     """Exit with ``status``, without the interpreter's teardown when nothing needs it.
 
     At exit Python frees, one by one, every object still alive: numpy's,
-    typer's, the rule data: about 10 ms of CPU, 4% of `clean < seed`
+    typer's, the rule data: 10-20 ms of CPU, 5-8% of `clean < seed`
     (bench/startup.py), that no output depends on. So once the atexit
     functions have run and stdout and stderr are flushed, the process ends
     at once, unless a thread the shutdown would wait for is still running.
