@@ -574,8 +574,9 @@ def _end(status: int) -> NoReturn:
         sys.exit(status)
     atexit._run_exitfuncs()       # as the usual exit does first (it clears them)
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:    # None: started with it closed (2>&-)
+                stream.flush()
     except (OSError, ValueError):     # the usual exit reports it, and exits 120
         sys.exit(status)
     os._exit(status)

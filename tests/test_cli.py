@@ -554,3 +554,13 @@ def test_the_collector_is_back_on_after_the_cleaner_is_built(tmp_path, seed_inpu
              "sys.stderr.write(f'{status} {gc.isenabled()} {gc.get_freeze_count() > frozen}')\n")
     p = subprocess.run([sys.executable, "-c", probe], input=seed_input, capture_output=True, cwd=tmp_path)
     assert (p.stdout, p.stderr) == (seed_expected, b"0 True True")
+
+
+@pytest.mark.slow
+def test_a_closed_stderr_changes_neither_output_nor_status(clean_exe, tmp_path, seed_input, seed_expected):
+    """`clean 2>&-` (cron jobs do it): Python has no sys.stderr then; the exit
+    (cli._end) must not fail on it."""
+    out = tmp_path / "out.txt"
+    p = subprocess.run(["bash", "-c", f"'{clean_exe}' < /dev/stdin > '{out}' 2>&-"], input=seed_input,
+                       capture_output=True, cwd=tmp_path)
+    assert p.returncode == 0 and out.read_bytes() == seed_expected
