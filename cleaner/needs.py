@@ -34,15 +34,17 @@ module is imported only to write that file and for rules a user adds.
 """
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
+from pathlib import Path
 from re import _casefix, _parser
 from re import _constants as C
 
 import _sre
 
-from .prefilter import (HEAD, LEFT, MIN_LITERAL, NO_NEEDS, NON_ASCII_HEAD, RIGHT, Needs,
-                        automaton_literal, normalize)
+from .prefilter import (COMMON_SYMBOLS, HEAD, LEFT, MIN_LITERAL, NO_NEEDS, NON_ASCII_HEAD, RIGHT,
+                        Needs, automaton_literal, normalize)
 
 # Clauses kept per rule beyond the primary one: each costs a test on every
 # line the primary one lets through.
@@ -71,7 +73,8 @@ def analyze(pattern: str, flags: int = 0) -> Needs:
         min_len = min(tree.getwidth()[0], C.MAXREPEAT)
     except RecursionError:
         return NO_NEEDS
-    return Needs(clauses, nonspace, words, heads, digit, forbid, edges, min_len, twice)
+    return Needs(clauses, nonspace, words, heads, digit, forbid, edges, min_len, twice,
+                 _tested(clauses))
 
 
 def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
@@ -118,9 +121,76 @@ def _literal_score(literal: str) -> int:
     return MIN_LITERAL if not literal.isascii() else MIN_LITERAL - 1
 
 
-def _score(clause: Clause) -> tuple[int, int]:
-    """Longer shortest literal first, then fewer literals."""
-    return (min(map(_literal_score, clause)), -len(clause))
+# --- how many lines hold a literal ------------------------------------------------------
+#
+# Each hit of the automaton is a step in Python: "the" and "app" are both
+# three letters, but "the" is on one line in seven and "app" on one in
+# thirty. The share of lines holding a literal is estimated from a table of
+# runs of up to ``GRAM`` characters (data/literal_frequency.json, written by
+# scripts/literal_frequency.py): a literal is on at most as many lines as its
+# rarest run. Runs missing from the table are rarer than its floor.
+
+FREQUENCY_FILE = Path(__file__).parent / "data" / "literal_frequency.json"
+GRAM = 3
+
+
+@lru_cache(maxsize=1)
+def _frequencies() -> tuple[dict[str, float], float]:
+    """(run -> share of lines holding it, the share of runs missing from it);
+    no table: every run alike."""
+    try:
+        data = json.loads(FREQUENCY_FILE.read_text(encoding="utf-8"))
+        return dict(data["shares"]), float(data["floor"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}, 1.0
+
+
+def literal_share(literal: str) -> float:
+    """About the share of lines that hold ``literal`` (normalised): that of its rarest
+    run of ``GRAM`` characters, or of itself when shorter."""
+    table, floor = _frequencies()
+    if len(literal) <= GRAM:
+        return table.get(literal, floor)
+    return min(table.get(literal[i:i + GRAM], floor) for i in range(len(literal) - GRAM + 1))
+
+
+def clause_share(clause) -> float:
+    """About the share of lines that hold one of a clause's literals (at most 1)."""
+    return min(1.0, sum(map(literal_share, clause)))
+
+
+def _tier(literal: str) -> int:
+    """2: the automaton looks for it; 1: an ASCII symbol it could look for, on
+    fewer lines than "." or ","; 0: a test on each line only ("tv", ".")."""
+    if automaton_literal(literal):
+        return 2
+    return 1 if literal not in COMMON_SYMBOLS and not any(map(str.isalnum, literal)) else 0
+
+
+def _score(clause: Clause) -> tuple[int, float, int, int]:
+    """What the automaton can look for first, then fewer lines holding it, then
+    longer shortest literal, then fewer literals."""
+    return (min(map(_tier, clause)), -clause_share(clause), min(map(_literal_score, clause)),
+            -len(clause))
+
+
+# A clause of words after the first, of at most TESTED_MAX_LITERALS words,
+# that TESTED_RATIO times as many lines hold as the first ("the", "our") is
+# tested on the lines the first lets through (a substring test per word)
+# rather than looked for by the automaton (a step in Python per hit on any
+# line). Longer clauses cost more to test than their hits.
+TESTED_RATIO = 2
+TESTED_MAX_LITERALS = 4
+
+
+def _tested(clauses: tuple[tuple[str, ...], ...]) -> tuple[int, ...]:
+    """The clauses after the first to test on the lines it lets through (``Needs.tested``)."""
+    if not clauses or not all(map(automaton_literal, clauses[0])):
+        return ()
+    first = clause_share(clauses[0])
+    return tuple(k for k in range(1, len(clauses))
+                 if len(clauses[k]) <= TESTED_MAX_LITERALS and all(map(automaton_literal, clauses[k]))
+                 and clause_share(clauses[k]) >= TESTED_RATIO * first)
 
 
 def _edge_count(clause: Clause) -> int:

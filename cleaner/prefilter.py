@@ -45,7 +45,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 LITERALS_FILE = Path(__file__).parent / "data" / "rule_literals.json"
 # Shorter literals hit most lines and filter nothing (single symbols aside).
@@ -125,7 +125,9 @@ class Needs:
     non-word character (or the text's end) on that side of it (``\\bsign\\s``).
     ``min_len``: the fewest characters any match spans (``re``'s own bound).
     ``twice``: the clauses whose literals every match holds twice, the two
-    occurrences apart (rows: ``X(?:, X){1,5}``).
+    occurrences apart (rows: ``X(?:, X){1,5}``). ``tested``: the clauses
+    (not the first) that many lines hold: a test on the lines the first one
+    lets through costs less than the automaton's hits on all of them.
     """
     clauses: tuple[tuple[str, ...], ...] = ()
     max_nonspace: int | None = None
@@ -136,6 +138,7 @@ class Needs:
     edges: tuple[tuple[int, ...], ...] = ()
     min_len: int = 0
     twice: tuple[int, ...] = ()
+    tested: tuple[int, ...] = ()
 
     def to_json(self) -> dict | None:
         if self == NO_NEEDS:
@@ -155,6 +158,8 @@ class Needs:
             out["min"] = self.min_len
         if self.twice:
             out["twice"] = list(self.twice)
+        if self.tested:
+            out["tested"] = list(self.tested)
         return out
 
     @classmethod
@@ -167,7 +172,7 @@ class Needs:
                    tuple(heads.split("\n")) if heads is not None else None,
                    bool(data.get("digit")), str(data.get("forbid", "")),
                    tuple(tuple(map(int, e)) for e in data.get("edges", ())), int(data.get("min", 0)),
-                   tuple(data.get("twice", ())))
+                   tuple(data.get("twice", ())), tuple(data.get("tested", ())))
 
     def edges_of(self, k: int) -> tuple[int, ...]:
         """The edges of clause ``k``'s literals (0: none known)."""
@@ -247,7 +252,7 @@ def shipped_needs() -> dict[str, dict | None]:
 
 # Punctuation on most lines: no primary clause for the automaton (each
 # occurrence is a hit to handle), only a test on the lines that get that far.
-_COMMON_SYMBOLS = frozenset(".,:;-'\"!?")
+COMMON_SYMBOLS = frozenset(".,:;-'\"!?")
 
 
 # A size bound that no line reaches (``_Check``: no bound).
@@ -258,14 +263,15 @@ class _Check:
     """The tests a rule must pass on a line beyond its primary clause and heads.
 
     ``words_needed``: the automaton bits of its clauses of words only (each
-    must be set); ``mixed``: per clause with ASCII symbols, its bit (0: no
-    words) and a test for the symbols on the normalised line.
+    must be set); ``mixed``: per clause with ASCII symbols, or of words on
+    many lines (``Needs.tested``), its automaton bit (0: none) and a test for
+    the rest on the normalised line.
     """
 
     __slots__ = ("bit", "nonspace", "words", "count_from", "min_len", "words_needed", "mixed", "digit",
                  "forbid", "twice")
 
-    def __init__(self, bit: int, needs: Needs, clauses: Sequence[tuple[int, tuple[str, ...]]]) -> None:
+    def __init__(self, bit: int, needs: Needs, clauses: Sequence[tuple[int, Callable | None]]) -> None:
         self.bit = bit
         # No bound: one that no line reaches, so the loop compares without asking.
         self.nonspace = _UNBOUNDED if needs.max_nonspace is None else needs.max_nonspace
@@ -278,8 +284,8 @@ class _Check:
         self.twice = tuple(_occurrences(needs.clauses[k], needs.edges_of(k)) for k in needs.twice)
         self.digit = needs.digit
         self.forbid = re.compile("[" + re.escape(needs.forbid) + "]").search if needs.forbid else None
-        self.words_needed = sum(b for b, symbols in clauses if not symbols)
-        self.mixed = tuple((b, _symbol_test(symbols)) for b, symbols in clauses if symbols)
+        self.words_needed = sum(b for b, test in clauses if test is None)
+        self.mixed = tuple((b, test) for b, test in clauses if test is not None)
 
 
 def _symbol_test(symbols: tuple[str, ...]):
@@ -287,6 +293,14 @@ def _symbol_test(symbols: tuple[str, ...]):
     if len(symbols) == 1:
         return lambda s, x=symbols[0]: x in s
     return re.compile("|".join(map(re.escape, sorted(symbols, key=len, reverse=True)))).search
+
+
+def _words_test(words: tuple[str, ...]):
+    """A function telling whether a string holds one of a few ``words``: a substring
+    test each (quicker than a regular expression of them)."""
+    if len(words) == 1:
+        return lambda s, x=words[0]: x in s
+    return lambda s, xs=words: any(map(s.__contains__, xs))
 
 
 class LiteralIndex:
@@ -325,14 +339,14 @@ class LiteralIndex:
             else:
                 needs = analyze(pattern, flags) if derivable else NO_NEEDS
             if not gated:     # edges, gates and heads read \b, ^, $ and \s as re does
-                needs = Needs(needs.clauses, digit=needs.digit)
+                needs = Needs(needs.clauses, digit=needs.digit, tested=needs.tested)
             if needs.heads is not None:
                 head_bits |= 1 << i
                 for h in needs.heads:
                     by_head[h] = by_head.get(h, 0) | (1 << i)
             primary = next((c for c in needs.clauses if all(map(automaton_literal, c))), None)
             if primary is None:   # ASCII symbols then, unless they are on most lines
-                primary = next((c for c in needs.clauses if not _COMMON_SYMBOLS.intersection(c)
+                primary = next((c for c in needs.clauses if not COMMON_SYMBOLS.intersection(c)
                                 and all(len(lit) >= MIN_LITERAL or not any(map(str.isalnum, lit))
                                         for lit in c)), None)
             if primary is None and needs.heads is None:
@@ -350,12 +364,16 @@ class LiteralIndex:
                 if clause is primary:
                     continue
                 bit = 0
+                if k in needs.tested:     # on many lines: a test on the lines let through
+                    tests.append((0, _words_test(clause)))
+                    continue
                 if any(map(automaton_literal, clause)):
                     bit = 1 << next_clause
                     next_clause += 1
                     words = [(lit, e) for lit, e in zip(clause, needs.edges_of(k)) if automaton_literal(lit)]
                     _add(by_literal, [w for w, _ in words], [e for _, e in words], bit)
-                tests.append((bit, tuple(lit for lit in clause if not automaton_literal(lit))))
+                symbols = tuple(lit for lit in clause if not automaton_literal(lit))
+                tests.append((bit, _symbol_test(symbols) if symbols else None))
             if not any(len(lit) < needs.min_len for lit in primary or ("",)):
                 needs = replace(needs, min_len=0)     # a hit is as long: no test needed
             if tests or needs.max_nonspace is not None or needs.max_words is not None \

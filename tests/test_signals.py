@@ -13,8 +13,8 @@ from conftest import FIXTURES
 
 from cleaner.blocks import split_lines
 from cleaner.errors import ConfigError, RuleError
-from cleaner.needs import analyze
-from cleaner.prefilter import LiteralIndex, head, normalize, required_literals, rule_sources
+from cleaner.needs import analyze, literal_share
+from cleaner.prefilter import LiteralIndex, Needs, head, normalize, required_literals, rule_sources
 from cleaner.rules import load_file, load_rules
 from cleaner.signals import line_matches, rule_hits
 
@@ -61,7 +61,7 @@ def test_a_prefiltered_line_matches_exactly_like_every_rule():
     (r"^\W*sign\s+up\s+(?:for|to)\b", [("sign",), ("up",), ("for", "to")]),
     (r"^share\s+on\s+(?:facebook|twitter)$", [("facebook", "twitter"), ("share",), ("on",)]),
     (r"(?<=[.!?])\s(?:©|\(c\))\s?\w+$", [("(c)", "©"), ("!", ".", "?")]),
-    (r"[(\[]\s?ad\s?[)\]]", [(")", "]"), ("(", "["), ("ad",)]),
+    (r"[(\[]\s?ad\s?[)\]]", [("(", "["), (")", "]"), ("ad",)]),
     # A run of characters and the start of each alternative right after it;
     # the clauses such a literal holds ("." and "de" in ".de") are left out.
     (r"^[a-z0-9-]{3,40}\.(?:com|de|co\.uk)$", [(".co.uk", ".com", ".de")]),
@@ -110,7 +110,7 @@ def test_heads():
     (r"\bsign\s+up\b", ((3,), (3,))),              # sign: \b before, \s after; up: \s, \b
     (r"^(?:menu|search)$", ((3, 3),)),              # the line's ends count as non-word
     (r"\bsubscribers?\b", ((1,),)),                 # "s?" may follow: nothing known after
-    (r"(?:log\s*out|logout)\b", ((2,), (0,))),      # "log" may touch "out"
+    (r"(?:log\s*out|logout)\b", ((0,), (2,))),      # "log" may touch "out"
     (r"\b(?:©|\(c\))\s", ((2, 2),)),              # \b before a symbol: a word character there
     (r"(?a)\bsign\b", ()),                          # ASCII \b: "é" is not a word character to it
     (r"(?<=\s)sign(?=[\s,.])", ((3,),)),             # lookarounds of non-word characters
@@ -128,6 +128,29 @@ def test_edges_and_min_len_narrow_the_candidates():
     lines = ["Sign up", "design up", "signup", "(sign up)", "Read more", "Read more about it",
              "_sign up"]
     assert index.candidates(lines) == [(0,), (), (), (0,), (), (1,), ()]
+
+
+def test_the_literal_on_fewer_lines_comes_first():
+    # Same length, but "the" is on many more lines than "app" (data/literal_frequency.json).
+    assert literal_share("the") > 3 * literal_share("app")
+    assert literal_share("newsletter") <= literal_share("ter")      # its rarest run
+    assert literal_share("\x00\x01\x02") == literal_share("\x03")   # runs not in the table
+    assert analyze(r"\bthe\s+app\b", re.I).clauses == (("app",), ("the",))
+    # The branch's literal is its rarest one, not the alphabetically last.
+    assert analyze(r"^(?:the\s+app|download)\b", re.I).clauses[0] == ("app", "download")
+
+
+def test_a_clause_on_many_lines_is_tested_not_looked_for():
+    n = analyze(r"^the\s+newsletter\b", re.I)
+    assert n.clauses == (("newsletter",), ("the",)) and n.tested == (1,)
+    assert Needs.from_json(n.to_json()) == n
+    sources = [(r"^the\s+newsletter\b", re.I, False, True, True)]
+    index = LiteralIndex(sources)
+    assert "the" not in index._automaton           # no hit on every line with "the"
+    lines = ["The newsletter", "Our newsletter", "The news", "the  newsletter!"]
+    assert index.candidates(lines) == [(0,), (), (), (0,)]
+    # A clause on about as few lines as the first one stays with the automaton.
+    assert analyze(r"^newsletter\s+abonnieren\b", re.I).tested == ()
 
 
 def test_a_rule_with_no_better_literal_needs_its_two_letter_whole_word():
