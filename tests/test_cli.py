@@ -528,32 +528,35 @@ def test_stats_count_removed_lines_per_kind_and_reason(run_clean, seed_input, se
 def test_the_exit_runs_atexit_functions_and_keeps_status_and_output(tmp_path, seed_input, seed_expected):
     """main() ends the process without the interpreter's teardown (cli._end):
     atexit functions still run, the output is all written, the status is the command's."""
-    import sys
-
     probe = ("import atexit, sys\n"
              "atexit.register(lambda: sys.stderr.write('ATEXIT'))\n"
              "sys.argv = ['clean', *sys.argv[1:]]\n"
              "from cleaner.cli import main\n"
              "main()\n")
-    p = subprocess.run([sys.executable, "-c", probe], input=seed_input, capture_output=True, cwd=tmp_path)
+    p = _python(probe, tmp_path, seed_input)
     assert (p.returncode, p.stdout, p.stderr) == (0, seed_expected, b"ATEXIT")
-    p = subprocess.run([sys.executable, "-c", probe, "--check", "-"], input=seed_input,
-                       capture_output=True, cwd=tmp_path)
+    p = _python(probe, tmp_path, seed_input, "--check", "-")
     assert p.returncode == 2 and p.stderr.endswith(b"ATEXIT") and b"error" in p.stderr
 
 
 def test_the_collector_is_back_on_after_the_cleaner_is_built(tmp_path, seed_input, seed_expected):
     """cli._collector_off: no cycle collection while the Cleaner is built, then its
     objects are frozen and collection is on again for the documents."""
-    import sys
-
     probe = ("import gc, sys\n"
              "from cleaner.cli import run\n"
              "frozen = gc.get_freeze_count()\n"
              "status = run([])\n"
              "sys.stderr.write(f'{status} {gc.isenabled()} {gc.get_freeze_count() > frozen}')\n")
-    p = subprocess.run([sys.executable, "-c", probe], input=seed_input, capture_output=True, cwd=tmp_path)
+    p = _python(probe, tmp_path, seed_input)
     assert (p.stdout, p.stderr) == (seed_expected, b"0 True True")
+
+
+def _python(probe: str, cwd, stdin: bytes, *args: str) -> subprocess.CompletedProcess:
+    """Run the Python source ``probe`` in a new interpreter, ``args`` as its argv."""
+    import sys
+
+    return subprocess.run([sys.executable, "-c", probe, *args], input=stdin, capture_output=True,
+                          cwd=cwd)
 
 
 @pytest.mark.slow
