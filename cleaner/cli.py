@@ -12,41 +12,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, List, NoReturn, Optional
 
-# What the imports below make (typer, numpy, cleaner's modules) lives as long
-# as the process. The cycle collector would go over it again and again while
-# it loads, and in every full collection after, at exit too: ~5% of a short
-# `clean` run (bench/startup.py). So collection is off while it loads, and
-# gc.freeze() then sets it aside for good; what is made later is collected
-# as before.
-_collecting = gc.isenabled()
-gc.disable()
-
-import typer  # noqa: E402 (with the collector off)
-
-# numpy's BLAS starts a thread per core at import, which costs more CPU than
-# the whole cleaning of a short input; clean does no linear algebra worth a
-# thread (a batch runs in worker processes). A value set by the user stands.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-from . import __version__  # noqa: E402 (after the environment is set)
-from .api import Cleaner  # noqa: E402
-from .config import Config, find_config, load_config  # noqa: E402
-from .errors import CleanerError  # noqa: E402
-from .reader import check_encoding, read_bytes  # noqa: E402
-from .writer import removal_kind, stats_lines  # noqa: E402
-
-gc.freeze()
-if _collecting:
-    gc.enable()
-
 
 @contextmanager
 def _collector_off() -> Iterator[None]:
-    """Cycle collection off while what the run keeps to its end is made, then
-    set aside with gc.freeze(), as for the imports above: building the Cleaner
-    parses the shipped rule data (1.3 MB of JSON), and the collections it set
-    off, and the ones of the first document that went over it again, were
-    ~3 ms of `clean < seed`."""
+    """Cycle collection off while what lives as long as the process is made,
+    then set aside for good with gc.freeze(); what is made later is collected
+    as before. Used for the imports below (typer, numpy, cleaner's modules:
+    the collector went over them again and again while they loaded, and in
+    every full collection after, at exit too: ~5% of a short `clean` run,
+    bench/startup.py) and for building the Cleaner (the shipped rule data,
+    1.3 MB of JSON: ~3 ms of `clean < seed`)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -55,6 +30,23 @@ def _collector_off() -> Iterator[None]:
         gc.freeze()
         if collecting:
             gc.enable()
+
+
+with _collector_off():
+    import typer
+
+    # numpy's BLAS starts a thread per core at import, which costs more CPU than
+    # the whole cleaning of a short input; clean does no linear algebra worth a
+    # thread (a batch runs in worker processes). A value set by the user stands.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+    from . import __version__
+    from .api import Cleaner
+    from .config import Config, find_config, load_config
+    from .errors import CleanerError
+    from .reader import check_encoding, read_bytes
+    from .writer import removal_kind, stats_lines
+
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
