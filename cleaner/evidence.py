@@ -63,7 +63,6 @@ class Evidence:
     view: DocView                      # the lines the rules leave, in units
     view_lines: np.ndarray             # per view line: its index among ``blocks``
     repeated: np.ndarray | None        # per line: recurs across the run's documents
-    prose_of: Callable[[], np.ndarray]  # measures ``prose`` (when first asked)
     scores: "Scores | None"            # per view unit, when the model is on
     tail_zone: Callable[[], int]       # first line of the tail zone, measured when first asked
 
@@ -72,7 +71,7 @@ class Evidence:
         """Per view unit: its words if it is article prose, else 0. Measured when
         first asked: with the rules alone and no repetition nothing asks, and
         measuring reads all of the view's words (a fifth of the time of cleaning)."""
-        return self.prose_of()
+        return self.view.prose if self.view.n else np.zeros(0)
 
     @property
     def tail_start(self) -> int:
@@ -259,14 +258,9 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
         # document's: the lines the rules remove are gone on a second pass,
         # and a short text's guess (its stop words) must not move with them.
         view, view_lines = model_view(blocks, cuts, language=language, whole=whole, facts=facts)
-    prose = partial(_prose, view)
     repeated = _repeated(blocks, common) if common else None
     scores = model.score(view) if model is not None else None
-    return Evidence(blocks, grouped, hits, cuts, view, view_lines, repeated, prose, scores, zone)
-
-
-def _prose(view: DocView) -> np.ndarray:
-    return view.prose if view.n else np.zeros(0)
+    return Evidence(blocks, grouped, hits, cuts, view, view_lines, repeated, scores, zone)
 
 
 def _first_kept(blocks: Sequence[Block], hits: list[list[Hit]]) -> int:
