@@ -42,10 +42,9 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 LITERALS_FILE = Path(__file__).parent / "data" / "rule_literals.json"
 # Shorter literals hit most lines and filter nothing (single symbols aside).
@@ -111,8 +110,10 @@ def remember(table: dict, key, value):
 
 # --- what a pattern needs (derived by ``needs``) ----------------------------------------
 
-@dataclass(frozen=True)
-class Needs:
+# A NamedTuple, not a frozen dataclass: its class is made at start-up, and
+# the shipped data makes one per rule (a frozen dataclass sets each field
+# through object.__setattr__).
+class Needs(NamedTuple):
     """What every match of a pattern needs (see ``needs``, which derives it).
 
     ``clauses``: normalised literal sets, best first, one literal of each in
@@ -171,7 +172,7 @@ class Needs:
         return cls(tuple(tuple(c) for c in data.get("clauses", ())), gate[0], gate[1],
                    tuple(heads.split("\n")) if heads is not None else None,
                    bool(data.get("digit")), str(data.get("forbid", "")),
-                   tuple(tuple(map(int, e)) for e in data.get("edges", ())), int(data.get("min", 0)),
+                   tuple(map(_edge_digits, data.get("edges", ()))), int(data.get("min", 0)),
                    tuple(data.get("twice", ())), tuple(data.get("tested", ())))
 
     def edges_of(self, k: int) -> tuple[int, ...]:
@@ -180,6 +181,14 @@ class Needs:
 
 
 NO_NEEDS = Needs()
+
+# "0".."3" -> 0..3: a clause's edges as a string of digits (``Needs.to_json``)
+# read in one C call; int() per digit was most of reading the shipped needs.
+_DIGIT_VALUES = bytes.maketrans(b"0123456789", bytes(range(10)))
+
+
+def _edge_digits(digits: str) -> tuple[int, ...]:
+    return tuple(digits.encode("ascii").translate(_DIGIT_VALUES))
 
 # Edges of a literal (``Needs.edges``): every match has a non-word character,
 # or the searched text's start / end, just before it (LEFT) / after it (RIGHT).
@@ -375,7 +384,7 @@ class LiteralIndex:
                 symbols = tuple(lit for lit in clause if not automaton_literal(lit))
                 tests.append((bit, _symbol_test(symbols) if symbols else None))
             if not any(len(lit) < needs.min_len for lit in primary or ("",)):
-                needs = replace(needs, min_len=0)     # a hit is as long: no test needed
+                needs = needs._replace(min_len=0)     # a hit is as long: no test needed
             if tests or needs.max_nonspace is not None or needs.max_words is not None \
                     or needs.digit or needs.forbid or needs.min_len or needs.twice:
                 checks.append(_Check(1 << i, needs, tests))
@@ -538,7 +547,9 @@ def _add(by_literal: dict[str, list[int]], literals: Sequence[str], edges: Seque
          bit: int) -> None:
     """Sets ``bit`` for each literal's hits with its edges (``LEFT``, ``RIGHT``)."""
     for lit, e in zip(literals, edges):
-        slots = by_literal.setdefault(lit, [0, 0, 0, 0])
+        slots = by_literal.get(lit)
+        if slots is None:       # not setdefault: that makes a list for every literal
+            slots = by_literal[lit] = [0, 0, 0, 0]
         slots[e] |= bit
 
 
