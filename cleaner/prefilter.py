@@ -257,6 +257,37 @@ def shipped_needs() -> dict[str, dict | None]:
     return needs if isinstance(needs, dict) else {}
 
 
+# Where each shipped pattern's alternatives are and what each needs
+# (``alternatives.parts_json``), one JSON line ``[key, parts]`` per pattern;
+# a pattern's ``parts`` in ``shipped_needs`` is its line. Apart from
+# rule_literals.json, they were a third of it, and half of the time of reading
+# it on every run; a document needs the parts of a few rules, read line by line.
+PARTS_FILE = LITERALS_FILE.parent / "rule_parts.jsonl"
+
+
+@lru_cache(maxsize=1)
+def _parts_lines() -> list[str]:
+    try:
+        return PARTS_FILE.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return []
+
+
+def shipped_parts(key: str) -> dict | None:
+    """The ``parts`` of the shipped pattern with literal key ``key``, or None
+    (none shipped, or the files do not agree: the pattern is searched whole)."""
+    held = shipped_needs().get(key)
+    at = held.get("parts") if isinstance(held, dict) else None
+    lines = _parts_lines()
+    if not isinstance(at, int) or not 0 <= at < len(lines):
+        return None
+    try:
+        line_key, parts = json.loads(lines[at])
+    except (ValueError, TypeError):
+        return None
+    return parts if line_key == key and isinstance(parts, dict) else None
+
+
 # --- the index over a rule set --------------------------------------------------------------
 
 # Punctuation on most lines: no primary clause for the automaton (each

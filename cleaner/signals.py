@@ -10,7 +10,8 @@ from .alternatives import Alternatives, splittable
 from .blocks import Block
 from .errors import CleanerError
 from .patterns import BudgetExceeded
-from .prefilter import LiteralIndex, literal_key, remember, rule_sources, set_bits, shipped_needs
+from .prefilter import (LiteralIndex, literal_key, remember, rule_sources, set_bits, shipped_needs,
+                        shipped_parts)
 from .rules import Rule, RuleSet
 
 
@@ -88,13 +89,14 @@ class _Prefilter:
         self.index = LiteralIndex(rule_sources(rules))
         self._matchers: dict[int, tuple] = {}
         self._of_rule: list[tuple | None] = [None] * len(rules.rules)   # compiled on first use
-        self._parts: dict[int, dict | Alternatives] = {}    # rule index -> its parts (data until used)
+        # rule index -> its parts (None until used: read from the shipped data then)
+        self._parts: dict[int, Alternatives | None] = {}
         shipped = shipped_needs()
         for i, rule in enumerate(rules.rules):
             if splittable(rule):
                 data = shipped.get(literal_key(rule.pattern.pattern, rule.pattern.source_flags))
                 if data and "parts" in data:
-                    self._parts[i] = data["parts"]
+                    self._parts[i] = None
         self._narrowing = sum(1 << i for i in self._parts)   # rules still searched by parts
 
     def narrow(self, lines: Sequence[str], masks: list[int]) -> list[int]:
@@ -106,9 +108,13 @@ class _Prefilter:
         for i in set_bits(reduce(or_, masks, 0) & self._narrowing):
             bit = 1 << i
             parts = self._parts[i]
-            if not isinstance(parts, Alternatives):
-                rule = self.rules.rules[i]
-                parts = self._parts[i] = Alternatives(rule.pattern.pattern, rule.pattern.source_flags, parts)
+            if parts is None:
+                p = self.rules.rules[i].pattern
+                data = shipped_parts(literal_key(p.pattern, p.source_flags))
+                if data is None:            # unreadable: the whole pattern, as for any rule
+                    self._narrowing &= ~bit
+                    continue
+                parts = self._parts[i] = Alternatives(p.pattern, p.source_flags, data)
             if parts.done:                  # the whole pattern from now on
                 self._narrowing &= ~bit
                 self._set_matcher(i, None)

@@ -1,4 +1,4 @@
-"""Write cleaner/data/rule_literals.json: what is derived from the shipped rule packs.
+"""Write cleaner/data/rule_literals.json (and rule_parts.jsonl): what is derived from the shipped rule packs.
 
 - ``needs``: for each pattern, its clauses of required literals (with their
   word edges) and, for a pattern that must match a whole line, bounds on the
@@ -8,7 +8,10 @@
   and flags.
   A pattern with a main alternation (``cleaner.alternatives``) also has
   ``parts``: where its alternatives are, and what each needs, so that a
-  short input compiles only the alternatives its lines can match.
+  short input compiles only the alternatives its lines can match. They are
+  written to rule_parts.jsonl, one line ``[key, parts]`` per pattern, and
+  ``parts`` in the pattern's needs is its line (``cleaner.prefilter.shipped_parts``):
+  read on every run, the JSON was half parts, which a document needs few of.
 - ``packs``: each shipped pack file's YAML data as the safe loader reads it
   (lines as ``__line__``), with the sha256 of the file's bytes; used only
   while the file still has those bytes (``cleaner.rules.shipped_pack``).
@@ -20,8 +23,8 @@
 
 Run after editing a rule pack or a fragment file:
 
-    python scripts/rule_literals.py            # rewrite the file
-    python scripts/rule_literals.py --check    # exit 1 if it is out of date (the tests do this)
+    python scripts/rule_literals.py            # rewrite the files
+    python scripts/rule_literals.py --check    # exit 1 if they are out of date (the tests do this)
 
 A pattern missing from the file, or a pack or fragment file changed since,
 is not an error at run time: it is derived, parsed or expanded from the
@@ -36,7 +39,7 @@ import sys
 from cleaner import alternatives, fragments, prefilter, safeyaml
 from cleaner.errors import RuleError
 from cleaner.needs import analyze
-from cleaner.prefilter import LITERALS_FILE, literal_key
+from cleaner.prefilter import LITERALS_FILE, PARTS_FILE, literal_key
 from cleaner.rules import builtin_rules_dir, load_rules, pack_digest, rule_files
 
 WORDS_FILE = LITERALS_FILE.parent / "words.yaml"
@@ -107,24 +110,35 @@ def expected() -> dict:
             "expanded": expansions()}
 
 
-def render(data: dict) -> str:
+def render(data: dict) -> tuple[str, str]:
+    """The text of rule_literals.json and of rule_parts.jsonl: each pattern's
+    ``parts`` go to a line of the latter, and its needs give that line."""
+    needs = {}
+    lines = []
+    for key, held in data["needs"].items():
+        if held and "parts" in held:
+            lines.append(json.dumps([key, held["parts"]], ensure_ascii=True))
+            held = {**held, "parts": len(lines) - 1}
+        needs[key] = held
     # ASCII (\u escapes): clean reads the file on every run, and a file of ASCII
     # only parses a third faster (~4 ms instead of ~6).
-    return json.dumps(data, ensure_ascii=True, indent=1) + "\n"
+    return json.dumps({**data, "needs": needs}, ensure_ascii=True, indent=1) + "\n", "\n".join(lines) + "\n"
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
     args = ap.parse_args()
-    text = render(expected())
+    text, parts = render(expected())
     if args.check:
-        current = LITERALS_FILE.read_text(encoding="utf-8") if LITERALS_FILE.exists() else ""
-        if current != text:
-            print(f"{LITERALS_FILE} is out of date: run python scripts/rule_literals.py", file=sys.stderr)
-            return 1
+        for path, wanted in ((LITERALS_FILE, text), (PARTS_FILE, parts)):
+            current = path.read_text(encoding="utf-8") if path.exists() else ""
+            if current != wanted:
+                print(f"{path} is out of date: run python scripts/rule_literals.py", file=sys.stderr)
+                return 1
         return 0
     LITERALS_FILE.write_text(text, encoding="utf-8")
+    PARTS_FILE.write_text(parts, encoding="utf-8")
     data = json.loads(text)
     needs = data["needs"]
     print(f"{LITERALS_FILE}: {len(data['packs'])} packs, "

@@ -8,7 +8,7 @@ from conftest import FIXTURES
 
 from cleaner.alternatives import NARROW_BATCHES, Alternatives, parts_json, split, splittable
 from cleaner.blocks import split_lines
-from cleaner.prefilter import literal_key, shipped_needs
+from cleaner.prefilter import literal_key, shipped_parts
 from cleaner.rules import load_rules
 from cleaner.signals import line_matches, rule_hits
 
@@ -69,11 +69,10 @@ def _lines() -> list[str]:
 def test_the_parts_a_line_needs_match_it_exactly_as_the_whole_pattern():
     lines = list(dict.fromkeys(_lines()))
     stripped = [line.strip() for line in lines]
-    shipped = shipped_needs()
     checked = 0
     for r in RULES:
         p, flags = r.pattern.pattern, r.pattern.source_flags
-        data = (shipped.get(literal_key(p, flags)) or {}).get("parts")
+        data = shipped_parts(literal_key(p, flags))
         if not splittable(r) or data is None:
             continue
         parts = Alternatives(p, flags, data)
@@ -98,11 +97,10 @@ def parts_pattern(pattern: str, flags: int, alive: int) -> str:
 
 
 def test_the_shipped_parts_are_what_the_rules_give():
-    shipped = shipped_needs()
     for r in RULES:
         key = literal_key(r.pattern.pattern, r.pattern.source_flags)
         if splittable(r):
-            assert (shipped.get(key) or {}).get("parts") == parts_json(r), r.id
+            assert shipped_parts(key) == parts_json(r), r.id
 
 
 def test_rule_hits_searches_by_parts_then_whole_with_the_same_hits():
