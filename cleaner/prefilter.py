@@ -366,7 +366,10 @@ class LiteralIndex:
         self.always: list[int] = []      # rules with no primary clause: tried on every line they pass
         # literal -> the bits it sets when found: [always, with LEFT, with RIGHT, with both]
         by_literal: dict[str, list[int]] = {}
-        checks: list[_Check] = []
+        # rule index -> what its check is made of, made into a ``_Check`` when a
+        # line first needs it (``_check``): a document checks a third of the rules.
+        self._check_parts: dict[int, tuple[Needs, list[tuple]]] = {}
+        self._check_of: dict[int, _Check] = {}
         by_head: dict[str, int] = {}     # a head (or its start) -> rules it is a head of
         head_bits = 0
         next_clause = n
@@ -399,13 +402,13 @@ class LiteralIndex:
                 self.always.append(i)
             else:
                 _add(by_literal, primary, needs.edges_of(needs.clauses.index(primary)), 1 << i)
-            tests = []
+            tests = []      # (automaton bit or 0, the test's maker or None, its literals)
             for k, clause in enumerate(needs.clauses):
                 if clause is primary:
                     continue
                 bit = 0
                 if k in needs.tested:     # on many lines: a test on the lines let through
-                    tests.append((0, _words_test(clause)))
+                    tests.append((0, _words_test, clause))
                     continue
                 if any(map(automaton_literal, clause)):
                     bit = 1 << next_clause
@@ -413,21 +416,19 @@ class LiteralIndex:
                     words = [(lit, e) for lit, e in zip(clause, needs.edges_of(k)) if automaton_literal(lit)]
                     _add(by_literal, [w for w, _ in words], [e for _, e in words], bit)
                 symbols = tuple(lit for lit in clause if not automaton_literal(lit))
-                tests.append((bit, _symbol_test(symbols) if symbols else None))
+                tests.append((bit, _symbol_test if symbols else None, symbols))
             if not any(len(lit) < needs.min_len for lit in primary or ("",)):
                 needs = needs._replace(min_len=0)     # a hit is as long: no test needed
             if tests or needs.max_nonspace is not None or needs.max_words is not None \
                     or needs.digit or needs.forbid or needs.min_len or needs.twice:
-                checks.append(_Check(1 << i, needs, tests))
+                self._check_parts[i] = (needs, tests)
         self.literals = len(by_literal)
         self._rule_bits = (1 << n) - 1
         self._always_bits = sum(1 << i for i in self.always)
         self._head_bits = head_bits
         self._by_head = by_head
         self._head_pass: dict[str, int] = {}
-        self._checks = checks
-        self._checked_bits = sum(c.bit for c in checks)
-        self._check_of = {c.bit.bit_length() - 1: c for c in checks}    # rule index -> its check
+        self._checked_bits = sum(1 << i for i in self._check_parts)
         self._decoded: dict[int, tuple[int, ...]] = {}
         self._check_sets: dict[int, tuple[_Check, ...]] = {}
         self._automaton = None
@@ -550,8 +551,17 @@ class LiteralIndex:
         """The checks of the rules in ``mask`` (rules with checks only), in rule order."""
         out = self._check_sets.get(mask)
         if out is None:
-            out = remember(self._check_sets, mask, tuple(map(self._check_of.__getitem__, set_bits(mask))))
+            out = remember(self._check_sets, mask, tuple(map(self._check, set_bits(mask))))
         return out
+
+    def _check(self, i: int) -> _Check:
+        """Rule ``i``'s check, made on first use."""
+        c = self._check_of.get(i)
+        if c is None:
+            needs, tests = self._check_parts[i]
+            c = self._check_of[i] = _Check(1 << i, needs, [(bit, make(literals) if make else None)
+                                                            for bit, make, literals in tests])
+        return c
 
     def decode(self, mask: int) -> tuple[int, ...]:
         """The rule indices (ascending) of a mask."""
