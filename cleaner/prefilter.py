@@ -46,6 +46,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
+from .patterns import compile_re
+
 LITERALS_FILE = Path(__file__).parent / "data" / "rule_literals.json"
 # Shorter literals hit most lines and filter nothing (single symbols aside).
 MIN_LITERAL = 3
@@ -323,7 +325,8 @@ class _Check:
         # Per clause needed twice: an automaton of its literals (``_apart``).
         self.twice = tuple(_occurrences(needs.clauses[k], needs.edges_of(k)) for k in needs.twice)
         self.digit = needs.digit
-        self.forbid = re.compile("[" + re.escape(needs.forbid) + "]").search if needs.forbid else None
+        # compile_re: the same few sets of forbidden marks (quotes among them) recur
+        self.forbid = compile_re("[" + re.escape(needs.forbid) + "]").search if needs.forbid else None
         self.words_needed = sum(b for b, test in clauses if test is None)
         self.mixed = tuple((b, test) for b, test in clauses if test is not None)
 
@@ -332,7 +335,7 @@ def _symbol_test(symbols: tuple[str, ...]):
     """A function telling whether a string holds one of ``symbols``, in one C call."""
     if len(symbols) == 1:
         return lambda s, x=symbols[0]: x in s
-    return re.compile("|".join(map(re.escape, sorted(symbols, key=len, reverse=True)))).search
+    return compile_re("|".join(map(re.escape, sorted(symbols, key=len, reverse=True)))).search
 
 
 def _words_test(words: tuple[str, ...]):
@@ -384,9 +387,10 @@ class LiteralIndex:
             if not gated:     # edges, gates and heads read \b, ^, $ and \s as re does
                 needs = Needs(needs.clauses, digit=needs.digit, tested=needs.tested)
             if needs.heads is not None:
-                head_bits |= 1 << i
+                bit = 1 << i
+                head_bits |= bit
                 for h in needs.heads:
-                    by_head[h] = by_head.get(h, 0) | (1 << i)
+                    by_head[h] = by_head.get(h, 0) | bit
             primary = next((c for c in needs.clauses if all(map(automaton_literal, c))), None)
             if primary is None:   # ASCII symbols then, unless they are on most lines
                 primary = next((c for c in needs.clauses if not COMMON_SYMBOLS.intersection(c)
