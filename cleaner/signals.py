@@ -1,10 +1,9 @@
 """Evidence for each block: which rules hit it (the tail zone is measured in ``evidence``)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import reduce
 from operator import or_
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from .alternatives import Alternatives, splittable
 from .blocks import Block
@@ -15,8 +14,8 @@ from .prefilter import (LiteralIndex, literal_key, remember, rule_sources, set_b
 from .rules import Rule, RuleSet
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+# A NamedTuple, not a dataclass: its class is made at start-up (see blocks.Block).
+class Hit(NamedTuple):
     """A rule's verdict on one block: the whole line, or spans inside it."""
     rule: Rule
     spans: tuple[tuple[int, int], ...] = ()   # offsets in the line; empty = whole line
