@@ -41,6 +41,8 @@ MATCH_TIMEOUT = 1.0
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of a pack: what its pattern matches and what it removes."""
+    # (A docstring also spares dataclass the signature it would format into one.)
     id: str
     pack: str
     description: str
@@ -83,6 +85,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class RuleSet:
+    """The rules of a run, in order, and the files they came from."""
     rules: tuple[Rule, ...] = ()
     files: tuple[str, ...] = field(default_factory=tuple)
 
