@@ -34,7 +34,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
-from .patterns import compile_re
 from .prefilter import Needs, normalize, set_bits
 
 if TYPE_CHECKING:
@@ -428,7 +427,7 @@ class Alternatives:
         the same text, under the same flags (``parts_json``)."""
         if self._searched is None:
             numbers = list(map(int, self.data.get("searched", "").split()))
-            self._searched = [(1 << k, compile_re(f"(?:{self.pattern[a:b]})", self.flags).search)
+            self._searched = [(1 << k, re.compile(f"(?:{self.pattern[a:b]})", self.flags).search)
                               for k, a, b in zip(numbers[::3], numbers[1::3], numbers[2::3])]
         return self._searched
 
@@ -461,6 +460,6 @@ class Alternatives:
             return None
         self.spent += len(text)
         self.covered = chosen
-        self.search = compile_re(text, self.flags).search
+        self.search = re.compile(text, self.flags).search
         self.parts_compiled += 1
         return self.search

@@ -6,9 +6,6 @@ short input needs only the few patterns whose literals it contains. So a rule
 holds a ``LazyPattern``: its source text and flags, compiled by ``re`` or
 ``regex`` the first time it is matched. No compiled program is kept on disk.
 
-``compile_re`` is ``re.compile`` with each character class's table made
-once per process (see there).
-
 User rules (``regex``, with timeouts) also carry a ``Budget``: the seconds the
 pattern may spend matching over the whole life of the rule set (one Cleaner,
 so one run), not per match. A per-match timeout alone let one bad pattern
@@ -22,49 +19,6 @@ from typing import Any, Iterator
 
 # Seconds one user rule pattern may spend matching over a whole run.
 RULE_BUDGET = 10.0
-
-# re's compiler makes a table of every character class (_optimize_charset). A
-# class with a character past U+00FF in more than two runs ([\w'’-], the quote
-# marks, {{bullet}}'s glyphs) costs it ~0.2 ms, the ranges of {{bullet}} more;
-# the shipped patterns hold a few such classes again and again, so compiling
-# the patterns one document needs spent a third of its time remaking them. The
-# table depends on the class and the case flags alone: while compile_re runs,
-# re's function is wrapped to make each table once per process. What re
-# compiles is the same, code for code (tests/test_rules.py checks the shipped
-# patterns). re._compiler is private: without that function, nothing is wrapped.
-try:
-    from re import _compiler as _re_compiler
-    _OPTIMIZE_CHARSET = _re_compiler._optimize_charset
-except (ImportError, AttributeError):   # pragma: no cover - another interpreter
-    _re_compiler = _OPTIMIZE_CHARSET = None
-_CHARSETS: dict = {}
-_CHARSETS_LIMIT = 2048      # tables kept, at most (a run's patterns hold a few hundred)
-
-
-def _charset_once(charset, iscased=None, fixup=None, fixes=None):
-    try:
-        key = (tuple(charset), iscased, fixup, None if fixes is None else id(fixes))
-        made = _CHARSETS.get(key)
-    except TypeError:       # an item that cannot be a key: not kept
-        return _OPTIMIZE_CHARSET(charset, iscased, fixup, fixes)
-    if made is None:
-        made = _OPTIMIZE_CHARSET(charset, iscased, fixup, fixes)
-        if len(_CHARSETS) < _CHARSETS_LIMIT:
-            _CHARSETS[key] = made
-    out, hascased = made
-    return list(out), hascased      # a list of its own to each caller, as re makes one
-
-
-def compile_re(pattern: str, flags: int = 0) -> re.Pattern:
-    """``re.compile(pattern, flags)``, with the character classes' tables made once
-    per process. Only the compiles made here use them: re is left as it was."""
-    if _OPTIMIZE_CHARSET is None:   # pragma: no cover
-        return re.compile(pattern, flags)
-    _re_compiler._optimize_charset = _charset_once
-    try:
-        return re.compile(pattern, flags)
-    finally:
-        _re_compiler._optimize_charset = _OPTIMIZE_CHARSET
 
 
 class BudgetExceeded(TimeoutError):
@@ -119,7 +73,7 @@ class LazyPattern:
         c = self._compiled
         if c is None:
             if self.engine == "re":
-                c = compile_re(self.pattern, self.source_flags)
+                c = re.compile(self.pattern, self.source_flags)
             else:
                 import regex  # only for user rules and regex-only syntax
                 c = regex.compile(self.pattern, self.source_flags)

@@ -46,7 +46,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from .patterns import compile_re
 
 LITERALS_FILE = Path(__file__).parent / "data" / "rule_literals.json"
 # Shorter literals hit most lines and filter nothing (single symbols aside).
@@ -325,8 +324,7 @@ class _Check:
         # Per clause needed twice: an automaton of its literals (``_apart``).
         self.twice = tuple(_occurrences(needs.clauses[k], needs.edges_of(k)) for k in needs.twice)
         self.digit = needs.digit
-        # compile_re: the same few sets of forbidden marks (quotes among them) recur
-        self.forbid = compile_re("[" + re.escape(needs.forbid) + "]").search if needs.forbid else None
+        self.forbid = re.compile("[" + re.escape(needs.forbid) + "]").search if needs.forbid else None
         self.words_needed = sum(b for b, test in clauses if test is None)
         self.mixed = tuple((b, test) for b, test in clauses if test is not None)
 
@@ -335,7 +333,7 @@ def _symbol_test(symbols: tuple[str, ...]):
     """A function telling whether a string holds one of ``symbols``, in one C call."""
     if len(symbols) == 1:
         return lambda s, x=symbols[0]: x in s
-    return compile_re("|".join(map(re.escape, sorted(symbols, key=len, reverse=True)))).search
+    return re.compile("|".join(map(re.escape, sorted(symbols, key=len, reverse=True)))).search
 
 
 def _words_test(words: tuple[str, ...]):

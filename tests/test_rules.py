@@ -475,37 +475,3 @@ def test_rule_errors_cross_process_boundaries_intact():
         "mine.yaml", 3, "mine.x", "mine.yaml:3: rule mine.x: bad pattern")
     unknown = pickle.loads(pickle.dumps(UnknownNameError("no rule 'sahre'", "sahre", "share")))
     assert (str(unknown), unknown.name, unknown.suggestion) == ("no rule 'sahre'", "sahre", "share")
-
-
-def test_compile_re_makes_the_code_re_makes():
-    # patterns.compile_re makes each character class's table once per process;
-    # what re compiles from every shipped pattern, and from its parts, is the
-    # same, code for code, whether the tables are made anew or taken again.
-    import re
-    from re import _compiler, _parser
-
-    from cleaner import patterns
-    from cleaner.alternatives import split, splittable
-
-    def code(p: str, flags: int, once: bool) -> list[int]:
-        if once:
-            _compiler._optimize_charset = patterns._charset_once
-        try:
-            return _compiler._code(_parser.parse(p, flags), flags)
-        finally:
-            _compiler._optimize_charset = patterns._OPTIMIZE_CHARSET
-
-    texts = []
-    for r in load_rules([]):
-        for lazy in (r.pattern, r.until):
-            if lazy is not None and lazy.engine == "re":
-                texts.append((lazy.pattern, lazy.source_flags))
-        parts = split(r.pattern.pattern, r.pattern.source_flags) if splittable(r) else None
-        if parts is not None:      # a part: every other alternative
-            alive = sum(1 << k for k in range(0, parts.size, 2))
-            texts.append((parts.pattern(r.pattern.pattern, alive), r.pattern.source_flags))
-    for p, flags in texts + texts:       # twice: the second time, from the tables kept
-        assert code(p, flags, True) == code(p, flags, False), p
-    assert patterns.compile_re(texts[0][0], texts[0][1]).pattern == texts[0][0]
-    assert _compiler._optimize_charset is patterns._OPTIMIZE_CHARSET      # re left as it was
-    assert re.compile("[“”x]").search("a”")
