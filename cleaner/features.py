@@ -136,6 +136,8 @@ def lexicon_keys(words: Sequence[str]) -> list[str]:
 # this share of stop words (see DocView.prose).
 PROSE_MIN_WORDS = 12
 PROSE_MIN_STOP_DENSITY = 0.15
+# The language is guessed from a document's first words (language.guess_language's sample).
+LANGUAGE_SAMPLE = 2000
 
 
 # ---------------------------------------------------------------- the view
@@ -406,10 +408,20 @@ class DocView:
         return self.unit_of_line[line] if len(line) else line.astype(np.int64)
 
     @cached_property
+    def _spellings(self) -> tuple[list[str], np.ndarray]:
+        """The distinct words as written, and each word's place among them.
+
+        A page repeats its words (several times fewer spellings than words):
+        what depends on a word's spelling alone (its case-folded form, whether
+        it is alphabetic or capitalised) is asked once per spelling, then
+        spread to the words with one numpy index.
+        """
+        return _places(self.words)
+
+    @cached_property
     def folded(self) -> list[str]:
-        if self._parent is not None and "folded" in self._parent.__dict__:
-            return self._inherited("folded", _line_folded)[0]
-        return list(map(str.casefold, self.words))
+        words, place = self.distinct
+        return list(map(words.__getitem__, place.tolist()))
 
     def per_unit_words(self, flags: np.ndarray) -> np.ndarray:
         """Sum over each unit's words of a per-word value."""
@@ -428,14 +440,12 @@ class DocView:
         """The distinct folded words, and for each word its place among them.
 
         A word list asks about each distinct word once (a page repeats its
-        words: there are several times fewer distinct ones).
+        words: there are several times fewer distinct ones). Found from the
+        spellings: each is case-folded once, not each word.
         """
-        folded = self.folded
-        first: dict[str, int] = {}
-        at = np.fromiter(map(first.setdefault, folded, count()), dtype=np.int64, count=len(folded))
-        rank = np.zeros(len(folded), dtype=np.int64)
-        rank[np.fromiter(first.values(), dtype=np.int64, count=len(first))] = np.arange(len(first))
-        return list(first), rank[at]
+        spellings, place = self._spellings
+        words, folded_of = _places(list(map(str.casefold, spellings)))
+        return words, folded_of[place]
 
     def of_distinct(self, fn: Callable[[str], object], dtype=float) -> np.ndarray:
         """``fn`` of each folded word, called once per distinct word."""
@@ -444,13 +454,6 @@ class DocView:
 
     def words_in(self, vocabulary: frozenset[str]) -> np.ndarray:
         """How many of each unit's words are in ``vocabulary`` (case-folded)."""
-        if "distinct" not in self.__dict__ and not self.__dict__.get("_asked"):
-            # One list (the stop words, for the tail zone): asking every word
-            # is cheaper than finding the distinct ones first.
-            self.__dict__["_asked"] = True
-            folded = self.folded
-            return self.per_unit_words(np.fromiter(map(vocabulary.__contains__, folded),
-                                                   dtype=float, count=len(folded)))
         return self.per_unit_words(self.of_distinct(vocabulary.__contains__))
 
     @cached_property
@@ -459,7 +462,12 @@ class DocView:
 
     @cached_property
     def language(self) -> str:
-        return self._language or guess_language(self.folded)
+        if self._language:
+            return self._language
+        # The guess reads the first words only: those, not every word, folded.
+        words, place = self.distinct
+        return guess_language(map(words.__getitem__, place[:LANGUAGE_SAMPLE].tolist()),
+                              LANGUAGE_SAMPLE)
 
     @cached_property
     def n_stop(self) -> np.ndarray:
@@ -497,7 +505,8 @@ class DocView:
     @cached_property
     def alpha(self) -> np.ndarray:
         """Whether each word is alphabetic."""
-        return np.fromiter(map(str.isalpha, self.words), dtype=bool, count=len(self.words))
+        spellings, place = self._spellings
+        return np.fromiter(map(str.isalpha, spellings), dtype=bool, count=len(spellings))[place]
 
     @cached_property
     def lexicon_mean(self) -> np.ndarray:
@@ -512,8 +521,9 @@ class DocView:
     def title_share(self) -> np.ndarray:
         """Share of a unit's alphabetic words that start with a capital."""
         alpha = self.alpha
-        initials = map(itemgetter(0), self.words)
-        upper = np.fromiter(map(str.isupper, initials), dtype=bool, count=len(self.words))
+        spellings, place = self._spellings
+        initials = map(itemgetter(0), spellings)
+        upper = np.fromiter(map(str.isupper, initials), dtype=bool, count=len(spellings))[place]
         return self.per_unit_words((alpha & upper).astype(float)) / np.maximum(
             self.per_unit_words(alpha.astype(float)), 1)
 
@@ -606,9 +616,13 @@ def _line_tokens(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     return list(chain.from_iterable(per_line)), np.repeat(np.arange(len(texts), dtype=np.int64), counts)
 
 
-def _line_folded(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    words, line = _line_tokens(texts)
-    return list(map(str.casefold, words)), line
+def _places(items: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct ``items`` in the order they first come, and each item's place among them."""
+    first: dict[str, int] = {}
+    at = np.fromiter(map(first.setdefault, items, count()), dtype=np.int64, count=len(items))
+    rank = np.zeros(len(items), dtype=np.int64)
+    rank[np.fromiter(first.values(), dtype=np.int64, count=len(first))] = np.arange(len(first))
+    return list(first), rank[at]
 
 
 # ---------------------------------------------------------------- the registry
