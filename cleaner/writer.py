@@ -40,30 +40,38 @@ class Renderer:
     def feed(self, decisions: list[Decision]) -> str:
         """The text that these decisions settle (blank lines may wait for what follows)."""
         out: list[str] = []
+        # The state lives in locals while the loop runs (one pass per line of
+        # every document: attribute reads and writes on self cost more than the
+        # work), and goes back on self at the end.
+        pending, best, removed = self.pending, self.best, self.removed
+        started, after_cr = self.started, self.after_cr
         for d in decisions:
             b = d.block
             if not d.kept:
-                self.removed = True
-                if len(self.pending) > len(self.best):
-                    self.best = self.pending
-                self.pending = []
+                removed = True
+                if len(pending) > len(best):
+                    best = pending
+                pending = []
                 continue
-            if b.blank:
-                self.pending.append(b.text + b.eol)
+            text = b.text
+            if not text or text.isspace():      # Block.blank
+                pending.append(text + b.eol)
                 continue
-            if len(self.pending) > len(self.best):
-                self.best = self.pending
-            if self.started:
-                run = self.best if self.removed else self.pending
-                if self.after_cr and run and run[0] == "\n":
+            if len(pending) > len(best):
+                best = pending
+            if started:
+                run = best if removed else pending
+                if after_cr and run and run[0] == "\n":
                     run = ["\r", *run[1:]]     # not "\r" + "\n": that reads as one line end
                 out.extend(run)
-            elif not self.removed:
-                out.extend(self.pending)
-            out.append(d.text + b.eol)
-            self.after_cr = b.eol == "\r"
-            self.started = True
-            self.pending, self.best, self.removed = [], [], False
+            elif not removed:
+                out.extend(pending)
+            out.append((d.text if d.spans else text) + b.eol)
+            after_cr = b.eol == "\r"
+            started = True
+            pending, best, removed = [], [], False
+        self.pending, self.best, self.removed = pending, best, removed
+        self.started, self.after_cr = started, after_cr
         return "".join(out)
 
     def close(self) -> str:
