@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
-from . import writer
+from . import collector, writer
 from .blocks import split_lines
 from .decide import Decision, decide
 from .errors import CleanerError
@@ -201,11 +201,12 @@ class Cleaner:
         try:
             # Lines are numbered within the window while deciding, then moved
             # to their place in the whole text.
-            blocks = split_lines(text, 0, offset)
-            model = self.model
-            ev = gather(blocks, self.rules, model, common if self.repetition else None,
-                        self._matches)
-            decisions = decide(ev, model, self.mode, first_line=first, explain=explain)
+            with collector.paused():    # objects per line, no cycles: see collector
+                blocks = split_lines(text, 0, offset)
+                model = self.model
+                ev = gather(blocks, self.rules, model, common if self.repetition else None,
+                            self._matches)
+                decisions = decide(ev, model, self.mode, first_line=first, explain=explain)
         except CleanerError as e:   # name the input: with many files, which one failed?
             raise CleanerError(f"{name}: {e}") from None
         if first:
