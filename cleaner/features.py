@@ -30,7 +30,7 @@ import numpy as np
 
 from .blocks import CJK_RANGES, Block, token
 from .language import guess_language, stopwords
-from .units import LIST_ITEM, lines_matching, lines_opening_with
+from .units import LIST_ITEM, lines_ending_with, lines_matching, lines_opening_with
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -43,7 +43,9 @@ _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|uk)\b|@\w|#\w")   
 _SEPARATORS = re.compile(r"[|·•/](?<=\s.)(?:\s|(?<=[|·•])$)", re.M)
 _MONEY = re.compile(r"[$€£¥₹]\s?\d")
 _AMOUNT = re.compile(r"\d\s?(?:[$€£¥₹]|eur\b|euro\b|usd\b|dollars?\b)")   # lower
-_TERMINAL = re.compile(r"[.!?…:;\"”»'’)\]][ \t]*$", re.M)
+# A line ends like a sentence when its last character (spaces and tabs after it
+# left out) is one of these.
+TERMINAL = frozenset(".!?…:;\"”»'’)]")
 _ENDS_COLON = re.compile(r":[ \t]*$", re.M)
 # A sentence end followed by a capital letter: a second sentence in the line.
 _SENTENCE = re.compile(r"[.!?…][\"”»'’)]?\s+(?=[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я])")
@@ -574,7 +576,7 @@ def _list_items(texts: Sequence[str]) -> np.ndarray:
 
 
 def _terminal_lines(texts: Sequence[str]) -> np.ndarray:
-    return lines_matching(texts, _TERMINAL)
+    return lines_ending_with(texts, TERMINAL)
 
 
 def _heads(texts: Sequence[str]) -> np.ndarray:

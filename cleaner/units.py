@@ -20,8 +20,9 @@ import numpy as np
 
 from .blocks import LIST_MARKER_SOURCE, Block
 
-# A line that ends a sentence (or a label) never continues into the next one.
-_ENDS_SENTENCE = re.compile(r"[.!?:;…\"”»|][ \t]*$", re.M)
+# A line that ends a sentence (or a label) never continues into the next one:
+# its last character, spaces and tabs after it left out, is one of these.
+ENDS_SENTENCE = frozenset(".!?:;…\"”»|")
 # A line that opens with a list marker (features read the same lines).
 LIST_ITEM = re.compile(LIST_MARKER_SOURCE, re.M)
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.M)
@@ -57,6 +58,19 @@ def lines_matching(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
     hit = np.zeros(len(texts), dtype=bool)
     hit[np.searchsorted(starts, pos, side="right") - 1] = True
     return hit
+
+
+_LAST = itemgetter(slice(-1, None))   # a string's last character, or ""
+
+
+def lines_ending_with(texts: Sequence[str], chars: frozenset[str]) -> np.ndarray:
+    """Whether each line's last character, trailing spaces and tabs left out, is in ``chars``.
+
+    What ``[chars][ \\t]*$`` (re.M) finds per line, read off each line's end:
+    a search over the joined lines stops at every one of those characters.
+    """
+    lasts = map(_LAST, map(str.rstrip, texts, repeat(" \t")))
+    return np.fromiter(map(chars.__contains__, lasts), dtype=bool, count=len(texts))
 
 
 def structures(texts: Sequence[str], top: int = 0) -> list[tuple[int, int]]:
@@ -134,7 +148,7 @@ def line_facts(texts: Sequence[str]) -> LineFacts:
     stripped = list(map(str.strip, texts))
     return LineFacts(
         length=np.fromiter(map(len, stripped), dtype=np.int64, count=n),
-        ends=lines_matching(texts, _ENDS_SENTENCE),
+        ends=lines_ending_with(texts, ENDS_SENTENCE),
         item=lines_opening_with(texts, LIST_ITEM),
         # split stops after the fifth word
         words=np.fromiter(map(len, map(str.split, stripped, repeat(None), repeat(4))),
