@@ -3,36 +3,21 @@
 # at every start, and string annotations cost it an eval() each (~2 ms).
 
 import atexit
-import gc
 import os
 import sys
 import threading
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, NoReturn, Optional
+from typing import List, NoReturn, Optional
 
+from . import collector
 
-@contextmanager
-def _collector_off() -> Iterator[None]:
-    """Cycle collection off while what lives as long as the process is made,
-    then set aside for good with gc.freeze(); what is made later is collected
-    as before. Used for the imports below (typer, numpy, cleaner's modules:
-    the collector went over them again and again while they loaded, and in
-    every full collection after, at exit too: ~5% of a short `clean` run,
-    bench/startup.py) and for building the Cleaner (the shipped rule data,
-    1.3 MB of JSON: ~3 ms of `clean < seed`)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
-
-
-with _collector_off():
+# Cycle collection off while what lives as long as the process is made, then
+# set aside for good (gc.freeze): the imports below (typer, numpy, cleaner's
+# modules: the collector went over them again and again while they loaded,
+# and in every full collection after, at exit too: ~5% of a short `clean`
+# run, bench/startup.py) and the Cleaner (the shipped rule data).
+with collector.paused(freeze=True):
     import typer
 
     # numpy's BLAS starts a thread per core at import, which costs more CPU than
@@ -222,7 +207,7 @@ def main_command(
         switches = merge(cfg, rules=rules or (), disable=disable or (), mode=mode,
                          no_builtin=no_builtin, no_heuristics=no_heuristics,
                          no_repetition=no_repetition)
-        with _collector_off():      # the rule set and the model live as long as the run
+        with collector.paused(freeze=True):   # the rule set and the model live as long as the run
             cleaner = build_cleaner(cfg, switches, disable or ())
     except CleanerError as e:
         raise fail(str(e))

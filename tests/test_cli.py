@@ -540,8 +540,8 @@ def test_the_exit_runs_atexit_functions_and_keeps_status_and_output(tmp_path, se
 
 
 def test_the_collector_is_back_on_after_the_cleaner_is_built(tmp_path, seed_input, seed_expected):
-    """cli._collector_off: no cycle collection while the Cleaner is built, then its
-    objects are frozen and collection is on again for the documents."""
+    """collector.paused(freeze=True) in cli: no cycle collection while the Cleaner
+    is built, then its objects are frozen and collection is on again for the documents."""
     probe = ("import gc, sys\n"
              "from cleaner.cli import run\n"
              "frozen = gc.get_freeze_count()\n"
