@@ -13,14 +13,19 @@
     set (as here), every run would otherwise compile its ~30 modules again.
 (c) Where the time goes, phase by phase, in one fresh interpreter; and the
     floor below which the ratio cannot go while `clean` imports numpy.
+(d) With --instructions: the instructions each command executes, counted by
+    valgrind (callgrind). A count is the same run after run whatever the
+    machine is doing, so it tells two trees apart by a few milliseconds'
+    worth where (b)'s medians cannot; its ratio is not (b)'s ratio.
 
-Run from the repository root:  python bench/startup.py [--runs 15]
+Run from the repository root:  python bench/startup.py [--runs 15] [--instructions]
 """
 from __future__ import annotations
 
 import argparse
 import compileall
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -89,9 +94,30 @@ def run_times(commands: list[tuple[list[str], bytes]], runs: int) -> list[tuple[
     return times
 
 
+def instructions(cmd: list[str], stdin: bytes) -> int | None:
+    """Instructions ``cmd`` executes, counted by valgrind's callgrind (None without valgrind).
+
+    A count, not a time: the same for the same program and input whatever else
+    the machine runs, so two trees compare to a fraction of a percent where the
+    medians of (b) cannot. It weighs every instruction alike (an import's file
+    reads and page faults count for little), so its ratio is not (b)'s ratio.
+    """
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    p = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+                       input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        sys.exit(f"bench/startup.py: valgrind {' '.join(cmd)} failed: {p.stderr.decode()[-500:]}")
+    counted = re.search(rb"Collected : (\d+)", p.stderr)
+    return int(counted.group(1)) if counted else None
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=15, help="runs per command for the wall-time median")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also (d): instructions executed, counted by valgrind (steady on a busy machine)")
     args = ap.parse_args()
     clean = find_clean()
     seed = SEED.read_bytes()
@@ -146,6 +172,20 @@ def main() -> None:
                 print(f"    {label:<52}{'yes' if float(ms) else 'no':>10}")
             else:
                 print(f"    {label:<52}{float(ms):>8.1f}ms")
+    if args.instructions:
+        print()
+        print("(d) instructions executed (valgrind --tool=callgrind), one run each")
+        counts = {label: instructions(cmd, stdin) for label, cmd, stdin in (
+            ("python -c 'import typer'", [sys.executable, "-c", "import typer"], b""),
+            ("python -c 'import typer, numpy'", [sys.executable, "-c", with_numpy], b""),
+            ("clean < seed", [clean], seed))}
+        if None in counts.values():
+            print("    valgrind is not installed (apt-get install valgrind), or counted nothing")
+        else:
+            for label, n in counts.items():
+                print(f"    {label:<34}{n / 1e6:>8.0f}M")
+            typer_n = counts["python -c 'import typer'"]
+            print(f"    {'ratio clean / import typer':<34}{counts['clean < seed'] / typer_n:>9.2f}x")
     sys.exit(0 if not heavy else 1)
 
 
