@@ -53,9 +53,8 @@ class Renderer:
                     best = pending
                 pending = []
                 continue
-            text = b.text
-            if not text or text.isspace():      # Block.blank
-                pending.append(text + b.eol)
+            if b.blank:
+                pending.append(b.text + b.eol)
                 continue
             if len(pending) > len(best):
                 best = pending
@@ -66,7 +65,7 @@ class Renderer:
                 out.extend(run)
             elif not removed:
                 out.extend(pending)
-            out.append((d.text if d.spans else text) + b.eol)
+            out.append(d.text + b.eol)
             after_cr = b.eol == "\r"
             started = True
             pending, best, removed = [], [], False
