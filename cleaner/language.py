@@ -4,16 +4,24 @@ jusText ships its stop-word lists as plain files. We read them straight from
 the installed package without importing it: importing justext pulls in lxml,
 and the plain-text path must stay light. jusText has no list for Chinese or
 Japanese; ours (``data/stoplists``) fill that gap and are looked up first.
+
+A guess asks every candidate's list, ~48,000 words in all: making sets of
+them was most of a short document's guess. The first guesses of a process
+bound each candidate's hits with a shipped index of the lists (hashed keys,
+``data/stopword_index.bin``) and read the lists of the candidates that could
+still win only: the same guess, from one or two lists.
 """
 from __future__ import annotations
 
 import importlib.util
+import json
+import zlib
 from collections import Counter
 from functools import lru_cache
 from itertools import islice
 from operator import is_not
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Sequence
 
 # The languages we try when guessing: those of the news we expect, which the
 # corpus confirms (mostly English and German, then Polish, French, Spanish...).
@@ -22,6 +30,9 @@ CANDIDATES = ("English", "German", "French", "Spanish", "Italian", "Portuguese",
               "Russian", "Ukrainian", "Romanian", "Hungarian", "Turkish", "Indonesian",
               "Greek", "Croatian", "Catalan", "Chinese", "Japanese", "Korean")
 OWN_STOPLISTS = Path(__file__).parent / "data" / "stoplists"
+# The candidates' lists in a form that needs no set of their ~48,000 words
+# (written by scripts/rule_literals.py; see ``upper_hits``).
+STOPWORD_INDEX = Path(__file__).parent / "data" / "stopword_index.bin"
 
 
 @lru_cache(maxsize=1)
@@ -99,9 +110,10 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset(_listed(language))
 
 
-# The first guesses of a process ask every list (nothing to build: one
-# document starts fast); later ones use the union of the lists and remember,
-# per stop word met, which candidates list it. The same hits either way.
+# The first guesses of a process bound each candidate's hits with the shipped
+# index and read only the lists the bounds cannot rule out (nothing to build:
+# one document starts fast); later ones use the union of the lists and
+# remember, per stop word met, which candidates list it. The same hits either way.
 _GUESSES_BEFORE_INDEX = 8
 _guesses = 0
 # The lists the index was made of, their union, and stop word -> the candidates listing it.
@@ -117,6 +129,108 @@ def _stop_index(lists: tuple[frozenset[str], ...]):
     return _index
 
 
+# --- the shipped index: a bound on each candidate's hits ---------------------------------
+
+def word_hash(word: str) -> int:
+    """The index's key for a (case-folded) word: CRC-32 of its UTF-8 bytes.
+    Two words may share one: the index gives bounds, never the hits themselves."""
+    return zlib.crc32(word.encode("utf-8"))
+
+
+def list_stamp(language: str) -> list[int] | None:
+    """[size, CRC-32] of a language's list file as it is now (None: no list):
+    the index holds these of the lists it was made from, and is used only
+    while every candidate's list still has them."""
+    path = _stoplist_path(language)
+    try:
+        data = path.read_bytes() if path is not None else None
+    except OSError:
+        data = None
+    return None if data is None else [len(data), zlib.crc32(data)]
+
+
+def index_bytes(lists: Sequence[frozenset[str]], stamps: Sequence[list[int] | None]) -> bytes:
+    """The shipped index of the candidates' ``lists`` (scripts/rule_literals.py):
+    a JSON line (the candidates, their lists' stamps, how many keys), then the
+    keys (``word_hash``) ascending as little-endian uint32, then for each key
+    the candidates (bit i: ``CANDIDATES[i]``) that list a word with that key."""
+    import numpy as np
+
+    if len(CANDIDATES) > 32:
+        raise ValueError("the index keeps a candidate per bit of a uint32")
+    masks: dict[int, int] = {}
+    for i, words in enumerate(lists):
+        for w in words:
+            key = word_hash(w)
+            masks[key] = masks.get(key, 0) | 1 << i
+    keys = sorted(masks)
+    head = json.dumps({"candidates": CANDIDATES, "stamps": list(stamps), "keys": len(keys)}).encode()
+    head += b" " * (-(len(head) + 1) % 4) + b"\n"      # the arrays start 4-aligned
+    return (head + np.array(keys, dtype="<u4").tobytes()
+            + np.array([masks[k] for k in keys], dtype="<u4").tobytes())
+
+
+@lru_cache(maxsize=1)
+def _shipped_index():
+    """(keys, masks) of the shipped index, or None when it is missing, unreadable,
+    or not made from the lists as they are now."""
+    import numpy as np
+
+    try:
+        data = STOPWORD_INDEX.read_bytes()
+        end = data.index(b"\n") + 1
+        head = json.loads(data[:end])
+        n = head["keys"]
+        if head["candidates"] != list(CANDIDATES) or n < 1 or len(data) != end + 8 * n \
+                or head["stamps"] != [list_stamp(lang) for lang in CANDIDATES]:
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    arrays = np.frombuffer(data, dtype="<u4", offset=end)
+    return arrays[:n], arrays[n:]
+
+
+def upper_hits(counts: Counter) -> list[int] | None:
+    """Per candidate, at least as many as its hits (``guess_language``) among the
+    sample's ``counts``, from the shipped index (None: no index fits the lists).
+
+    A word counts for every candidate listing a word with its key: its own
+    lists, and any other word's that shares the key (rare: CRC-32 of ~48,000
+    words). So each bound holds, and is mostly the hits themselves.
+    """
+    index = _shipped_index()
+    if index is None:
+        return None
+    import numpy as np
+
+    keys, masks = index
+    words = list(counts)
+    asked = np.fromiter(map(word_hash, words), dtype=np.uint32, count=len(words))
+    at = np.minimum(np.searchsorted(keys, asked), len(keys) - 1)
+    listed = keys[at] == asked
+    found = masks[at[listed]]
+    n = np.fromiter(map(counts.__getitem__, words), dtype=np.int64, count=len(words))[listed]
+    bits = (found[:, None] >> np.arange(len(CANDIDATES), dtype=np.uint32)) & 1
+    return (bits * n[:, None]).sum(axis=0).tolist()
+
+
+def _hits(language: str, counts: Counter) -> int:
+    """How many of the sample's words (``counts``) a language's list holds."""
+    return sum(counts[w] for w in stopwords(language).intersection(counts))
+
+
+def _best(bounds: Sequence[int], exact: Callable[[int], int]) -> tuple[int, int]:
+    """The candidate with the most hits (ties: the earlier one) and its hits,
+    given a bound on each candidate's hits and ``exact``, which counts them:
+    only the candidates whose bound could still win are counted."""
+    known: dict[int, int] = {}
+    while True:
+        i = max(range(len(bounds)), key=lambda k: (known.get(k, bounds[k]), -k))
+        if i in known:        # its hits reach every other candidate's bound
+            return i, known[i]
+        known[i] = exact(i)
+
+
 def guess_language(words: Iterable[str], sample: int = 2000) -> str:
     """The candidate language whose stop words cover most of the (case-folded) words.
 
@@ -128,7 +242,14 @@ def guess_language(words: Iterable[str], sample: int = 2000) -> str:
     global _guesses
     _guesses += 1
     if _guesses <= _GUESSES_BEFORE_INDEX:
-        hits = [sum(counts[w] for w in stopwords(lang).intersection(counts)) for lang in CANDIDATES]
+        def hits_of(i: int) -> int:
+            return _hits(CANDIDATES[i], counts)
+
+        bounds = upper_hits(counts)
+        if bounds is not None:      # the lists of few candidates read: mostly the winner's only
+            best, most = _best(bounds, hits_of)
+            return CANDIDATES[best] if most else "English"
+        hits = list(map(hits_of, range(len(CANDIDATES))))
     else:
         # A run guesses for every document: the sample's stop words, found
         # with one intersection, and each one's candidates, remembered.

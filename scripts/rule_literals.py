@@ -21,6 +21,13 @@
 - ``expanded``: every shipped pattern with ``{{fragments}}``, expanded, with a
   hash of the fragment files (``cleaner.fragments.pre_expanded``).
 
+It also writes cleaner/data/stopword_index.bin: the stop-word lists of the
+language guess's candidates (jusText's, as installed, and ours) as hashed keys,
+with the size and CRC-32 of each list (``cleaner.language.upper_hits``): a
+first guess then reads the lists of few candidates instead of all ~48,000
+words. Used only while every list is still the one it was made from; after
+installing another jusText, run this again.
+
 Run after editing a rule pack or a fragment file:
 
     python scripts/rule_literals.py            # rewrite the files
@@ -36,7 +43,7 @@ import argparse
 import json
 import sys
 
-from cleaner import alternatives, fragments, prefilter, safeyaml
+from cleaner import alternatives, fragments, language, prefilter, safeyaml
 from cleaner.errors import RuleError
 from cleaner.needs import analyze
 from cleaner.prefilter import LITERALS_FILE, PARTS_FILE, literal_key
@@ -125,20 +132,30 @@ def render(data: dict) -> tuple[str, str]:
     return json.dumps({**data, "needs": needs}, ensure_ascii=True, indent=1) + "\n", "\n".join(lines) + "\n"
 
 
+def stopword_index() -> bytes:
+    """The text of cleaner/data/stopword_index.bin, from the lists as installed."""
+    candidates = language.CANDIDATES
+    return language.index_bytes([language.stopwords(lang) for lang in candidates],
+                                [language.list_stamp(lang) for lang in candidates])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
     args = ap.parse_args()
     text, parts = render(expected())
+    index = stopword_index()
     if args.check:
-        for path, wanted in ((LITERALS_FILE, text), (PARTS_FILE, parts)):
-            current = path.read_text(encoding="utf-8") if path.exists() else ""
+        for path, wanted in ((LITERALS_FILE, text.encode()), (PARTS_FILE, parts.encode()),
+                             (language.STOPWORD_INDEX, index)):
+            current = path.read_bytes() if path.exists() else b""
             if current != wanted:
                 print(f"{path} is out of date: run python scripts/rule_literals.py", file=sys.stderr)
                 return 1
         return 0
     LITERALS_FILE.write_text(text, encoding="utf-8")
     PARTS_FILE.write_text(parts, encoding="utf-8")
+    language.STOPWORD_INDEX.write_bytes(index)
     data = json.loads(text)
     needs = data["needs"]
     print(f"{LITERALS_FILE}: {len(data['packs'])} packs, "
