@@ -146,3 +146,52 @@ def test_unknown_disable_name_in_config_names_the_file(project, run_clean):
     assert p.returncode == 2 and len(err.splitlines()) == 1, err
     assert err.startswith(f"clean: error: {project / '.clean.yaml'}: key 'disable': ")
     assert "'sahre'" in err and "did you mean 'share'?" in err
+
+
+# Every way TOML can spell the table tool.clean that the text check must see
+# (it may also say yes to files without one: they are parsed, as before).
+TOOL_CLEAN_SPELLINGS = [
+    '[tool.clean]\nmode = "careful"\n',
+    '[ tool . clean ]\nmode = "careful"\n',
+    '[\t"tool".\'clean\']  # settings\nmode = "careful"\n',
+    '[tool.clean.extra]\nx = 1\n',
+    '[[tool.clean]]\nmode = "careful"\n',
+    '[tool]\nclean = { mode = "careful" }\n',
+    '[tool]\n  clean.mode = "careful"\n',
+    'tool.clean.mode = "careful"\n',
+    '"tool" . "clean" = { mode = "careful" }\n',
+    'tool = { clean = { mode = "careful" } }\n',
+    '[project]\nname = "x"\n\n[tool . "\\u0063lean"]\nmode = "careful"\n',
+    '\ufeff[tool.clean]\nmode = "careful"\n',
+    '[project]\r\nname = "x"\r\n[tool.clean]\r\nmode = "careful"\r\n',
+]
+
+
+@pytest.mark.parametrize("content", TOOL_CLEAN_SPELLINGS)
+def test_the_text_check_sees_every_spelling_of_tool_clean(tmp_path, content):
+    import tomllib
+
+    from cleaner.config import _may_have_tool_clean
+
+    path = tmp_path / "pyproject.toml"
+    path.write_text(content, encoding="utf-8")
+    try:
+        has = "clean" in tomllib.loads(content).get("tool", {})
+    except tomllib.TOMLDecodeError:
+        has = None                      # invalid: the parser must get to say so
+    assert has in (True, None) and _may_have_tool_clean(path)
+
+
+def test_a_pyproject_of_other_tools_is_not_parsed(tmp_path, monkeypatch):
+    from cleaner import config
+
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "cleaner"\n\n[project.scripts]\nclean = "cleaner.cli:main"\n\n'
+                    '[tool.ruff]\nline-length = 100\n# [tool.clean] is not set\n'
+                    'x = """\ntool_clean = 1\n"""\n', encoding="utf-8")
+
+    def parse(path):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(config, "_read_toml", parse)
+    assert not config._may_have_tool_clean(path) and find_config(tmp_path) == Config()
