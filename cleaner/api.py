@@ -195,23 +195,33 @@ class Cleaner:
 
     def _decide(self, text: str, name: str, common: CommonLines | None,
                 first: int = 0, offset: int = 0, explain: bool = True) -> list[Decision]:
-        from .evidence import gather
-
         trim_cache(self._matches, MATCH_CACHE_LINES)   # bounded memory over a long run
         try:
             # Lines are numbered within the window while deciding, then moved
             # to their place in the whole text.
             with collector.paused():    # objects per line, no cycles: see collector
-                blocks = split_lines(text, 0, offset)
-                model = self.model
-                ev = gather(blocks, self.rules, model, common if self.repetition else None,
-                            self._matches)
-                decisions = decide(ev, model, self.mode, first_line=first, explain=explain)
+                decisions = self._decide_window(text, common, first, offset, explain)
         except CleanerError as e:   # name the input: with many files, which one failed?
             raise CleanerError(f"{name}: {e}") from None
         if first:
             decisions = [d.moved(first) for d in decisions]
         return decisions
+
+    def _decide_window(self, text: str, common: CommonLines | None, first: int, offset: int,
+                       explain: bool) -> list[Decision]:
+        """The decisions on one window (``_decide``'s work with the collector paused).
+
+        A function of its own so that the evidence, its lists per line among
+        them, is freed when it returns, before the collector is back on: the
+        young collection that follows then walks only the decisions (2% of
+        the time of cleaning the dev corpus).
+        """
+        from .evidence import gather
+
+        model = self.model
+        ev = gather(split_lines(text, 0, offset), self.rules, model,
+                    common if self.repetition else None, self._matches)
+        return decide(ev, model, self.mode, first_line=first, explain=explain)
 
     def clean(self, text: str, *, common: CommonLines | None = None) -> str:
         """The cleaned text: kept lines as written, boilerplate removed."""
