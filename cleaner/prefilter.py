@@ -429,7 +429,7 @@ class LiteralIndex:
         self._always_bits = sum(1 << i for i in self.always)
         self._head_bits = head_bits
         self._by_head = by_head
-        self._head_pass: dict[str, int] = {}
+        self._kept_by_head: dict[str, int] = {}    # a line's head -> ``_head_keeps``
         self._checked_bits = sum(1 << i for i in self._check_parts)
         self._decoded: dict[int, tuple[int, ...]] = {}
         self._check_sets: dict[int, tuple[_Check, ...]] = {}
@@ -444,8 +444,7 @@ class LiteralIndex:
 
     def masks(self, lines: Sequence[str]) -> list[int]:
         """For each line, the rules that may match it, as a bit mask (bit i: rule i)."""
-        n = len(lines)
-        if not n:
+        if not lines:
             return []
         starts = []
         pos = 0
@@ -455,88 +454,111 @@ class LiteralIndex:
         # One pass over all lines; "\n" joins them and no literal holds one.
         raw = "\n".join(lines)
         text = normalize(raw)        # as long as raw: offsets are the same
-        last = len(raw) - 1
+        masks = self._literal_masks(raw, text, starts)
+        self._gate(masks, lines, text, starts)
+        return masks
+
+    def _literal_masks(self, raw: str, text: str, starts: list[int]) -> list[int]:
+        """Per line: the always-candidates, the rules whose primary literal the
+        automaton finds in it, and the clause bits of the words it finds
+        (``text``: ``raw`` normalised; ``starts``: each line's offset)."""
+        n = len(starts)
         masks = [self._always_bits] * n
-        if self._automaton is not None:
-            # Hits come in text order, so the line changes only forward.
-            line_i, next_start = 0, (starts[1] if n > 1 else pos)
-            for end, bits in self._automaton.iter(text):
-                if end >= next_start:
-                    line_i = bisect_right(starts, end) - 1
-                    next_start = starts[line_i + 1] if line_i + 1 < n else pos
-                if bits.__class__ is tuple:
-                    # Rules asking for edges: the characters around the hit
-                    # (a line's ends are "\n" or the text's ends: non-word, as
-                    # the searched text's ends are). Inline: most hits come here.
-                    free, left, right, both, size = bits
-                    c = raw[end - size] if end >= size else "\n"
-                    ok = not (c.isalnum() or c == "_")
-                    c = raw[end + 1] if end < last else "\n"
-                    if not (c.isalnum() or c == "_"):
-                        bits = free | right | both | left if ok else free | right
-                    else:
-                        bits = free | left if ok else free
-                masks[line_i] |= bits
+        if self._automaton is None:
+            return masks
+        # A line's ends are "\n" or the text's ends: non-word, as the searched
+        # text's ends are. Framed in "\n", the characters around a hit need no
+        # test of where the text ends: the one before the hit [end - size + 1,
+        # end] is framed[end - size + 1], the one after it framed[end + 2].
+        framed = "\n" + raw + "\n"
+        # Hits come in text order, so the line changes only forward.
+        line_i, next_start = 0, (starts[1] if n > 1 else len(raw) + 1)
+        for end, bits in self._automaton.iter(text):
+            if end >= next_start:
+                line_i = bisect_right(starts, end) - 1
+                next_start = starts[line_i + 1] if line_i + 1 < n else len(raw) + 1
+            if bits.__class__ is tuple:
+                # Rules asking for edges: the characters around the hit.
+                # Inline: most hits come here.
+                free, left, right, both, size = bits
+                c = framed[end - size + 1]
+                ok = not (c.isalnum() or c == "_")
+                c = framed[end + 2]
+                if not (c.isalnum() or c == "_"):
+                    bits = free | right | both | left if ok else free | right
+                else:
+                    bits = free | left if ok else free
+            masks[line_i] |= bits
+        return masks
+
+    def _gate(self, masks: list[int], lines: Sequence[str], text: str, starts: list[int]) -> None:
+        """``masks`` (from ``_literal_masks``) without the rules that a line's
+        head or a rule's check rules out, and without the clause bits."""
         rule_bits, checked, head_bits = self._rule_bits, self._checked_bits, self._head_bits
         heads = _LINE_HEADS.findall(text) if head_bits else ()    # one per line...
-        if head_bits and len(heads) != n:     # ...unless a "line" held a newline after all
+        if head_bits and len(heads) != len(lines):     # ...unless a "line" held a newline after all
             heads = [head(text, a, a + len(line)) for a, line in zip(starts, lines)]
-        head_pass = self._head_pass
+        kept_by_head, check_sets = self._kept_by_head, self._check_sets
         for i, m in enumerate(masks):
             if m & head_bits:
-                allowed = head_pass.get(heads[i])
-                if allowed is None:
-                    allowed = self._heads_allowing(heads[i])
-                m &= ~head_bits | allowed
+                keep = kept_by_head.get(heads[i])
+                if keep is None:
+                    keep = self._head_keeps(heads[i])
+                m &= keep
             todo = m & checked
             if todo:
                 line = lines[i]
+                size = len(line)
+                # The checks clear rule bits only: the clause bits they test stay as found.
+                absent = ~m
                 sizes = norm = digit = None
-                for c in self._checks_of(todo):
+                # Each check's rule is in m, and each clears it at most once:
+                # m ^= c.bit clears it (without making ~c.bit).
+                for c in check_sets.get(todo) or self._checks_of(todo):
                     # The gates first: a comparison, or one split of the line
                     # that every check asking for its sizes shares. (All the
                     # tests must hold: their order changes the cost only.)
-                    if c.words_needed & ~m or len(line) < c.min_len:
-                        # a clause none of whose words is there, or a line
-                        # shorter than any match
-                        m &= ~c.bit
+                    if size < c.min_len or c.words_needed & absent:
+                        # a line shorter than any match, or a clause none of
+                        # whose words is there
+                        m ^= c.bit
                         continue
-                    if len(line) > c.count_from:      # a shorter line is within the bounds
+                    if size > c.count_from:      # a shorter line is within the bounds
                         if sizes is None:
                             parts = line.split()
                             sizes = (len("".join(parts)), len(parts))
                         if sizes[0] > c.nonspace or sizes[1] > c.words:
-                            m &= ~c.bit
+                            m ^= c.bit
                             continue
                     if c.digit:
                         if digit is None:
                             digit = _DIGIT(line) is not None
                         if not digit:
-                            m &= ~c.bit
+                            m ^= c.bit
                             continue
                     if c.forbid is not None and c.forbid(line):
-                        m &= ~c.bit
+                        m ^= c.bit
                         continue
                     for bit, test in c.mixed:
                         if m & bit:
                             continue
                         if norm is None:
-                            norm = text[starts[i]:starts[i] + len(line)]
+                            norm = text[starts[i]:starts[i] + size]
                         if not test(norm):
-                            m &= ~c.bit
+                            m ^= c.bit
                             break
                     else:
                         # Last: a search per literal, where the gates cost a comparison.
                         if c.twice:
                             if norm is None:
-                                norm = text[starts[i]:starts[i] + len(line)]
+                                norm = text[starts[i]:starts[i] + size]
                             if not all(_apart(norm, line, t) for t in c.twice):
-                                m &= ~c.bit
+                                m ^= c.bit
             masks[i] = m & rule_bits
-        return masks
 
-    def _heads_allowing(self, raw: str) -> int:
-        """The head-gated rules whose heads admit a line with head ``raw``."""
+    def _head_keeps(self, raw: str) -> int:
+        """The rules a line with head ``raw`` keeps: all but the head-gated
+        rules whose heads do not admit it."""
         h = raw if raw.isalnum() else _WHITESPACE_RUN.sub(" ", raw)
         by_head = self._by_head
         if not h:
@@ -547,7 +569,7 @@ class LiteralIndex:
                 allowed |= by_head.get(h[:k], 0)
             if not h[0].isascii():
                 allowed |= by_head.get(NON_ASCII_HEAD, 0)
-        return remember(self._head_pass, raw, allowed)
+        return remember(self._kept_by_head, raw, ~self._head_bits | allowed)
 
     def _checks_of(self, mask: int) -> tuple[_Check, ...]:
         """The checks of the rules in ``mask`` (rules with checks only), in rule order."""
