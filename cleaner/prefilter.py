@@ -220,7 +220,13 @@ _DIGIT = re.compile(r"\d").search
 _WHITESPACE_RUN = re.compile(r"\s")
 # Every line's head in one pass (before whitespace becomes " "): what follows
 # the characters before its first letter or digit; "" when it has none.
-_LINE_HEADS = re.compile(r"^(?:[^\w\n]|_)*((?:[^\W_][^\n]{0,%d})?)" % (HEAD - 1), re.M)
+# The characters before the first letter or digit are matched lazily, as far as
+# one comes or the line ends (not as a repeated group: re sets one up per line),
+# and each match takes the rest of its line and the "\n": re then starts the
+# next search at the next line, instead of trying every character for "^".
+# (Matching the "\n" also keeps a blank line to one match: "" then "\n" could
+# be two.)
+_LINE_HEADS = re.compile(r"^[\W_]*?(?=[^\W_]|$)((?:[^\W_][^\n]{0,%d})?)[^\n]*\n?" % (HEAD - 1), re.M)
 
 
 def head(normalized: str, start: int = 0, end: int | None = None) -> str:
