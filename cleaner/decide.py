@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from itertools import compress, count, repeat
-from operator import is_not
+from operator import attrgetter, is_not, not_
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -108,6 +108,9 @@ class Decision:
 
 _SET_BLOCK, _SET_KEPT, _SET_REASON, _SET_DETAIL, _SET_SPANS, _SET_KIND, _SET_NOTE = (
     Decision.__dict__[name].__set__ for name in ("block", "kept", "reason", "detail", "spans", "kind", "note"))
+
+
+_KEPT, _REASON = attrgetter("kept"), attrgetter("reason")
 
 
 def rule_kind(rule) -> str:
@@ -267,10 +270,10 @@ def _article_guard(out: list[Decision], ev: "Evidence", unit: np.ndarray) -> Non
     member = np.flatnonzero(unit >= 0)
     in_prose = member[prose[unit[member]] > 0]       # the lines of the prose units
     of = unit[in_prose]
-    lines = in_prose.tolist()
-    dropped = np.fromiter((not out[i].kept for i in lines), dtype=float, count=len(lines))
-    by_model = np.fromiter((out[i].reason in MODEL_REASONS for i in lines), dtype=float,
-                           count=len(lines))
+    picked = list(map(out.__getitem__, in_prose.tolist()))
+    dropped = np.fromiter(map(not_, map(_KEPT, picked)), dtype=float, count=len(picked))
+    by_model = np.fromiter(map(MODEL_REASONS.__contains__, map(_REASON, picked)), dtype=float,
+                           count=len(picked))
     all_kept = np.bincount(of, weights=dropped, minlength=len(prose)) == 0
     removed = ~all_kept & (np.bincount(of, weights=by_model, minlength=len(prose)) > 0)
     # Whole numbers of words: the sums do not depend on their order.
