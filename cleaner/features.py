@@ -57,6 +57,13 @@ MONTHS = frozenset((
     "oktober dezember janvier février mars avril juin juillet août septembre octobre novembre "
     "décembre enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
     "diciembre").split())
+# For a pattern: strings one of which every match of it holds. A text that
+# holds none of them is not searched (a few substring tests instead of a
+# regex trying every digit): most pages name no price.
+_HELD_BY_EVERY_MATCH: dict[re.Pattern, tuple[str, ...]] = {
+    _MONEY: tuple("$€£¥₹"),
+    _AMOUNT: (*"$€£¥₹", "eur", "usd", "dollar"),
+}
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|copyright|all rights reserved|alle rechte")    # lower
 # A table row rendered as text keeps its columns apart with runs of spaces.
 _COLUMN_GAP = re.compile(r"\S {3,}\S")
@@ -254,6 +261,9 @@ class DocView:
     def lines_of(self, pattern: re.Pattern, lower: bool = False) -> np.ndarray:
         """Line index of every match of ``pattern`` over the joined (or lower-cased) lines."""
         text = self.lower if lower else self.joined
+        held = _HELD_BY_EVERY_MATCH.get(pattern)
+        if held is not None and not any(map(text.__contains__, held)):
+            return np.zeros(0, dtype=np.int64)
         pos = np.fromiter(map(re.Match.start, pattern.finditer(text)), dtype=np.int64)
         return np.searchsorted(self.line_starts, pos, side="right") - 1
 
@@ -871,10 +881,12 @@ def _indent_offset(d: DocView) -> np.ndarray:
 def _repeated(d: DocView) -> np.ndarray:
     # Menus and footers are often rendered twice on a page (header and footer,
     # desktop and mobile); an article's sentences are not.
-    # Python ints (tolist) index the list faster than numpy's.
-    keys = [" ".join(d.texts[i].split()).casefold() for i in d.first_line.tolist()]
+    # Python ints (tolist) index the list faster than numpy's; maps, not a
+    # comprehension: no Python step per unit.
+    firsts = map(d.texts.__getitem__, d.first_line.tolist())
+    keys = list(map(str.casefold, map(" ".join, map(str.split, firsts))))
     seen = Counter(keys)
-    return np.fromiter((seen[k] > 1 for k in keys), dtype=float, count=d.n)
+    return (np.fromiter(map(seen.__getitem__, keys), dtype=np.int64, count=d.n) > 1).astype(float)
 
 
 # -- where the unit lies relative to the article's prose. Unlike a relative
@@ -941,6 +953,9 @@ def _list_runs(d: DocView) -> ListRuns:
     return d.memo(_compute_list_runs)
 
 
+_INT64_MAX = int(np.iinfo(np.int64).max)   # asked once: np.iinfo builds an object per call
+
+
 def _compute_list_runs(d: DocView) -> ListRuns:
     """Facts about the run of list items each list item belongs to.
 
@@ -953,7 +968,7 @@ def _compute_list_runs(d: DocView) -> ListRuns:
         return ListRuns(z, z, z)
     run = np.cumsum(np.concatenate(([True], item[1:] != item[:-1]))) - 1
     length = np.bincount(run)
-    lo = np.full(len(length), np.iinfo(np.int64).max)
+    lo = np.full(len(length), _INT64_MAX)
     hi = np.full(len(length), -1)
     np.minimum.at(lo, run, d.indent)
     np.maximum.at(hi, run, d.indent)
