@@ -21,7 +21,11 @@ def paused(freeze: bool = False) -> Iterator[None]:
     the CPU time of cleaning the dev corpus, all of it finding nothing.
     Reference counting frees what cleaning makes (it makes almost no cycles,
     ~3 objects a page), and the collector, back on, finds any cycle later.
-    Memory is not held longer: a block is one window of a long text.
+    Memory is not held longer: reference counting frees each window's
+    objects as before; only those few cycles wait, until the block ends (a
+    window, or in ``Cleaner.clean`` the whole text, whose decisions are then
+    written and freed first, so that the collector back on finds almost
+    nothing young to walk).
 
     A collector switched off for good elsewhere stays off. (A thread that
     switches it off while another cleans may find it back on.)
