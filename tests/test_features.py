@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.blocks import WORD, split_lines
 from cleaner.features import FEATURES, DocView, feature, lexicon, lexicon_keys, unit_table
@@ -171,3 +173,15 @@ def test_a_comment_line_is_a_hash_after_white_space_only(text):
     assert _without_comment_lines(text).split() == [
         w for line in text.splitlines() if not line.lstrip().startswith("#") for w in line.split()]
 
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_text_without_the_held_strings_has_no_match_of_the_pattern(data):
+    """``lines_of`` skips a pattern's search on a text holding none of the
+    strings in ``_HELD_BY_EVERY_MATCH``: every match must hold one of them."""
+    from cleaner.features import _HELD_BY_EVERY_MATCH
+
+    for pattern, held in _HELD_BY_EVERY_MATCH.items():
+        match = data.draw(st.from_regex(pattern, fullmatch=True))
+        assert any(s in match for s in held), (pattern.pattern, match)
