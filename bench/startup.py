@@ -101,12 +101,15 @@ def instructions(cmd: list[str], stdin: bytes) -> int | None:
     the machine runs, so two trees compare to a fraction of a percent where the
     medians of (b) cannot. It weighs every instruction alike (an import's file
     reads and page faults count for little), so its ratio is not (b)'s ratio.
+    The hash seed is fixed: string hashes decide how sets and dicts grow and
+    are walked, and a random seed moved the count of `clean < seed` by ~2M.
     """
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         return None
     p = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
-                       input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                       input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       env={**os.environ, "PYTHONHASHSEED": "0"})
     if p.returncode != 0:
         sys.exit(f"bench/startup.py: valgrind {' '.join(cmd)} failed: {p.stderr.decode()[-500:]}")
     counted = re.search(rb"Collected : (\d+)", p.stderr)
