@@ -222,7 +222,8 @@ def _hits(language: str, counts: Counter) -> int:
 def _best(bounds: Sequence[int], exact: Callable[[int], int]) -> tuple[int, int]:
     """The candidate with the most hits (ties: the earlier one) and its hits,
     given a bound on each candidate's hits and ``exact``, which counts them:
-    only the candidates whose bound could still win are counted."""
+    only the candidates whose bound could still win are counted. (Hits
+    already counted are their own bounds.)"""
     known: dict[int, int] = {}
     while True:
         i = max(range(len(bounds)), key=lambda k: (known.get(k, bounds[k]), -k))
@@ -245,11 +246,11 @@ def guess_language(words: Iterable[str], sample: int = 2000) -> str:
         def hits_of(i: int) -> int:
             return _hits(CANDIDATES[i], counts)
 
-        bounds = upper_hits(counts)
-        if bounds is not None:      # the lists of few candidates read: mostly the winner's only
-            best, most = _best(bounds, hits_of)
-            return CANDIDATES[best] if most else "English"
-        hits = list(map(hits_of, range(len(CANDIDATES))))
+        # With the index, the lists of few candidates are read: mostly the winner's only.
+        bounds, exact = upper_hits(counts), hits_of
+        if bounds is None:          # no index fits the lists: every list is asked
+            bounds = list(map(hits_of, range(len(CANDIDATES))))
+            exact = bounds.__getitem__
     else:
         # A run guesses for every document: the sample's stop words, found
         # with one intersection, and each one's candidates, remembered.
@@ -263,6 +264,6 @@ def guess_language(words: Iterable[str], sample: int = 2000) -> str:
             c = counts[w]
             for i in langs[w]:
                 hits[i] += c
-    if not any(hits):
-        return "English"
-    return CANDIDATES[max(range(len(CANDIDATES)), key=lambda i: (hits[i], -i))]
+        bounds, exact = hits, hits.__getitem__
+    best, most = _best(bounds, exact)
+    return CANDIDATES[best] if most else "English"
