@@ -29,7 +29,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .blocks import CJK_RANGES, Block, token
-from .language import guess_language, stopwords
+from .language import SAMPLE as LANGUAGE_SAMPLE, guess_language, stopwords
 from .units import LIST_ITEM, lines_ending_with, lines_matching, lines_opening_with
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -145,8 +145,6 @@ def lexicon_keys(words: Sequence[str]) -> list[str]:
 # this share of stop words (see DocView.prose).
 PROSE_MIN_WORDS = 12
 PROSE_MIN_STOP_DENSITY = 0.15
-# The language is guessed from a document's first words (language.guess_language's sample).
-LANGUAGE_SAMPLE = 2000
 
 
 # ---------------------------------------------------------------- the view
@@ -491,8 +489,7 @@ class DocView:
             return self._language
         # The guess reads the first words only: those, not every word, folded.
         words, place = self.distinct
-        return guess_language(map(words.__getitem__, place[:LANGUAGE_SAMPLE].tolist()),
-                              LANGUAGE_SAMPLE)
+        return guess_language(map(words.__getitem__, place[:LANGUAGE_SAMPLE].tolist()))
 
     @cached_property
     def n_stop(self) -> np.ndarray:

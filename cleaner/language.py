@@ -30,6 +30,8 @@ CANDIDATES = ("English", "German", "French", "Spanish", "Italian", "Portuguese",
               "Russian", "Ukrainian", "Romanian", "Hungarian", "Turkish", "Indonesian",
               "Greek", "Croatian", "Catalan", "Chinese", "Japanese", "Korean")
 OWN_STOPLISTS = Path(__file__).parent / "data" / "stoplists"
+# A guess reads a document's first words only, this many.
+SAMPLE = 2000
 # The candidates' lists in a form that needs no set of their ~48,000 words
 # (written by scripts/rule_literals.py; see ``upper_hits``).
 STOPWORD_INDEX = Path(__file__).parent / "data" / "stopword_index.bin"
@@ -232,7 +234,7 @@ def _best(bounds: Sequence[int], exact: Callable[[int], int]) -> tuple[int, int]
         known[i] = exact(i)
 
 
-def guess_language(words: Iterable[str], sample: int = 2000) -> str:
+def guess_language(words: Iterable[str], sample: int = SAMPLE) -> str:
     """The candidate language whose stop words cover most of the (case-folded) words.
 
     Ties go to the earlier candidate; no words at all means English.
