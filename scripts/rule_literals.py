@@ -144,18 +144,18 @@ def main() -> int:
     ap.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
     args = ap.parse_args()
     text, parts = render(expected())
-    index = stopword_index()
+    # Each file as bytes: what --check compares is what is written.
+    files = ((LITERALS_FILE, text.encode()), (PARTS_FILE, parts.encode()),
+             (language.STOPWORD_INDEX, stopword_index()))
     if args.check:
-        for path, wanted in ((LITERALS_FILE, text.encode()), (PARTS_FILE, parts.encode()),
-                             (language.STOPWORD_INDEX, index)):
+        for path, wanted in files:
             current = path.read_bytes() if path.exists() else b""
             if current != wanted:
                 print(f"{path} is out of date: run python scripts/rule_literals.py", file=sys.stderr)
                 return 1
         return 0
-    LITERALS_FILE.write_text(text, encoding="utf-8")
-    PARTS_FILE.write_text(parts, encoding="utf-8")
-    language.STOPWORD_INDEX.write_bytes(index)
+    for path, wanted in files:
+        path.write_bytes(wanted)
     data = json.loads(text)
     needs = data["needs"]
     print(f"{LITERALS_FILE}: {len(data['packs'])} packs, "
