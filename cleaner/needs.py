@@ -802,9 +802,13 @@ def _forbidden(tree) -> str:
 # far ("" while only characters before the first letter or digit were
 # consumed). A state that ends in _DONE stopped early: the line's head only
 # has to start with it. A character class too large to enumerate ends every
-# started head where it stands.
+# started head where it stands. A started head that a lookahead lets go on
+# only with some characters carries them after _NEXT, until the next step
+# (the "o" of a text browser's list item, ``o(?=\s)``: else every line
+# starting with "O", "Our", "One", "Once", would pass as a possible "o").
 
 _DONE = "\0"
+_NEXT = "\x02"
 
 
 class _NoHeads(Exception):
@@ -854,6 +858,15 @@ def _step(states: set[str], chars) -> set[str]:
     """The states after one more character from ``chars``."""
     out: set[str] = set()
     for h in states:
+        if _NEXT in h:                      # a lookahead allows only some characters here
+            h, allowed = h.split(_NEXT)
+            if chars is None or chars is _NOT_WORD:
+                both = frozenset(c for c in allowed if chars is None or not c.isalnum())
+            else:
+                both = frozenset(allowed).intersection(chars)
+            if both:                        # else no line goes on this way
+                out |= _step({h}, both)
+            continue
         if len(h) >= HEAD or h.endswith(_DONE):
             out.add(h)
         elif not h:
@@ -884,7 +897,7 @@ def _step(states: set[str], chars) -> set[str]:
 
 def _follow(items: list, states: set[str]) -> set[str]:
     for op, av in items:
-        if all(len(h) >= HEAD or h.endswith(_DONE) for h in states):
+        if all(h.endswith(_DONE) or (len(h) >= HEAD and _NEXT not in h) for h in states):
             return states
         if op is C.LITERAL:
             states = _step(states, {head_char(chr(av))})
@@ -892,6 +905,8 @@ def _follow(items: list, states: set[str]) -> set[str]:
             states = _step(states, None)
         elif op is C.IN:
             states = _step(states, _head_chars(tuple(av)))
+        elif op is C.ASSERT and av[0] == 1:
+            states = _look_ahead(list(av[1]), states)
         elif op is C.AT or op is C.ASSERT or op is C.ASSERT_NOT:
             continue      # zero-width; a lookaround only narrows the matches
         elif op is C.SUBPATTERN:
@@ -921,6 +936,22 @@ def _follow(items: list, states: set[str]) -> set[str]:
     return states
 
 
+def _look_ahead(items: list, states: set[str]) -> set[str]:
+    """``states`` with a positive lookahead ``items`` seen: a started head
+    that it lets go on only with a few characters carries them (``_NEXT``).
+    Only a lookahead that opens with one character from a class or a literal
+    narrows anything; any other is zero-width here, as before."""
+    if not items or items[0][0] not in (C.LITERAL, C.IN):
+        return states
+    op, av = items[0]
+    chars = {head_char(chr(av))} if op is C.LITERAL else _head_chars(tuple(av))
+    if chars is None or chars is _NOT_WORD or len(chars) > _MAX_HEAD_CLASS:
+        return states
+    allowed = "".join(sorted(chars))
+    return {h + _NEXT + allowed if h and _NEXT not in h and len(h) < HEAD
+            and not h.endswith(_DONE) else h for h in states}
+
+
 def _heads(tree) -> tuple[str, ...] | None:
     """The heads a line matched by a ``^``-anchored pattern can have, or None.
 
@@ -933,7 +964,7 @@ def _heads(tree) -> tuple[str, ...] | None:
         states = _follow(list(tree), {""})
     except _NoHeads:
         return None
-    heads = {h.rstrip(_DONE) for h in states}
+    heads = {h.split(_NEXT)[0].rstrip(_DONE) for h in states}
     if ("" in heads and not _end_anchored(tree)) or len(heads) > MAX_HEADS:
         return None
     return tuple(sorted(heads))

@@ -106,6 +106,24 @@ def test_heads():
     assert head(normalize("--")) == "" and head(normalize("1\u00a0of 3")) == "1 o"
 
 
+
+def test_heads_follow_a_lookahead_on_the_next_character():
+    """A text browser's list-item "o" must be followed by white space
+    (``o(?=\\s)`` in {{bullet}}): a line opening with "Our", "One" or "Once"
+    is then no candidate of the ~90 rules that allow such a marker."""
+    pattern = r"^(?:(?:[-*•]|o(?=\s))\s*){0,2}(?:share|tweet)\W*$"
+    heads = analyze(pattern, re.I).heads
+    assert "o s" in heads and "o t" in heads and "sha" in heads      # "o Share", "Share"
+    assert not any(h in heads for h in ("o", "ou", "our", "osh", "on"))
+    index = LiteralIndex([(pattern, re.I, False, True, True)])
+    lines = ["o Share", "  o  Tweet", "Share", "Our share of the vote", "Once shared"]
+    assert [bool(c) for c in index.candidates(lines)] == [True, True, True, False, False]
+    # What re matches, the heads admit: the same lines, searched one by one.
+    assert [bool(re.search(pattern, line.strip(), re.I)) for line in lines] == [True, True, True, False, False]
+    # A lookahead that does not open with one known character narrows nothing.
+    assert analyze(r"^o(?=\w)\w*x", re.I).heads == ("o", "ox")     # \w: too many to list
+    assert analyze(r"^o(?=[a-c])\w+x", re.I).heads == ("oa", "oax", "ob", "obx", "oc", "ocx")
+
 @pytest.mark.parametrize("pattern, edges", [
     (r"\bsign\s+up\b", ((3,), (3,))),              # sign: \b before, \s after; up: \s, \b
     (r"^(?:menu|search)$", ((3, 3),)),              # the line's ends count as non-word
