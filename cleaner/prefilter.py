@@ -335,19 +335,14 @@ class _Check:
         self.mixed = tuple((b, test) for b, test in clauses if test is not None)
 
 
-def _symbol_test(symbols: tuple[str, ...]):
-    """A function telling whether a string holds one of ``symbols``, in one C call."""
-    if len(symbols) == 1:
-        return lambda s, x=symbols[0]: x in s
-    return re.compile("|".join(map(re.escape, sorted(symbols, key=len, reverse=True)))).search
-
-
-def _words_test(words: tuple[str, ...]):
-    """A function telling whether a string holds one of a few ``words``: a substring
-    test each (quicker than a regular expression of them)."""
-    if len(words) == 1:
-        return lambda s, x=words[0]: x in s
-    return lambda s, xs=words: any(map(s.__contains__, xs))
+def _holds_one_of(strings: tuple[str, ...]) -> Callable[[str], bool]:
+    """A function telling whether a string holds one of ``strings``: a clause's
+    few words or symbols (the shipped rules' have at most six), a substring
+    test each, which for so few is as quick as one regular expression of them
+    and needs no compiling."""
+    if len(strings) == 1:
+        return lambda s, x=strings[0]: x in s
+    return lambda s, xs=strings: any(map(s.__contains__, xs))
 
 
 class LiteralIndex:
@@ -416,7 +411,7 @@ class LiteralIndex:
                     continue
                 bit = 0
                 if k in needs.tested:     # on many lines: a test on the lines let through
-                    tests.append((0, _words_test, clause))
+                    tests.append((0, _holds_one_of, clause))
                     continue
                 if any(map(automaton_literal, clause)):
                     bit = 1 << next_clause
@@ -424,7 +419,7 @@ class LiteralIndex:
                     words = [(lit, e) for lit, e in zip(clause, needs.edges_of(k)) if automaton_literal(lit)]
                     _add(by_literal, [w for w, _ in words], [e for _, e in words], bit)
                 symbols = tuple(lit for lit in clause if not automaton_literal(lit))
-                tests.append((bit, _symbol_test if symbols else None, symbols))
+                tests.append((bit, _holds_one_of if symbols else None, symbols))
             if not any(len(lit) < needs.min_len for lit in primary or ("",)):
                 needs = needs._replace(min_len=0)     # a hit is as long: no test needed
             if tests or needs.max_nonspace is not None or needs.max_words is not None \
