@@ -573,11 +573,9 @@ class LiteralIndex:
         return remember(self._kept_by_head, raw, ~self._head_bits | allowed)
 
     def _checks_of(self, mask: int) -> tuple[_Check, ...]:
-        """The checks of the rules in ``mask`` (rules with checks only), in rule order."""
-        out = self._check_sets.get(mask)
-        if out is None:
-            out = remember(self._check_sets, mask, tuple(map(self._check, set_bits(mask))))
-        return out
+        """The checks of the rules in ``mask`` (rules with checks only), in rule
+        order, made and remembered: ``_gate`` looks in ``_check_sets`` first."""
+        return remember(self._check_sets, mask, tuple(map(self._check, set_bits(mask))))
 
     def _check(self, i: int) -> _Check:
         """Rule ``i``'s check, made on first use."""
