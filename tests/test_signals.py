@@ -215,8 +215,10 @@ def test_edges_hold_on_what_re_calls_word_characters():
 
 
 def _variants(text: str) -> list[str]:
-    """A line and what a scrape makes of it: case, bullets, spacing, look-alike letters."""
-    return [text, text.upper(), text.lower(), "• " + text, "  " + text + "  ", text + ".",
+    """A line and what a scrape makes of it: case, bullets (a text browser's "o" too),
+    spacing, look-alike letters."""
+    return [text, text.upper(), text.lower(), "• " + text, "o " + text, "o\u00a0" + text, "o" + text,
+            "  " + text + "  ", text + ".",
             text.replace(" ", "\u00a0"), text.replace(" ", "  "), text.replace("s", "ſ"),
             "| " + text + " |", text[: len(text) // 2], "1. " + text, "Say: " + text]
 
