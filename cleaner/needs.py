@@ -22,7 +22,9 @@ pattern only on the lines that meet all of them:
 - **heads**, for a pattern anchored with ``^``: the strings the line can
   start with, counted from its first letter or digit, ``HEAD`` characters
   long (whitespace read as " "). ``^(?:[-*•]\\s*)?(?:menu|search)\\b`` can
-  only match a line whose head starts with "men" or "sea".
+  only match a line whose head starts with "men" or "sea". A lookahead
+  that opens with one known character narrows the next one: ``o(?=\\s)``
+  admits "o " and not "our".
 
 Everything is compared after ``prefilter.normalize`` (re's case equivalences
 folded), so the conditions hold for ``re.IGNORECASE`` and, more loosely, for
