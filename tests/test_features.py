@@ -185,3 +185,20 @@ def test_a_text_without_the_held_strings_has_no_match_of_the_pattern(data):
     for pattern, held in _HELD_BY_EVERY_MATCH.items():
         match = data.draw(st.from_regex(pattern, fullmatch=True))
         assert any(s in match for s in held), (pattern.pattern, match)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(st.text(alphabet=st.characters(blacklist_characters="\n\r",
+                                                     blacklist_categories=("Cs",))), max_size=6))
+@pytest.mark.parametrize("extra", ["", "\ud800 a_b\U0001d7d8 ß ǰ x\u0301 \u2028 ٣٤ 〇 _", "東京 ab_c"])
+def test_the_words_of_lines_are_what_the_word_pattern_finds_in_each(lines, extra):
+    """``_line_tokens`` splits a text made of spaces and word characters
+    instead of searching each line for its words (``TOKEN``): the same words."""
+    from cleaner.blocks import TOKEN
+    from cleaner.features import _line_tokens
+
+    lines = [*lines, extra]
+    words, line = _line_tokens(lines)
+    expected = [(w, i) for i, t in enumerate(lines) for w in TOKEN.findall(t)]
+    assert list(zip(words, line.tolist())) == expected
+    assert line.dtype == np.int64
