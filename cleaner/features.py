@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import chain, count, repeat
-from operator import itemgetter
+from operator import add, itemgetter
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -281,7 +281,13 @@ class DocView:
     @cached_property
     def heads(self) -> list[str]:
         """Each line without leading spaces and list marker, with a space after it."""
-        return self.local("heads", _heads).tolist()
+        heads = list(map(add, map(str.lstrip, self.texts), repeat(" ")))
+        # The marker is looked for on the list items only (``list_item_lines``
+        # has matched it on every line already): few lines.
+        texts = self.texts
+        for i in np.flatnonzero(self.list_item_lines).tolist():
+            heads[i] = texts[i][LIST_ITEM.match(texts[i]).end():] + " "
+        return heads
 
     @cached_property
     def heads_lower(self) -> list[str]:
@@ -586,13 +592,6 @@ def _terminal_lines(texts: Sequence[str]) -> np.ndarray:
     return lines_ending_with(texts, TERMINAL)
 
 
-def _heads(texts: Sequence[str]) -> np.ndarray:
-    out = np.empty(len(texts), dtype=object)
-    out[:] = [(t[m.end():] if m else t.lstrip()) + " "
-              for t, m in zip(texts, map(LIST_ITEM.match, texts))]
-    return out
-
-
 def _code_operators(texts: Sequence[str]) -> np.ndarray:
     return lines_matching(texts, _CODE)
 
@@ -600,7 +599,7 @@ def _code_operators(texts: Sequence[str]) -> np.ndarray:
 def _code_from(texts: Sequence[str], heads: Sequence[str], operators: np.ndarray) -> np.ndarray:
     """Lines that read as source code: an operator or statement punctuation
     (``operators``, from ``_code_operators``), a prompt, or a keyword opening a
-    line without sentence punctuation; ``heads``: the lines' ``_heads``."""
+    line without sentence punctuation; ``heads``: the lines' ``DocView.heads``."""
     code = operators | np.fromiter(map(str.startswith, heads, repeat(PROMPTS)), dtype=bool,
                                    count=len(heads))
     keyword = np.fromiter(map(str.startswith, heads, repeat(KEYWORD_OPENERS)), dtype=bool,
