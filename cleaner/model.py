@@ -38,6 +38,7 @@ CONTEXT_NAMES: tuple[str, ...] = (
     "in_run_0", "in_run_1", "in_run_2", "in_run_3", "log_before_run", "log_after_run",
     "mass_above", "mass_below",
 )
+_COLUMN = {name: j for j, name in enumerate(CONTEXT_NAMES)}
 
 
 class WeightsError(CleanerError):
@@ -54,12 +55,25 @@ def main_run(values: np.ndarray) -> tuple[int, int]:
     """Indices [start, end] of the maximum-sum stretch of ``values`` (end < start if empty)."""
     if not len(values):
         return 0, -1
-    prefix = np.concatenate(([0.0], np.cumsum(values)))
-    lowest = np.minimum.accumulate(prefix[:-1])
-    gain = prefix[1:] - lowest
-    end = int(np.argmax(gain))
-    start = int(np.argmin(prefix[:end + 1]))
-    return start, end
+    starts, ends = main_runs(values[None, :])
+    return int(starts[0]), int(ends[0])
+
+
+def main_runs(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``main_run`` of each row of ``rows`` (at least one column): the starts and the ends.
+
+    The rows of a document (one per bias) are searched together: a few numpy
+    calls for all of them, where on a page of a few hundred units each call
+    costs more than its work.
+    """
+    k, n = rows.shape
+    prefix = np.zeros((k, n + 1))
+    np.cumsum(rows, axis=1, out=prefix[:, 1:])
+    lowest = np.minimum.accumulate(prefix[:, :-1], axis=1)
+    ends = np.argmax(prefix[:, 1:] - lowest, axis=1)
+    # The lowest prefix up to each row's end (past it: never the lowest).
+    starts = np.argmin(np.where(np.arange(n + 1) <= ends[:, None], prefix, np.inf), axis=1)
+    return starts, ends
 
 
 def _window_mean(z: np.ndarray, r: int) -> np.ndarray:
@@ -94,7 +108,7 @@ def context_features(z: np.ndarray, sizes: np.ndarray,
     out = np.zeros((n, len(CONTEXT_NAMES)))
     if not n:
         return out
-    col = {name: j for j, name in enumerate(CONTEXT_NAMES)}
+    col = _COLUMN
 
     def wanted(*names: str) -> bool:
         return any(name not in skip for name in names)
@@ -107,14 +121,19 @@ def context_features(z: np.ndarray, sizes: np.ndarray,
             out[:, col[name]] = _window_mean(z, r)
     if wanted("max_near2"):
         out[:, col["max_near2"]] = _max_near(z, 2)
-    for k, b in enumerate(RUN_BIASES):
-        # The run at bias 1 also places the units before and after it.
-        if wanted(f"in_run_{k}", *(("log_before_run", "log_after_run") if k == 1 else ())):
-            a, e = main_run(np.tanh((z + b) / 2) * sizes)
-            out[:, col[f"in_run_{k}"]] = ((a <= i) & (i <= e)).astype(float)
-            if k == 1:
-                out[:, col["log_before_run"]] = np.where(i < a, np.log1p(np.maximum(a - i, 0)), 0.0)
-                out[:, col["log_after_run"]] = np.where(i > e, np.log1p(np.maximum(i - e, 0)), 0.0)
+    # The main run at each wanted bias, found for all of them at once; the
+    # run at bias 1 also places the units before and after it.
+    runs = [k for k in range(len(RUN_BIASES))
+            if wanted(f"in_run_{k}", *(("log_before_run", "log_after_run") if k == 1 else ()))]
+    if runs:
+        biases = np.array([RUN_BIASES[k] for k in runs])
+        starts, ends = main_runs(np.tanh((z + biases[:, None]) / 2) * sizes)
+        inside = (starts[:, None] <= i) & (i <= ends[:, None])
+        out[:, [col[f"in_run_{k}"] for k in runs]] = inside.T
+        if 1 in runs:
+            a, e = int(starts[runs.index(1)]), int(ends[runs.index(1)])
+            out[:, col["log_before_run"]] = np.where(i < a, np.log1p(np.maximum(a - i, 0)), 0.0)
+            out[:, col["log_after_run"]] = np.where(i > e, np.log1p(np.maximum(i - e, 0)), 0.0)
     mass = np.maximum(0.0, np.tanh(z / 2)) * sizes
     total = mass.sum() or 1.0
     above = np.cumsum(mass) - mass
