@@ -103,6 +103,24 @@ def word_lists() -> WordLists:
                      frozenset(w.casefold() for w in data["payment_words"]))
 
 
+# The fixed word lists features count words of (``DocView.words_listed``),
+# by their bit in ``listed_words``: each distinct word of a document is
+# looked up once in one table of them all, not once in each list.
+SECOND_PERSON, FIRST_PLURAL, PAYMENT, MONTH_NAMES = range(4)
+
+
+@lru_cache(maxsize=1)
+def listed_words() -> dict[str, int]:
+    """Word -> the bits (``1 << SECOND_PERSON`` ...) of the fixed word lists that hold it."""
+    lists = word_lists()
+    table: dict[str, int] = {}
+    for k, vocabulary in zip((SECOND_PERSON, FIRST_PLURAL, PAYMENT, MONTH_NAMES),
+                             (lists.second_person, lists.first_plural, lists.payment, MONTHS)):
+        for w in vocabulary:
+            table[w] = table.get(w, 0) | 1 << k
+    return table
+
+
 def word_data(path: Path) -> dict:
     """``words.yaml`` as the safe loader reads it: from the shipped data
     (``data/rule_literals.json``, written by scripts/rule_literals.py) while the
@@ -486,6 +504,17 @@ class DocView:
         return self.per_unit_words(self.of_distinct(vocabulary.__contains__))
 
     @cached_property
+    def _listed(self) -> np.ndarray:
+        """Per word: the bits of the fixed word lists that hold it (``listed_words``)."""
+        table = listed_words()
+        words, place = self.distinct
+        return np.fromiter(map(table.get, words, repeat(0)), dtype=np.uint8, count=len(words))[place]
+
+    def words_listed(self, k: int) -> np.ndarray:
+        """How many of each unit's words are in the fixed word list ``k`` (``SECOND_PERSON`` ...)."""
+        return self.per_unit_words(((self._listed >> k) & 1).astype(float))
+
+    @cached_property
     def n_words(self) -> np.ndarray:
         return self.per_unit_words(np.ones(len(self.words)))
 
@@ -766,12 +795,12 @@ def _separators(d: DocView) -> np.ndarray:
 
 @feature("second_person")
 def _second_person(d: DocView) -> np.ndarray:
-    return np.minimum(1.0, 5 * _share(d.words_in(word_lists().second_person), d.n_words))
+    return np.minimum(1.0, 5 * _share(d.words_listed(SECOND_PERSON), d.n_words))
 
 
 @feature("first_plural")
 def _first_plural(d: DocView) -> np.ndarray:
-    return np.minimum(1.0, 5 * _share(d.words_in(word_lists().first_plural), d.n_words))
+    return np.minimum(1.0, 5 * _share(d.words_listed(FIRST_PLURAL), d.n_words))
 
 
 _SEGMENT_END = re.compile(r"[\s:,.!?»]")
@@ -828,7 +857,7 @@ def _money(d: DocView) -> np.ndarray:
 
 @feature("payment_word")
 def _payment(d: DocView) -> np.ndarray:
-    return (d.words_in(word_lists().payment) > 0).astype(float)
+    return (d.words_listed(PAYMENT) > 0).astype(float)
 
 
 @feature("comma_rate")
@@ -844,7 +873,7 @@ def _sentences(d: DocView) -> np.ndarray:
 
 @feature("date")
 def _date(d: DocView) -> np.ndarray:
-    month = d.words_in(MONTHS) > 0
+    month = d.words_listed(MONTH_NAMES) > 0
     # A month name and a number of one or two digits in the same unit: the
     # numbers are looked for only in the units that name a month.
     unit = d.word_unit
