@@ -57,14 +57,16 @@ MONTHS = frozenset((
     "oktober dezember janvier février mars avril juin juillet août septembre octobre novembre "
     "décembre enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
     "diciembre").split())
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|copyright|all rights reserved|alle rechte")    # lower
 # For a pattern: strings one of which every match of it holds. A text that
 # holds none of them is not searched (a few substring tests instead of a
 # regex trying every digit): most pages name no price.
 _HELD_BY_EVERY_MATCH: dict[re.Pattern, tuple[str, ...]] = {
     _MONEY: tuple("$€£¥₹"),
     _AMOUNT: (*"$€£¥₹", "eur", "usd", "dollar"),
+    # A quarter of pages name no copyright: its search stops at every "a" and "c".
+    _COPYRIGHT: ("©", "(c)", "copyright", "all rights reserved", "alle rechte"),
 }
-_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|copyright|all rights reserved|alle rechte")    # lower
 # A table row rendered as text keeps its columns apart with runs of spaces.
 _COLUMN_GAP = re.compile(r"\S {3,}\S")
 # Source code and shell sessions quoted in an article: statement punctuation
