@@ -210,9 +210,12 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | Non
     touched = list(compress(count(), map(is_not, cuts, repeat(NO_CUT))))   # lines with a hit
     gone = [i for i in touched if cuts[i].removes_line]
     trims = [i for i in touched if cuts[i].spans]
-    kept = np.arange(len(cuts), dtype=np.int64)
     if gone:
-        kept = np.delete(kept, gone)
+        left = np.ones(len(cuts), dtype=bool)
+        left[gone] = False
+        kept = np.flatnonzero(left)
+    else:
+        kept = np.arange(len(cuts), dtype=np.int64)
     same = kept.copy()                          # -1 for a trimmed line: a new text
     trimmed_at = np.searchsorted(kept, trims).tolist()
     same[trimmed_at] = -1
@@ -225,10 +228,10 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | Non
     texts = list(map(attrgetter("text"), view_blocks))
     if facts is not None:
         facts = facts.take(same, texts)
-    grouped = units_mod.group(view_blocks, facts=facts)
+    grouped = units_mod.group(view_blocks, facts=facts, texts=texts)
     return (DocView(view_blocks, grouped.of_line, grouped.count, language=language,
                     parent=whole, from_parent=same if whole is not None else None,
-                    list_items=facts.item if facts is not None else None),
+                    list_items=facts.item if facts is not None else None, texts=texts),
             kept)
 
 
@@ -236,9 +239,11 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
            common: "CommonLines | None" = None, match_cache: dict | None = None,
            language: str | None = None) -> Evidence:
     """The evidence table of a document split into ``blocks``."""
-    facts = units_mod.line_facts([b.text for b in blocks])
-    grouped = units_mod.group(blocks, facts=facts)
-    whole = DocView(blocks, grouped.of_line, grouped.count, language=language, list_items=facts.item)
+    texts = list(map(attrgetter("text"), blocks))
+    facts = units_mod.line_facts(texts)
+    grouped = units_mod.group(blocks, facts=facts, texts=texts)
+    whole = DocView(blocks, grouped.of_line, grouped.count, language=language, list_items=facts.item,
+                    texts=texts)
     # Measured on the document's prose (its words, their language) only when
     # a tail-zone rule hits a line: on most documents none does.
     zone = cache(partial(tail_start, whole))
@@ -248,7 +253,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     if top and blocks[top].text.strip() in units_mod.FRONT_MATTER_MARKS:
         # Front matter opens where the output will start once the rules take
         # the lines above it: find it there now, as a second pass would.
-        grouped = units_mod.group(blocks, top, facts)
+        grouped = units_mod.group(blocks, top, facts, texts)
         hits = protect_structures(found, grouped)
     cuts = [cut_of(b, h) if h else NO_CUT for b, h in zip(blocks, hits)]
     if all(c is NO_CUT for c in cuts):     # nothing cut: the view is the whole document

@@ -211,14 +211,17 @@ class DocView:
     neighbours are always its own.
 
     ``list_items``: whether each line opens with a list marker, when the
-    caller has it already (``units.line_facts``, which grouping reads).
+    caller has it already (``units.line_facts``, which grouping reads);
+    ``texts``: the blocks' texts, likewise.
     """
 
     def __init__(self, blocks: Sequence[Block], unit_of_line: np.ndarray, n_units: int,
                  language: str | None = None, lexicon_table: dict[str, float] | None = None,
                  parent: "DocView | None" = None, from_parent: np.ndarray | None = None,
-                 list_items: np.ndarray | None = None):
+                 list_items: np.ndarray | None = None, texts: list[str] | None = None):
         self.blocks = blocks
+        if texts is not None:    # the blocks' texts, when the caller has them: not made again
+            self.texts = texts
         self.unit_of_line = unit_of_line
         self.n = n_units
         self._language = language

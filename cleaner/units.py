@@ -156,12 +156,15 @@ def line_facts(texts: Sequence[str]) -> LineFacts:
         lower=np.fromiter(map(str.islower, map(_FIRST, stripped)), dtype=bool, count=n))
 
 
-def group(blocks: Sequence[Block], top: int = 0, facts: LineFacts | None = None) -> Units:
+def group(blocks: Sequence[Block], top: int = 0, facts: LineFacts | None = None,
+          texts: Sequence[str] | None = None) -> Units:
     """Units of a document (see the module docstring); ``top`` as for ``structures``.
 
-    ``facts``: the lines' ``line_facts``, when the caller has them already.
+    ``facts``: the lines' ``line_facts``, and ``texts``, the blocks' texts,
+    when the caller has them already.
     """
-    texts = [b.text for b in blocks]
+    if texts is None:
+        texts = [b.text for b in blocks]
     n = len(texts)
     if not n:
         return Units(np.zeros(0, dtype=np.int64), 0, np.zeros(0, dtype=bool))
