@@ -599,9 +599,20 @@ class DocView:
     # -- neighbourhoods
     def window_sum(self, values: np.ndarray, radius: int) -> np.ndarray:
         """Sum of ``values`` over the units within ``radius``, the unit itself left out."""
+        hi, lo = self._window(radius)
         c = np.concatenate(([0.0], np.cumsum(values, dtype=float)))
-        i = np.arange(self.n)
-        return c[np.minimum(i + radius + 1, self.n)] - c[np.maximum(i - radius, 0)] - values
+        return c[hi] - c[lo] - values
+
+    def _window(self, radius: int) -> tuple[np.ndarray, np.ndarray]:
+        """Where each unit's window within ``radius`` ends and starts among the
+        cumulative sums, found once per view: several features sum over the
+        same windows, and on a page of a few hundred units each numpy call
+        costs more than its work."""
+        windows = self.__dict__.setdefault("_windows", {})
+        if radius not in windows:
+            i = np.arange(self.n)
+            windows[radius] = (np.minimum(i + radius + 1, self.n), np.maximum(i - radius, 0))
+        return windows[radius]
 
     def window_count(self, radius: int) -> np.ndarray:
         return self.window_sum(np.ones(self.n), radius)
