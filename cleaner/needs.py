@@ -891,7 +891,9 @@ def _step(states: set[str], chars) -> set[str]:
         elif chars is None or chars is _NOT_WORD or len(chars) > _MAX_HEAD_CLASS:
             out.add(h + _DONE)
         else:
-            out.update(h + c for c in chars)
+            # A pattern's own "\x02" would read as a lookahead's mark (_NEXT):
+            # the head stops before it instead, which admits more, never less.
+            out.update(h + c if c != _NEXT else h + _DONE for c in chars)
     if len(out) > _MAX_STATES:
         raise _NoHeads
     return out
@@ -947,7 +949,7 @@ def _look_ahead(items: list, states: set[str]) -> set[str]:
         return states
     op, av = items[0]
     chars = {head_char(chr(av))} if op is C.LITERAL else _head_chars(tuple(av))
-    if chars is None or chars is _NOT_WORD or len(chars) > _MAX_HEAD_CLASS:
+    if chars is None or chars is _NOT_WORD or len(chars) > _MAX_HEAD_CLASS or _NEXT in chars:
         return states
     allowed = "".join(sorted(chars))
     return {h + _NEXT + allowed if h and _NEXT not in h and len(h) < HEAD

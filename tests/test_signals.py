@@ -123,6 +123,12 @@ def test_heads_follow_a_lookahead_on_the_next_character():
     # A lookahead that does not open with one known character narrows nothing.
     assert analyze(r"^o(?=\w)\w*x", re.I).heads == ("o", "ox")     # \w: too many to list
     assert analyze(r"^o(?=[a-c])\w+x", re.I).heads == ("oa", "oax", "ob", "obx", "oc", "ocx")
+    # A pattern's own "\x02" (the mark a narrowed head carries inside) is read as a character.
+    for odd in (r"^a\x02b", r"^ab(?=[\x02x])\S"):
+        index = LiteralIndex([(odd, 0, False, True, True)])
+        lines = ["a\x02b", "ab\x02", "abx", "ab"]
+        assert [bool(re.search(odd, line)) for line in lines] == \
+            [bool(re.search(odd, line)) and bool(c) for line, c in zip(lines, index.candidates(lines))]
 
 @pytest.mark.parametrize("pattern, edges", [
     (r"\bsign\s+up\b", ((3,), (3,))),              # sign: \b before, \s after; up: \s, \b
