@@ -236,7 +236,12 @@ def head(normalized: str, start: int = 0, end: int | None = None) -> str:
     m = _FIRST_ALNUM.search(normalized, start, end)
     if m is None:
         return ""
-    h = normalized[m.start():min(m.start() + HEAD, end)]
+    return _spaced(normalized[m.start():min(m.start() + HEAD, end)])
+
+
+def _spaced(h: str) -> str:
+    """A head with each whitespace character as " ", as heads are compared
+    (``needs.head_char`` reads a pattern's the same way)."""
     return h if h.isalnum() else _WHITESPACE_RUN.sub(" ", h)
 
 
@@ -560,7 +565,7 @@ class LiteralIndex:
     def _head_keeps(self, raw: str) -> int:
         """The rules a line with head ``raw`` keeps: all but the head-gated
         rules whose heads do not admit it."""
-        h = raw if raw.isalnum() else _WHITESPACE_RUN.sub(" ", raw)
+        h = _spaced(raw)
         by_head = self._by_head
         if not h:
             allowed = by_head.get("", 0)
