@@ -856,6 +856,12 @@ def _head_chars(items: tuple):
     return frozenset(out)
 
 
+def _finished(h: str) -> bool:
+    """Whether the head read so far takes no more characters: full, or stopped
+    early (a head still waiting on a lookahead's characters is not)."""
+    return h.endswith(_DONE) or (len(h) >= HEAD and _NEXT not in h)
+
+
 def _step(states: set[str], chars) -> set[str]:
     """The states after one more character from ``chars``."""
     out: set[str] = set()
@@ -869,7 +875,7 @@ def _step(states: set[str], chars) -> set[str]:
             if both:                        # else no line goes on this way
                 out |= _step({h}, both)
             continue
-        if len(h) >= HEAD or h.endswith(_DONE):
+        if _finished(h):
             out.add(h)
         elif not h:
             if chars is _NOT_WORD:
@@ -901,7 +907,7 @@ def _step(states: set[str], chars) -> set[str]:
 
 def _follow(items: list, states: set[str]) -> set[str]:
     for op, av in items:
-        if all(h.endswith(_DONE) or (len(h) >= HEAD and _NEXT not in h) for h in states):
+        if all(map(_finished, states)):
             return states
         if op is C.LITERAL:
             states = _step(states, {head_char(chr(av))})
@@ -952,8 +958,8 @@ def _look_ahead(items: list, states: set[str]) -> set[str]:
     if chars is None or chars is _NOT_WORD or len(chars) > _MAX_HEAD_CLASS or _NEXT in chars:
         return states
     allowed = "".join(sorted(chars))
-    return {h + _NEXT + allowed if h and _NEXT not in h and len(h) < HEAD
-            and not h.endswith(_DONE) else h for h in states}
+    return {h + _NEXT + allowed if h and _NEXT not in h and not _finished(h) else h
+            for h in states}
 
 
 def _heads(tree) -> tuple[str, ...] | None:
