@@ -46,7 +46,7 @@ from re import _constants as C
 import _sre
 
 from .prefilter import (COMMON_SYMBOLS, HEAD, LEFT, MIN_LITERAL, NO_NEEDS, NON_ASCII_HEAD, RIGHT,
-                        Needs, automaton_literal, normalize)
+                        Needs, automaton_literal, normalize, word_char)
 
 # Clauses kept per rule beyond the primary one: each costs a test on every
 # line the primary one lets through.
@@ -443,10 +443,6 @@ _ENDS = (C.AT_END, C.AT_END_STRING)
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
 
 
-def _is_word(c: str) -> bool:
-    return c.isalnum() or c == "_"
-
-
 def _case_variants(c: str) -> list[str]:
     """``c`` and what re.IGNORECASE matches it with: its simple lower case and
     the extra equivalences. (Characters with one simple lower case are all word
@@ -458,13 +454,13 @@ def _case_variants(c: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def _wordy(c: str) -> bool:
     """Whether every character that can match ``c`` is a word character."""
-    return all(map(_is_word, _case_variants(c)))
+    return all(map(word_char, _case_variants(c)))
 
 
 @lru_cache(maxsize=4096)
 def _not_wordy(c: str) -> bool:
     """Whether no character that can match ``c`` is a word character."""
-    return not any(map(_is_word, _case_variants(c)))
+    return not any(map(word_char, _case_variants(c)))
 
 
 # Ranges longer than this are not looked through (the class then proves nothing).

@@ -653,8 +653,8 @@ def _apart(norm: str, line: str, occurrences) -> bool:
         at = stop - size
         if first_end >= 0 and at < first_end:
             continue
-        left = at == 0 or not _word(line[at - 1])
-        right = stop == len(line) or not _word(line[stop])
+        left = at == 0 or not word_char(line[at - 1])
+        right = stop == len(line) or not word_char(line[stop])
         if any((left or not e & LEFT) and (right or not e & RIGHT) for e in edges):
             if first_end >= 0:
                 return True
@@ -662,7 +662,8 @@ def _apart(norm: str, line: str, occurrences) -> bool:
     return False
 
 
-def _word(c: str) -> bool:
+def word_char(c: str) -> bool:
+    """Whether ``c`` is a word character as ``re`` reads ``\\w`` and ``\\b``."""
     return c.isalnum() or c == "_"
 
 
