@@ -123,16 +123,21 @@ def listed_words() -> dict[str, int]:
     return table
 
 
+WORD_DATA_FILE = DATA / "word_lists.json"
+
+
 def word_data(path: Path) -> dict:
     """``words.yaml`` as the safe loader reads it: from the shipped data
-    (``data/rule_literals.json``, written by scripts/rule_literals.py) while the
+    (``data/word_lists.json``, written by scripts/rule_literals.py) while the
     file has the bytes it was made from, else from the YAML. Importing and
     running yaml was ~15 ms of every run's start-up."""
-    from .prefilter import shipped_data
     from .rules import pack_digest
 
     raw = path.read_bytes()
-    held = shipped_data().get("words")
+    try:
+        held = json.loads(WORD_DATA_FILE.read_bytes())
+    except (OSError, ValueError):
+        held = None
     if isinstance(held, dict) and held.get("sha256") == pack_digest(raw) and "data" in held:
         return held["data"]
     import yaml

@@ -285,13 +285,22 @@ def _parts_lines() -> list[str]:
         return []
 
 
-def shipped_parts(key: str) -> dict | None:
-    """The ``parts`` of the shipped pattern with literal key ``key``, or None
-    (none shipped, or the files do not agree: the pattern is searched whole)."""
+def shipped_parts_line(key: str) -> int | None:
+    """The line of rule_parts.jsonl that holds the ``parts`` of the shipped pattern
+    with literal key ``key``, or None (none shipped)."""
     held = shipped_needs().get(key)
     at = held.get("parts") if isinstance(held, dict) else None
+    return at if isinstance(at, int) else None
+
+
+def shipped_parts(key: str, at: int | None = None) -> dict | None:
+    """The ``parts`` of the shipped pattern with literal key ``key`` (on line ``at``
+    of rule_parts.jsonl when known), or None (none shipped, or the files do not
+    agree: the pattern is searched whole)."""
+    if at is None:
+        at = shipped_parts_line(key)
     lines = _parts_lines()
-    if not isinstance(at, int) or not 0 <= at < len(lines):
+    if at is None or not 0 <= at < len(lines):
         return None
     try:
         line_key, parts = json.loads(lines[at])
@@ -366,8 +375,6 @@ class LiteralIndex:
     """
 
     def __init__(self, sources: Sequence[tuple]) -> None:
-        import ahocorasick
-
         shipped = shipped_needs()
         self.size = n = len(sources)
         self.always: list[int] = []      # rules with no primary clause: tried on every line they pass
@@ -439,14 +446,22 @@ class LiteralIndex:
         self._checked_bits = sum(1 << i for i in self._check_parts)
         self._decoded: dict[int, tuple[int, ...]] = {}
         self._check_sets: dict[int, tuple[_Check, ...]] = {}
-        self._automaton = None
-        if by_literal:
-            auto = ahocorasick.Automaton()
-            for lit, bits in by_literal.items():
-                # A plain int when no rule asks for edges: most hits need no look around.
-                auto.add_word(lit, bits[0] if not any(bits[1:]) else (*bits, len(lit)))
-            auto.make_automaton()
-            self._automaton = auto
+        # A plain int when no rule asks for edges: most hits need no look around.
+        self._words = tuple((lit, bits[0] if not any(bits[1:]) else (*bits, len(lit)))
+                            for lit, bits in by_literal.items())
+        self._automaton = _automaton(self._words)
+
+    def __getstate__(self) -> dict:
+        # The automaton is made again from its words (``__setstate__``): as fast
+        # as reading it back, and the state then holds nothing of pyahocorasick's.
+        # The caches start empty, as in a new index.
+        state = dict(self.__dict__)
+        state.update(_automaton=None, _kept_by_head={}, _check_of={}, _decoded={}, _check_sets={})
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._automaton = _automaton(self._words)
 
     def masks(self, lines: Sequence[str]) -> list[int]:
         """For each line, the rules that may match it, as a bit mask (bit i: rule i)."""
@@ -603,6 +618,19 @@ class LiteralIndex:
         return [self.decode(m) for m in self.masks(lines)]
 
 
+def _automaton(words: Sequence[tuple[str, object]]):
+    """An Aho-Corasick automaton of ``words`` (literal, value), or None for none."""
+    if not words:
+        return None
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for lit, value in words:
+        auto.add_word(lit, value)
+    auto.make_automaton()
+    return auto
+
+
 def set_bits(mask: int) -> Iterator[int]:
     """The indices of the bits set in ``mask``, ascending: a step per set bit
     (a mask has a few among hundreds)."""
@@ -626,16 +654,10 @@ def _occurrences(literals: Sequence[str], edges: Sequence[int]):
     """An automaton finding every occurrence of ``literals``, overlapping ones
     too; each hit carries the literal's length and the edges (``LEFT``,
     ``RIGHT``) asked of it, one entry per way the clause lists it."""
-    import ahocorasick
-
     asked: dict[str, list[int]] = {}
     for lit, e in zip(literals, edges):
         asked.setdefault(lit, []).append(e)
-    auto = ahocorasick.Automaton()
-    for lit, es in asked.items():
-        auto.add_word(lit, (len(lit), tuple(es)))
-    auto.make_automaton()
-    return auto
+    return _automaton([(lit, (len(lit), tuple(es))) for lit, es in asked.items()])
 
 
 def _apart(norm: str, line: str, occurrences) -> bool:

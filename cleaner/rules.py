@@ -88,11 +88,30 @@ class RuleSet:
     """The rules of a run, in order, and the files they came from."""
     rules: tuple[Rule, ...] = ()
     files: tuple[str, ...] = field(default_factory=tuple)
+    # The literal index made for this very set, when it came with it from the
+    # start-up snapshot (``snapshot``): taken by the first match cache that
+    # needs an index (``signals``), so that no two caches share one.
+    _index: list = field(default_factory=list, compare=False, repr=False)
 
     def without(self, disabled: Iterable[str]) -> "RuleSet":
         off = set(disabled)
+        if not off:
+            return self
         return RuleSet(tuple(r for r in self.rules if r.id not in off and r.pack not in off),
                        self.files)
+
+    def offer_index(self, index: Any) -> None:
+        """Hold ``index`` (made for this set) for the first cache that needs one."""
+        self._index[:] = [index]
+
+    def take_index(self) -> Any:
+        """The index offered for this set, once; None after, or if none was."""
+        return self._index.pop() if self._index else None
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_index"] = []        # workers make their own: the index is not sent along
+        return state
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -120,7 +139,22 @@ def rule_files(path: Path) -> list[Path]:
 
 
 def load_rules(paths: Iterable[str | Path], *, builtin: bool = True) -> RuleSet:
-    """Load the built-in packs (unless ``builtin`` is false) and the given files/folders."""
+    """Load the built-in packs (unless ``builtin`` is false) and the given files/folders.
+
+    The built-in packs alone come from the start-up snapshot when it was made
+    from these very sources (``snapshot``), else they are built."""
+    paths = list(paths)
+    if builtin and not paths:
+        from . import snapshot
+
+        stored = snapshot.load()
+        if stored is not None:
+            return stored
+    return build_rules(paths, builtin=builtin)
+
+
+def build_rules(paths: Iterable[str | Path], *, builtin: bool = True) -> RuleSet:
+    """``load_rules`` from the rule files themselves (and the shipped data)."""
     files: list[tuple[Path, bool]] = []
     if builtin:
         files.extend((f, True) for f in rule_files(builtin_rules_dir()))

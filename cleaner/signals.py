@@ -9,8 +9,8 @@ from .alternatives import Alternatives, splittable
 from .blocks import Block
 from .errors import CleanerError
 from .patterns import BudgetExceeded
-from .prefilter import (LiteralIndex, literal_key, remember, rule_sources, set_bits, shipped_needs,
-                        shipped_parts)
+from .prefilter import (LiteralIndex, literal_key, remember, rule_sources, set_bits, shipped_parts,
+                        shipped_parts_line)
 from .rules import Rule, RuleSet
 
 
@@ -72,7 +72,7 @@ def _match_line(text: str, matchers: Sequence[tuple[Rule, bool, Callable]],
 _INDEX = object()   # the key under which a match cache keeps its rule set's literal index
 
 
-class _Prefilter:
+class Prefilter:
     """A rule set's ``LiteralIndex`` and, per candidate mask, the matchers to run.
 
     A shipped rule whose pattern has groups of alternatives (``alternatives``)
@@ -88,14 +88,13 @@ class _Prefilter:
         self.index = LiteralIndex(rule_sources(rules))
         self._matchers: dict[int, tuple] = {}
         self._of_rule: list[tuple | None] = [None] * len(rules.rules)   # compiled on first use
-        # rule index -> its parts (None until used: read from the shipped data then)
-        self._parts: dict[int, Alternatives | None] = {}
-        shipped = shipped_needs()
+        # rule index -> its parts, or until used the line of rule_parts.jsonl that holds them
+        self._parts: dict[int, Alternatives | int] = {}
         for i, rule in enumerate(rules.rules):
             if splittable(rule):
-                data = shipped.get(literal_key(rule.pattern.pattern, rule.pattern.source_flags))
-                if data and "parts" in data:
-                    self._parts[i] = None
+                at = shipped_parts_line(literal_key(rule.pattern.pattern, rule.pattern.source_flags))
+                if at is not None:
+                    self._parts[i] = at
         self._narrowing = sum(1 << i for i in self._parts)   # rules still searched by parts
 
     def narrow(self, lines: Sequence[str], masks: list[int]) -> list[int]:
@@ -107,9 +106,9 @@ class _Prefilter:
         for i in set_bits(reduce(or_, masks, 0) & self._narrowing):
             bit = 1 << i
             parts = self._parts[i]
-            if parts is None:
+            if not isinstance(parts, Alternatives):
                 p = self.rules.rules[i].pattern
-                data = shipped_parts(literal_key(p.pattern, p.source_flags))
+                data = shipped_parts(literal_key(p.pattern, p.source_flags), parts)
                 if data is None:            # unreadable: the whole pattern, as for any rule
                     self._narrowing &= ~bit
                     continue
@@ -155,11 +154,13 @@ class _Prefilter:
         return found
 
 
-def _prefilter(rules: RuleSet, cache: dict | None) -> _Prefilter:
+def _prefilter(rules: RuleSet, cache: dict | None) -> Prefilter:
     held = cache.get(_INDEX) if cache is not None else None
     if held is not None and held.rules is rules:
         return held
-    pre = _Prefilter(rules)
+    pre = rules.take_index()        # made with the set (``snapshot``), else made now
+    if pre is None or pre.rules is not rules:
+        pre = Prefilter(rules)
     if cache is not None:
         cache[_INDEX] = pre
     return pre

@@ -15,13 +15,21 @@
 - ``packs``: each shipped pack file's YAML data as the safe loader reads it
   (lines as ``__line__``), with the sha256 of the file's bytes; used only
   while the file still has those bytes (``cleaner.rules.shipped_pack``).
-- ``words``: cleaner/data/words.yaml as the safe loader reads it, with the
-  sha256 of its bytes: used only while the file still has those bytes
-  (``cleaner.features.word_data``), so the default path never imports yaml.
 - ``expanded``: every shipped pattern with ``{{fragments}}``, expanded, with a
   hash of the fragment files (``cleaner.fragments.pre_expanded``).
 
-It also writes cleaner/data/stopword_index.bin: the stop-word lists of the
+It also writes:
+
+- cleaner/data/word_lists.json: cleaner/data/words.yaml as the safe loader
+  reads it, with the sha256 of its bytes: used only while the file still has
+  those bytes (``cleaner.features.word_data``), so the default path never
+  imports yaml. A file of its own: the heuristics need it on every run, and
+  rule_literals.json (~0.8 MB, 3-5 ms to parse) is then read only when the
+  rules are built from their sources.
+- cleaner/data/shipped_rules.pickle: the shipped rule set and its literal
+  index, built from these files (``cleaner.snapshot``); a run reads it instead
+  of building them, while the sources are the ones it was made from.
+- cleaner/data/stopword_index.bin: the stop-word lists of the
 language guess's candidates (jusText's, as installed, and ours) as hashed keys,
 with the size and CRC-32 of each list (``cleaner.language.upper_hits``): a
 first guess then reads the lists of few candidates instead of all ~48,000
@@ -43,11 +51,12 @@ import argparse
 import json
 import sys
 
-from cleaner import alternatives, fragments, language, prefilter, safeyaml
+from cleaner import alternatives, fragments, language, prefilter, safeyaml, snapshot
 from cleaner.errors import RuleError
 from cleaner.needs import analyze
 from cleaner.prefilter import LITERALS_FILE, PARTS_FILE, literal_key
-from cleaner.rules import builtin_rules_dir, load_rules, pack_digest, rule_files
+from cleaner.features import WORD_DATA_FILE
+from cleaner.rules import build_rules, builtin_rules_dir, pack_digest, rule_files
 
 WORDS_FILE = LITERALS_FILE.parent / "words.yaml"
 
@@ -97,9 +106,13 @@ def expansions() -> dict:
 
 def expected() -> dict:
     # Everything from the sources: not the packs and expansions of the file being written.
-    prefilter.shipped_data = lambda: {}
+    real, prefilter.shipped_data = prefilter.shipped_data, lambda: {}
+    try:
+        built = build_rules([])
+    finally:
+        prefilter.shipped_data = real
     needs = {}
-    for rule in load_rules([]):
+    for rule in built:
         p = rule.pattern
         if rule.timeout is None and p.reparseable:
             key = literal_key(p.pattern, p.source_flags)
@@ -113,7 +126,6 @@ def expected() -> dict:
                      "its sources (cleaner/rules.py, cleaner/fragments.py)",
             "needs": dict(sorted(needs.items())),
             "packs": packs(),
-            "words": words(),
             "expanded": expansions()}
 
 
@@ -146,16 +158,36 @@ def main() -> int:
     text, parts = render(expected())
     # Each file as bytes: what --check compares is what is written.
     files = ((LITERALS_FILE, text.encode()), (PARTS_FILE, parts.encode()),
+             (WORD_DATA_FILE, (json.dumps(words(), ensure_ascii=True, indent=1) + "\n").encode()),
              (language.STOPWORD_INDEX, stopword_index()))
-    if args.check:
-        for path, wanted in files:
-            current = path.read_bytes() if path.exists() else b""
-            if current != wanted:
+    for path, wanted in files:
+        current = path.read_bytes() if path.exists() else b""
+        if current != wanted:
+            if args.check:
                 print(f"{path} is out of date: run python scripts/rule_literals.py", file=sys.stderr)
                 return 1
+            path.write_bytes(wanted)
+    # The snapshot is built from the files above as they now are.
+    prefilter.shipped_data.cache_clear()
+    prefilter._parts_lines.cache_clear()
+    fragments.pre_expanded.cache_clear()
+    wanted = snapshot.dumps()
+    current = snapshot.SNAPSHOT_FILE.read_bytes() if snapshot.SNAPSHOT_FILE.exists() else b""
+    if current != wanted:
+        made_for = snapshot.made_for(current)
+        if args.check and made_for not in (None, snapshot.python()):
+            # A pickle is made for one Python: on another, runs build the rules (slower
+            # start-up, the same rules), and there is nothing to compare.
+            print(f"{snapshot.SNAPSHOT_FILE}: made for {made_for}, not checked under {snapshot.python()}",
+                  file=sys.stderr)
+            return 0
+        if args.check:
+            print(f"{snapshot.SNAPSHOT_FILE} is out of date: run python scripts/rule_literals.py",
+                  file=sys.stderr)
+            return 1
+        snapshot.SNAPSHOT_FILE.write_bytes(wanted)
+    if args.check:
         return 0
-    for path, wanted in files:
-        path.write_bytes(wanted)
     data = json.loads(text)
     needs = data["needs"]
     print(f"{LITERALS_FILE}: {len(data['packs'])} packs, "

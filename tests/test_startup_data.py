@@ -3,10 +3,15 @@ only while the sources are the ones the data was made from (cleaner/rules.py
 ``shipped_pack``, cleaner/fragments.py ``pre_expanded``, scripts/rule_literals.py)."""
 from __future__ import annotations
 
+import json
+import pickle
 import shutil
 
-from cleaner import fragments, prefilter, rules, safeyaml
-from cleaner.rules import builtin_rules_dir, load_file, load_rules, rule_files
+import pytest
+
+from cleaner import Cleaner, fragments, prefilter, rules, safeyaml, signals, snapshot
+from cleaner.rules import build_rules, builtin_rules_dir, load_file, load_rules, rule_files
+from conftest import FIXTURES
 
 
 def _summary(rule_list) -> list[tuple]:
@@ -95,14 +100,17 @@ def test_a_pack_with_the_recorded_name_elsewhere_is_checked_by_its_bytes(tmp_pat
     assert rules.shipped_pack(p) is rules._UNREAD
 
 
-def test_the_word_lists_come_from_the_shipped_data_while_words_yaml_is_unchanged(tmp_path):
+def test_the_word_lists_come_from_the_shipped_data_while_words_yaml_is_unchanged(tmp_path,
+                                                                                 monkeypatch):
     import yaml
 
     from cleaner import features
 
     path = features.DATA / "words.yaml"
-    assert features.word_data(path) is prefilter.shipped_data()["words"]["data"]
-    assert features.word_data(path) == yaml.safe_load(path.read_text(encoding="utf-8"))
+    parsed = yaml.safe_load(path.read_text(encoding="utf-8"))
+    monkeypatch.setattr(yaml, "load", lambda *a, **k: pytest.fail("words.yaml was parsed"))
+    assert features.word_data(path) == parsed
+    monkeypatch.undo()
     edited = tmp_path / "words.yaml"
     edited.write_text(path.read_text(encoding="utf-8").replace("payment_words: [", "payment_words: [zzz, "),
                       encoding="utf-8")
@@ -120,3 +128,90 @@ def test_the_plain_text_path_does_not_import_yaml():
     p = subprocess.run([sys.executable, "-c", code], input=seed.read_text(encoding="utf-8"),
                        capture_output=True, text=True, check=True)
     assert p.stdout.strip() == "[]"
+
+
+# --- the start-up snapshot (cleaner/snapshot.py) ----------------------------------------------
+
+def _stored():
+    """The rule set from the shipped snapshot; skips when it was made for another Python."""
+    held = snapshot.load()
+    if held is None:
+        made_for = snapshot.made_for(snapshot.SNAPSHOT_FILE.read_bytes())
+        if made_for != snapshot.python():
+            pytest.skip(f"the snapshot was made for {made_for}, this is {snapshot.python()}")
+        pytest.fail("the snapshot is out of date: run python scripts/rule_literals.py")
+    return held
+
+
+def _fixture_lines() -> list[str]:
+    return [line for p in sorted(FIXTURES.glob("*/input.txt"))
+            for line in p.read_text(encoding="utf-8").splitlines()]
+
+
+def test_the_snapshot_holds_the_rule_set_and_index_built_from_the_sources():
+    stored, built = _stored(), build_rules([])
+    assert _summary(stored) == _summary(built) and stored.files == built.files
+    index = stored.take_index()
+    assert isinstance(index, signals.Prefilter) and index.rules is stored
+    fresh = signals.Prefilter(built)
+    lines = _fixture_lines()
+    masks = index.index.masks(lines)
+    assert len(lines) > 400 and sum(map(bool, masks)) > 100
+    assert masks == fresh.index.masks(lines)
+    assert index._parts == fresh._parts and index.index.always == fresh.index.always
+
+
+def test_the_shipped_rules_are_read_from_the_snapshot_not_built(monkeypatch):
+    _stored()
+    monkeypatch.setattr(rules, "build_rules", lambda *a, **k: pytest.fail("rules were built"))
+    monkeypatch.setattr(signals.Prefilter, "__init__", lambda *a, **k: pytest.fail("an index was built"))
+    c = Cleaner()
+    assert c.clean("Some text.\nSign up for our newsletter\n") == "Some text.\n"
+
+
+def test_user_rules_and_no_builtin_are_built(tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("- id: mine.x\n  pattern: '^xyz$'\n  description: x\n  langs: [en]\n",
+                    encoding="utf-8")
+    assert [r.id for r in load_rules([mine], builtin=False)] == ["mine.x"]
+    both = load_rules([mine])
+    assert both.rules[-1].id == "mine.x" and len(both) > 100 and not both._index
+
+
+def test_a_snapshot_of_other_sources_or_damaged_is_not_used(tmp_path, monkeypatch):
+    _stored()
+    monkeypatch.setattr(snapshot, "key", lambda: b"python 0.0 edited\n")
+    assert snapshot.load() is None
+    assert _summary(load_rules([])) == _summary(build_rules([]))
+    monkeypatch.undo()
+    damaged = tmp_path / "shipped_rules.pickle"
+    data = snapshot.SNAPSHOT_FILE.read_bytes()
+    damaged.write_bytes(data[:len(data) // 2])
+    monkeypatch.setattr(snapshot, "SNAPSHOT_FILE", damaged)
+    assert snapshot.load() is None
+    damaged.write_bytes(b"")
+    assert snapshot.load() is None
+
+
+def test_an_edited_pack_is_not_read_from_the_snapshot(tmp_path, monkeypatch):
+    _stored()
+    copy = tmp_path / "rules"
+    shutil.copytree(builtin_rules_dir(), copy)
+    monkeypatch.setattr(rules, "builtin_rules_dir", lambda: copy)
+    moved = snapshot.load()        # the same bytes elsewhere: its paths are the new folder's
+    assert moved is not None and moved.rules[0].source.startswith(str(copy))
+    assert all(f.startswith(str(copy)) for f in moved.files)
+    share = copy / "share.yaml"
+    share.write_text(share.read_text(encoding="utf-8").replace("id: share.", "id: edited.", 1),
+                     encoding="utf-8")
+    assert snapshot.load() is None
+    assert any(r.id.startswith("edited.") for r in load_rules([]))
+
+
+def test_each_cache_has_its_own_index_and_workers_get_none():
+    stored = _stored()
+    a, b = {}, {}
+    first, second = signals.literal_index(stored, a), signals.literal_index(stored, b)
+    assert first is not second
+    assert signals.literal_index(stored, a) is first
+    assert pickle.loads(pickle.dumps(_stored()))._index == []
