@@ -88,8 +88,8 @@ class Prefilter:
         self.index = LiteralIndex(rule_sources(rules))
         self._matchers: dict[int, tuple] = {}
         self._of_rule: list[tuple | None] = [None] * len(rules.rules)   # compiled on first use
-        # rule index -> its parts, or until used the line of rule_parts.jsonl that holds them
-        self._parts: dict[int, Alternatives | int] = {}
+        # rule index -> its parts, or until used where rule_parts.jsonl holds them
+        self._parts: dict[int, Alternatives | tuple[int, int]] = {}
         for i, rule in enumerate(rules.rules):
             if splittable(rule):
                 at = shipped_parts_line(literal_key(rule.pattern.pattern, rule.pattern.source_flags))
