@@ -23,7 +23,8 @@ answer, and what they cost is not the start-up's).
 ``split`` reads the pattern's text (escapes, classes, groups) to find its
 groups; ``scripts/rule_literals.py`` keeps them for the shipped patterns,
 with what each alternative needs (``needs``, read from the alternative
-alone), in ``data/rule_literals.json``. At run time ``Alternatives`` finds
+alone), in ``data/rule_parts.jsonl`` (one line per pattern; the pattern's
+needs in ``data/rule_literals.json`` say where). At run time ``Alternatives`` finds
 which alternatives a batch of lines may match and compiles the pattern with
 those only, in the first batch that needs the rule (``NARROW_BATCHES``), and
 unless that would cost as much as compiling the whole pattern; then the

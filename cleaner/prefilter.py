@@ -35,7 +35,8 @@ than the start-up it saves, so the results for the shipped patterns are kept
 as data (``data/rule_literals.json``, written by ``scripts/rule_literals.py``
 and checked by the tests), keyed by the exact pattern text and flags: package
 data, not a cache in the user's folder. A shipped pattern missing from it (a
-rule edited since) is derived when the rule set is built.
+rule edited since) is derived when the rule set is built. The index built
+for the shipped packs is itself stored, with them (``snapshot``).
 """
 from __future__ import annotations
 
