@@ -3,7 +3,6 @@ only while the sources are the ones the data was made from (cleaner/rules.py
 ``shipped_pack``, cleaner/fragments.py ``pre_expanded``, scripts/rule_literals.py)."""
 from __future__ import annotations
 
-import json
 import pickle
 import shutil
 
