@@ -117,3 +117,25 @@ def test_rule_hits_searches_by_parts_then_whole_with_the_same_hits():
             assert got == [w for w in want if RULES.rules[[r.id for r in RULES].index(w[0])].action
                            in ("drop", "drop-span")], b.text
     assert len(range(0, len(lines), 50)) > NARROW_BATCHES
+
+
+def test_a_case_sensitive_alternative_is_searched_without_ignorecase():
+    """{{bullet}}'s glyph class is a "(?-i:...)" group: searched alone it matches the
+    same with IGNORECASE or without, so it is compiled without, as in the
+    case-sensitive rules: one compiled pattern for both kinds of rule."""
+    cased = []
+    for rule in RULES:
+        p = rule.pattern
+        parts = shipped_parts(literal_key(p.pattern, p.source_flags))
+        if parts and parts.get("cased") and p.source_flags & re.IGNORECASE:
+            cased.append(Alternatives(p.pattern, p.source_flags, parts))
+    assert len(cased) > 20
+    lines = ["► Home", "• Sign in", "— Advertisement —", "ↂ Ↄ", "Home", "ÄÖÜ äöü", "\ue600 Menu"]
+    for alts in cased:
+        mask = sum(1 << int(k) for k in alts.data["cased"].split())
+        searched = [(search.__self__, bit & mask) for bit, search in alts.searched()]
+        assert any(marked for _, marked in searched)
+        for compiled, marked in searched:
+            assert bool(compiled.flags & re.IGNORECASE) == (not marked)
+            flagged = re.compile(compiled.pattern, alts.flags).search
+            assert [bool(compiled.search(s)) for s in lines] == [bool(flagged(s)) for s in lines]
