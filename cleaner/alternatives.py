@@ -288,7 +288,10 @@ def parts_json(rule: "Rule") -> dict | None:
     literals by newlines: no literal holds a newline, and one with a tab
     would be read as two that the line must both hold, looser, never
     wrong); ``always`` the
-    alternatives that need no literal, ``digit`` those that need a digit.
+    alternatives that need no literal, ``digit`` those that need a digit,
+    ``searched`` those tested by a search of their own (``MIN_SEARCHED_RANGE``;
+    number, start, end), ``cased`` those among them that are one "(?-i:...)"
+    group, searched without IGNORECASE (``Alternatives.searched``).
     The alternatives' numbers are strings of numbers (most are never read);
     the split's offsets are lists (``Split.to_json``), which every search by
     parts reads.
