@@ -272,11 +272,12 @@ def shipped_needs() -> dict[str, dict | None]:
 
 # Where each shipped pattern's alternatives are and what each needs
 # (``alternatives.parts_json``), one JSON line ``[key, parts]`` per pattern;
-# a pattern's ``parts`` in ``shipped_needs`` is where its line is: [offset,
-# length] in bytes. Apart from rule_literals.json, they were a third of it,
-# and half of the time of reading it on every run; a document needs the parts
-# of a few rules, read line by line from a map of the file (reading all of its
-# 0.6 MB took ~1 ms of every start).
+# a pattern's ``parts`` in ``shipped_needs`` is its line. Apart from
+# rule_literals.json, they were a third of it, and half of the time of reading
+# it on every run; a document needs the parts of a few rules, read line by
+# line from a map of the file (reading all of its 0.6 MB took ~1 ms of every
+# start). An index keeps where each rule's line is, in bytes (``Prefilter``);
+# the snapshot of the shipped rules holds those, so a run finds no line ends.
 PARTS_FILE = LITERALS_FILE.parent / "rule_parts.jsonl"
 
 
@@ -291,14 +292,27 @@ def _parts_file() -> "mmap.mmap | bytes":
         return b""
 
 
+@lru_cache(maxsize=1)
+def _parts_lines() -> list[tuple[int, int]]:
+    """(offset, length) in bytes of every line of rule_parts.jsonl."""
+    data, out, start = _parts_file(), [], 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        out.append((start, end - start))
+        start = end + 1
+    return out
+
+
 def shipped_parts_line(key: str) -> tuple[int, int] | None:
     """Where in rule_parts.jsonl the ``parts`` of the shipped pattern with literal
     key ``key`` are (offset, length in bytes), or None (none shipped)."""
     held = shipped_needs().get(key)
     at = held.get("parts") if isinstance(held, dict) else None
-    if isinstance(at, list) and len(at) == 2 and all(isinstance(x, int) for x in at):
-        return at[0], at[1]
-    return None
+    if not isinstance(at, int):
+        return None
+    lines = _parts_lines()
+    return lines[at] if 0 <= at < len(lines) else None
 
 
 def shipped_parts(key: str, at: tuple[int, int] | None = None) -> dict | None:
