@@ -153,6 +153,18 @@ def stopword_index() -> bytes:
                                 [language.list_stamp(lang) for lang in candidates])
 
 
+def up_to_date(path, wanted: bytes, check: bool) -> bool:
+    """Whether ``path`` holds ``wanted`` once this run is done: written unless
+    ``check``, which reports a file out of date instead (False)."""
+    if (path.read_bytes() if path.exists() else b"") == wanted:
+        return True
+    if check:
+        print(f"{path} is out of date: run python scripts/rule_literals.py", file=sys.stderr)
+        return False
+    path.write_bytes(wanted)
+    return True
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
@@ -163,32 +175,22 @@ def main() -> int:
              (WORD_DATA_FILE, (json.dumps(words(), ensure_ascii=True, indent=1) + "\n").encode()),
              (language.STOPWORD_INDEX, stopword_index()))
     for path, wanted in files:
-        current = path.read_bytes() if path.exists() else b""
-        if current != wanted:
-            if args.check:
-                print(f"{path} is out of date: run python scripts/rule_literals.py", file=sys.stderr)
-                return 1
-            path.write_bytes(wanted)
+        if not up_to_date(path, wanted, args.check):
+            return 1
     # The snapshot is built from the files above as they now are.
     prefilter.shipped_data.cache_clear()
     prefilter._parts_file.cache_clear()
     prefilter._parts_lines.cache_clear()
     fragments.pre_expanded.cache_clear()
     wanted = snapshot.dumps()
-    current = snapshot.SNAPSHOT_FILE.read_bytes() if snapshot.SNAPSHOT_FILE.exists() else b""
-    if current != wanted:
-        made_for = snapshot.made_for(current)
-        if args.check and made_for not in (None, snapshot.python()):
-            # A pickle is made for one Python: on another, runs build the rules (slower
-            # start-up, the same rules), and there is nothing to compare.
-            print(f"{snapshot.SNAPSHOT_FILE}: made for {made_for}, not checked under {snapshot.python()}",
-                  file=sys.stderr)
-            return 0
-        if args.check:
-            print(f"{snapshot.SNAPSHOT_FILE} is out of date: run python scripts/rule_literals.py",
-                  file=sys.stderr)
-            return 1
-        snapshot.SNAPSHOT_FILE.write_bytes(wanted)
+    path = snapshot.SNAPSHOT_FILE
+    made_for = snapshot.made_for(path.read_bytes() if path.exists() else b"")
+    if args.check and made_for not in (None, snapshot.python()):
+        # A pickle is made for one Python: on another, runs build the rules (slower
+        # start-up, the same rules), and there is nothing to compare.
+        print(f"{path}: made for {made_for}, not checked under {snapshot.python()}", file=sys.stderr)
+    elif not up_to_date(path, wanted, args.check):
+        return 1
     if args.check:
         return 0
     data = json.loads(text)
