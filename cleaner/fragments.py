@@ -43,9 +43,9 @@ class FragmentError(ValueError):
 @lru_cache(maxsize=1)
 def fragments_dir() -> Path:
     """The shipped fragment files (inside the wheel, or beside the package in a checkout)."""
-    from .rules import builtin_rules_dir
+    from .rules import builtin_fragments_dir
 
-    return builtin_rules_dir() / "fragments"
+    return builtin_fragments_dir()
 
 
 def _phrase(alt: str) -> str:
@@ -86,8 +86,9 @@ def load_fragments(folder: Path | None = None) -> dict[str, dict[str, tuple[str,
     Parsed afresh on every run, like the rule files: nothing read from a
     cache may change what a rule matches.
     """
-    folder = folder or fragments_dir()
-    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    from .rules import fragment_files
+
+    files = fragment_files(folder or fragments_dir())
     merged: dict[str, dict[str, tuple[str, ...]]] = {}
     for f in files:
         for key, alts in parse_file(f.read_text(encoding="utf-8"), str(f)).items():
@@ -147,10 +148,9 @@ _SHIPPED_GROUPS: dict = {}
 def digest(folder: Path | None = None) -> str:
     """What the shipped data records of the fragment files to know they are unchanged:
     a hash of every ``<lang>.yaml`` file's name and bytes."""
-    from .rules import pack_digest
+    from .rules import fragment_files, pack_digest
 
-    folder = folder or fragments_dir()
-    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    files = fragment_files(folder or fragments_dir())
     return pack_digest(b"".join(f.name.encode() + b"\0" + f.read_bytes() + b"\0" for f in files))
 
 

@@ -129,6 +129,17 @@ def builtin_rules_dir() -> Path:
     return shipped if shipped.is_dir() else here.parent / "rules"
 
 
+def builtin_fragments_dir() -> Path:
+    """The shipped fragment files' folder, beside the packs."""
+    return builtin_rules_dir() / "fragments"
+
+
+def fragment_files(folder: Path | None = None) -> list[Path]:
+    """The fragment files (``<lang>.yaml``) of ``folder``, sorted; by default the shipped ones."""
+    folder = folder or builtin_fragments_dir()
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
 def rule_files(path: Path) -> list[Path]:
     """A rule file, or the *.yaml / *.yml files of a folder, sorted."""
     if path.is_dir():

@@ -42,12 +42,10 @@ _RELATIVE = "rules-dir"      # persistent id of a path under the packs' folder
 
 def sources() -> list[Path]:
     """The files the key covers, in a fixed order."""
-    from .rules import builtin_rules_dir, rule_files
+    from .rules import builtin_rules_dir, fragment_files, rule_files
 
     here = Path(__file__).resolve().parent
-    frags = builtin_rules_dir() / "fragments"     # fragments.fragments_dir(), without its import
-    return ([here / name for name in BUILDERS] + rule_files(builtin_rules_dir())
-            + (sorted(frags.glob("*.yaml")) if frags.is_dir() else []))
+    return [here / name for name in BUILDERS] + rule_files(builtin_rules_dir()) + fragment_files()
 
 
 def python() -> str:
