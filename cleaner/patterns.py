@@ -4,7 +4,9 @@ Compiling all ~130 shipped patterns takes ``re`` about 150 ms, more than the
 rest of ``clean``'s start-up; with the literal prefilter (``prefilter``) a
 short input needs only the few patterns whose literals it contains. So a rule
 holds a ``LazyPattern``: its source text and flags, compiled by ``re`` or
-``regex`` the first time it is matched. No compiled program is kept on disk.
+``regex`` the first time it is matched. A shipped rule read from the snapshot
+also holds ``re``'s program for its pattern (``programs``), from which the
+pattern is made in microseconds instead of compiled.
 
 User rules (``regex``, with timeouts) also carry a ``Budget``: the seconds the
 pattern may spend matching over the whole life of the rule set (one Cleaner,
@@ -16,6 +18,9 @@ from __future__ import annotations
 import re
 import time
 from typing import Any, Iterator
+
+from .programs import Program
+from .programs import load as load_program
 
 # Seconds one user rule pattern may spend matching over a whole run.
 RULE_BUDGET = 10.0
@@ -57,7 +62,7 @@ class LazyPattern:
     defined here (``flags``, ``groupindex``...) come from the compiled pattern.
     """
 
-    __slots__ = ("pattern", "source_flags", "engine", "reparseable", "budget", "_compiled")
+    __slots__ = ("pattern", "source_flags", "engine", "reparseable", "budget", "program", "_compiled")
 
     def __init__(self, pattern: str, flags: int, engine: str, *, reparseable: bool = True,
                  budget: Budget | None = None) -> None:
@@ -66,29 +71,38 @@ class LazyPattern:
         self.engine = engine
         self.reparseable = reparseable      # re's parser reads it as the engine does
         self.budget = budget
+        self.program: Program | None = None  # re's compiled program (``programs``)
         self._compiled: Any = None
 
     @property
     def compiled(self) -> Any:
         c = self._compiled
         if c is None:
-            if self.engine == "re":
-                c = re.compile(self.pattern, self.source_flags)
-            else:
-                import regex  # only for user rules and regex-only syntax
-                c = regex.compile(self.pattern, self.source_flags)
-            self._compiled = c
+            c = self._compiled = self._compile()
         return c
+
+    def _compile(self) -> Any:
+        if self.program is not None:
+            c = load_program(self.pattern, self.program)
+            if c is not None:
+                return c
+        if self.engine == "re":
+            return re.compile(self.pattern, self.source_flags)
+        import regex  # only for user rules and regex-only syntax
+        return regex.compile(self.pattern, self.source_flags)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.compiled, name)
 
     def __getstate__(self):
-        # Workers compile what they need; a compiled program is not sent along.
-        return (self.pattern, self.source_flags, self.engine, self.reparseable, self.budget)
+        # The compiled pattern is not sent along (workers make what they need);
+        # its program is, and the snapshot stores it.
+        return (self.pattern, self.source_flags, self.engine, self.reparseable, self.budget,
+                self.program)
 
     def __setstate__(self, state) -> None:
-        (self.pattern, self.source_flags, self.engine, self.reparseable, self.budget) = state
+        (self.pattern, self.source_flags, self.engine, self.reparseable, self.budget,
+         self.program) = state
         self._compiled = None
 
     def __repr__(self) -> str:

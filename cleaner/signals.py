@@ -76,7 +76,7 @@ class Prefilter:
     """A rule set's ``LiteralIndex`` and, per candidate mask, the matchers to run.
 
     A shipped rule whose pattern has groups of alternatives (``alternatives``)
-    is first searched by parts: ``narrow`` finds which of its alternatives
+    and no stored program is first searched by parts: ``narrow`` finds which of its alternatives
     each candidate line may match, drops the rule from lines where it cannot
     match, and makes its matcher a search of the pattern with only the
     alternatives the lines need, until ``Alternatives`` decides that the
@@ -91,7 +91,9 @@ class Prefilter:
         # rule index -> its parts, or until used where rule_parts.jsonl holds them
         self._parts: dict[int, Alternatives | tuple[int, int]] = {}
         for i, rule in enumerate(rules.rules):
-            if splittable(rule):
+            # A rule with a stored program (``programs``) is made whole in
+            # microseconds: searching it by parts would cost more.
+            if splittable(rule) and rule.pattern.program is None:
                 at = shipped_parts_line(literal_key(rule.pattern.pattern, rule.pattern.source_flags))
                 if at is not None:
                     self._parts[i] = at

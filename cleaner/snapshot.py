@@ -13,7 +13,10 @@ The file is used only when it was made from the very sources in use: its key
 hashes the Python version, the modules that build rules and the index, and
 every pack and fragment file. Anything else (an edited pack or module,
 another Python, a missing or damaged file) and the rules are built from the
-sources as before: slower, the same rules. Like the rest of ``data/``, the
+sources as before: slower, the same rules. Each ``re`` pattern comes with
+its compiled program (``programs``), used while ``re`` is the one that made
+it (the third line of the file says which); under another, the patterns are
+compiled and searched by parts (``alternatives``). Like the rest of ``data/``, the
 file is written by our script and read only from the package folder: it has
 the trust of the package's own code (unpickling runs what the file names).
 Paths in it are stored relative to the packs' folder, so a copy installed
@@ -29,14 +32,17 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import programs
+
 if TYPE_CHECKING:
     from .rules import RuleSet
+    from .signals import Prefilter
 
 SNAPSHOT_FILE = Path(__file__).resolve().parent / "data" / "shipped_rules.pickle"
 MAGIC = b"cleaner shipped rules 1\n"
 # The modules whose code decides what the stored objects hold.
 BUILDERS = ("alternatives.py", "fragments.py", "needs.py", "patterns.py", "prefilter.py",
-            "rules.py", "safeyaml.py", "signals.py", "snapshot.py")
+            "programs.py", "rules.py", "safeyaml.py", "signals.py", "snapshot.py")
 _RELATIVE = "rules-dir"      # persistent id of a path under the packs' folder
 
 
@@ -53,12 +59,19 @@ def python() -> str:
     return f"python {sys.version_info[0]}.{sys.version_info[1]}"
 
 
-def made_for(data: bytes) -> str | None:
-    """The Python a snapshot's bytes were made for (None: not a snapshot)."""
+def made_elsewhere(data: bytes) -> str | None:
+    """Why a snapshot's bytes cannot be compared with one made here: made for
+    another Python, or its programs by another ``re`` (None: they can be, or
+    they are no snapshot)."""
     if not data.startswith(MAGIC):
         return None
-    first = data[len(MAGIC):].split(b"\n", 1)[0].split(b" ", 2)
-    return b" ".join(first[:2]).decode("ascii", "replace")
+    key_line, re_line = data[len(MAGIC):].split(b"\n", 2)[:2]
+    made_for = b" ".join(key_line.split(b" ", 2)[:2]).decode("ascii", "replace")
+    if made_for != python():
+        return f"made for {made_for}, not {python()}"
+    if re_line.decode("ascii", "replace") != programs.key():
+        return "its patterns' programs were made by another version of re"
+    return None
 
 
 def key() -> bytes:
@@ -74,13 +87,25 @@ def key() -> bytes:
     return (" ".join(parts) + "\n").encode("ascii")
 
 
-def dumps() -> bytes:
-    """The snapshot of the shipped rule set as built from the sources now."""
-    from .rules import build_rules, builtin_rules_dir
+def build() -> "tuple[RuleSet, Prefilter]":
+    """The shipped rule set as built from the sources now, each ``re`` pattern
+    with its program (``programs``), and its literal index."""
+    from .rules import build_rules
     from .signals import Prefilter
 
     rules = build_rules((), builtin=True)
-    index = Prefilter(rules)
+    for rule in rules.rules:
+        for pattern in (rule.pattern, rule.until):
+            if pattern is not None and pattern.engine == "re":
+                pattern.program = programs.make(pattern.pattern, pattern.source_flags)
+    return rules, Prefilter(rules)
+
+
+def dumps() -> bytes:
+    """The snapshot of the shipped rule set as built from the sources now."""
+    from .rules import builtin_rules_dir
+
+    rules, index = build()
     base = str(builtin_rules_dir()) + os.sep
 
     class Pickler(pickle.Pickler):
@@ -90,7 +115,7 @@ def dumps() -> bytes:
             return None
 
     out = BytesIO()
-    out.write(MAGIC + key())
+    out.write(MAGIC + key() + programs.key().encode("ascii") + b"\n")
     Pickler(out, protocol=5).dump((rules, index))
     return out.getvalue()
 
@@ -102,6 +127,7 @@ def load() -> "RuleSet | None":
         with open(SNAPSHOT_FILE, "rb") as f:
             if f.readline() != MAGIC or f.readline() != key():
                 return None
+            made_by = f.readline()[:-1].decode("ascii", "replace")
             data = f.read()
     except OSError:
         return None
@@ -120,5 +146,11 @@ def load() -> "RuleSet | None":
         rules, index = Unpickler(BytesIO(data)).load()
     except Exception:       # a damaged file is no rule set: build from the sources
         return None
-    rules.offer_index(index)
+    if made_by == programs.key():
+        rules.offer_index(index)
+    else:   # programs of another re: compile the patterns, and search them by parts
+        for rule in rules.rules:
+            for pattern in (rule.pattern, rule.until):
+                if pattern is not None:
+                    pattern.program = None
     return rules

@@ -184,11 +184,12 @@ def main() -> int:
     fragments.pre_expanded.cache_clear()
     wanted = snapshot.dumps()
     path = snapshot.SNAPSHOT_FILE
-    made_for = snapshot.made_for(path.read_bytes() if path.exists() else b"")
-    if args.check and made_for not in (None, snapshot.python()):
-        # A pickle is made for one Python: on another, runs build the rules (slower
-        # start-up, the same rules), and there is nothing to compare.
-        print(f"{path}: made for {made_for}, not checked under {snapshot.python()}", file=sys.stderr)
+    elsewhere = snapshot.made_elsewhere(path.read_bytes() if path.exists() else b"")
+    if args.check and elsewhere:
+        # A pickle is made for one Python, a program by one re: on another, runs
+        # build the rules or compile their patterns (slower start-up, the same
+        # rules), and there is nothing to compare.
+        print(f"{path}: {elsewhere}; not checked", file=sys.stderr)
     elif not up_to_date(path, wanted, args.check):
         return 1
     if args.check:

@@ -4,11 +4,15 @@ only while the sources are the ones the data was made from (cleaner/rules.py
 from __future__ import annotations
 
 import pickle
+import re
 import shutil
+from types import SimpleNamespace
 
 import pytest
 
-from cleaner import Cleaner, fragments, prefilter, rules, safeyaml, signals, snapshot
+from cleaner import (Cleaner, alternatives, fragments, patterns, prefilter, programs, rules,
+                     safeyaml, signals, snapshot)
+from cleaner.patterns import LazyPattern
 from cleaner.rules import build_rules, builtin_rules_dir, load_file, load_rules, rule_files
 from conftest import FIXTURES
 
@@ -134,10 +138,10 @@ def test_the_plain_text_path_does_not_import_yaml():
 def _stored():
     """The rule set from the shipped snapshot; skips when it was made for another Python."""
     held = snapshot.load()
+    elsewhere = snapshot.made_elsewhere(snapshot.SNAPSHOT_FILE.read_bytes())
+    if elsewhere:
+        pytest.skip(f"the snapshot was {elsewhere}")
     if held is None:
-        made_for = snapshot.made_for(snapshot.SNAPSHOT_FILE.read_bytes())
-        if made_for != snapshot.python():
-            pytest.skip(f"the snapshot was made for {made_for}, this is {snapshot.python()}")
         pytest.fail("the snapshot is out of date: run python scripts/rule_literals.py")
     return held
 
@@ -148,16 +152,69 @@ def _fixture_lines() -> list[str]:
 
 
 def test_the_snapshot_holds_the_rule_set_and_index_built_from_the_sources():
-    stored, built = _stored(), build_rules([])
-    assert _summary(stored) == _summary(built) and stored.files == built.files
+    stored, (built, fresh) = _stored(), snapshot.build()
+    assert _summary(stored) == _summary(built) == _summary(build_rules([]))
+    assert stored.files == built.files
+    assert [r.pattern.program for r in stored] == [r.pattern.program for r in built]
     index = stored.take_index()
     assert isinstance(index, signals.Prefilter) and index.rules is stored
-    fresh = signals.Prefilter(built)
     lines = _fixture_lines()
     masks = index.index.masks(lines)
     assert len(lines) > 400 and sum(map(bool, masks)) > 100
     assert masks == fresh.index.masks(lines)
     assert index._parts == fresh._parts and index.index.always == fresh.index.always
+
+
+# --- the patterns' programs (cleaner/programs.py) ---------------------------------------------
+
+def test_every_stored_program_makes_the_pattern_re_compiles():
+    stored = _stored()
+    patterns = [p for r in stored for p in (r.pattern, r.until) if p is not None and p.engine == "re"]
+    assert len(patterns) > 200 and all(p.program is not None for p in patterns)
+    for p in patterns:
+        # Pattern equality compares the pattern, its flags and its compiled code.
+        assert programs.load(p.pattern, p.program) == re.compile(p.pattern, p.source_flags), p.pattern
+
+
+def test_with_programs_no_shipped_pattern_is_compiled(monkeypatch):
+    """A clean that matches rules compiles none of their patterns: each is made
+    from its program, and none is searched by parts (that compiles them too)."""
+    ids = {r.id for r in _stored()}
+    lines = _fixture_lines()
+    refuse = SimpleNamespace(compile=lambda *a, **k: pytest.fail(f"compiled {a[0]!r}"),
+                             IGNORECASE=re.IGNORECASE)
+    monkeypatch.setattr(patterns, "re", refuse)
+    monkeypatch.setattr(alternatives, "re", refuse)
+    c = Cleaner()
+    result = c.analyze("\n".join(lines))
+    monkeypatch.undo()
+    assert sum(d.reason in ids for d in result.removed) > 50
+    assert result.text == Cleaner().clean("\n".join(lines))
+
+
+def test_programs_of_another_re_are_not_used(monkeypatch):
+    """The rules still come from the snapshot; their patterns are compiled, and
+    searched by parts, as when built from the sources: the same output."""
+    stored = _stored()
+    text = "\n".join(_fixture_lines())
+    expected = Cleaner().clean(text)
+    monkeypatch.setattr(programs, "key", lambda: "re of another Python")
+    other = snapshot.load()
+    assert other is not None and _summary(other) == _summary(stored)
+    assert all(r.pattern.program is None for r in other) and not other._index
+    c = Cleaner(ruleset=other)
+    assert c.clean(text) == expected
+    assert signals.parts_compiled(c._matches)
+
+
+def test_a_damaged_program_is_compiled_instead():
+    pattern = LazyPattern(r"^sign up\b", re.IGNORECASE, "re")
+    pattern.program = programs.make(pattern.pattern, pattern.source_flags)
+    assert pattern.program is not None and pattern.search("Sign up now")
+    damaged = LazyPattern(pattern.pattern, pattern.source_flags, "re")
+    damaged.program = pattern.program._replace(code=b"not zlib")
+    assert programs.load(damaged.pattern, damaged.program) is None
+    assert damaged.search("Sign up now") and not damaged.search("Do not sign up")
 
 
 def test_the_shipped_rules_are_read_from_the_snapshot_not_built(monkeypatch):
