@@ -17,7 +17,14 @@ LANGS = ("en", "de", "fr", "es", "it", "pt", "nl", "pl")
 # The families of the mission: every one of these exists in all eight languages.
 CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period",
         "signin", "register", "follow_verb", "cookie_noun", "site_uses", "price",
-        "subscription_noun", "continue_reading", "invalid_email", "your_support")
+        "subscription_noun", "continue_reading", "invalid_email", "your_support",
+        # paywall notices and offers
+        "subscribers", "exclusive_word", "this_piece", "read_on_purpose", "read_on_call",
+        "limit_reached", "free_articles", "trial_period", "first_month_free", "first_month",
+        # newsletter boxes, donation and payment forms, cookie banners
+        "thanks_signup", "never_miss", "support_journalism", "card_field", "pay_button",
+        "payment_method_label", "donation_frequency", "other_amount", "we_use_cookies",
+        "change_consent", "policy_pointer")
 
 FRAGS = {"verb": {"en": ("subscribe", r"sign\s+up"), "de": ("abonnieren",)},
          "noun": {"en": ("newsletters?",)},
