@@ -24,7 +24,9 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         # newsletter boxes, donation and payment forms, cookie banners
         "thanks_signup", "never_miss", "support_journalism", "card_field", "pay_button",
         "payment_method_label", "donation_frequency", "other_amount", "we_use_cookies",
-        "change_consent", "policy_pointer", "tip_jar")
+        "change_consent", "policy_pointer", "tip_jar",
+        # sign-in widgets and social profiles
+        "social_signin", "forgot_password", "social_networks")
 
 FRAGS = {"verb": {"en": ("subscribe", r"sign\s+up"), "de": ("abonnieren",)},
          "noun": {"en": ("newsletters?",)},
