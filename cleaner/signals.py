@@ -76,11 +76,12 @@ class Prefilter:
     """A rule set's ``LiteralIndex`` and, per candidate mask, the matchers to run.
 
     A shipped rule whose pattern has groups of alternatives (``alternatives``)
-    and no stored program is first searched by parts: ``narrow`` finds which of its alternatives
-    each candidate line may match, drops the rule from lines where it cannot
-    match, and makes its matcher a search of the pattern with only the
-    alternatives the lines need, until ``Alternatives`` decides that the
-    whole pattern costs less (then it is a rule like any other).
+    and no stored program (``programs``) is first searched by parts:
+    ``narrow`` finds which of its alternatives each candidate line may match,
+    drops the rule from lines where it cannot match, and makes its matcher a
+    search of the pattern with only the alternatives the lines need, until
+    ``Alternatives`` decides that the whole pattern costs less (then it is a
+    rule like any other).
     """
 
     def __init__(self, rules: RuleSet) -> None:

@@ -65,7 +65,7 @@ def made_elsewhere(data: bytes) -> str | None:
     they are no snapshot)."""
     if not data.startswith(MAGIC):
         return None
-    key_line, re_line = data[len(MAGIC):].split(b"\n", 2)[:2]
+    key_line, re_line = (data[len(MAGIC):].split(b"\n", 2) + [b""])[:2]
     made_for = b" ".join(key_line.split(b" ", 2)[:2]).decode("ascii", "replace")
     if made_for != python():
         return f"made for {made_for}, not {python()}"

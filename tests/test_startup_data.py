@@ -271,3 +271,11 @@ def test_each_cache_has_its_own_index_and_workers_get_none():
     assert first is not second
     assert signals.literal_index(stored, a) is first
     assert pickle.loads(pickle.dumps(_stored()))._index == []
+
+
+def test_made_elsewhere_names_the_python_or_the_re_and_reads_a_short_header():
+    here = snapshot.python().encode("ascii")
+    assert "python 0.0" in snapshot.made_elsewhere(snapshot.MAGIC + b"python 0.0 a.py 1\n" + b"re x\n")
+    assert "another version of re" in snapshot.made_elsewhere(snapshot.MAGIC + here + b" a.py 1\nre x\n")
+    assert snapshot.made_elsewhere(snapshot.MAGIC + here + b" a.py 1")      # no programs line
+    assert snapshot.made_elsewhere(b"not a snapshot") is None
