@@ -26,7 +26,8 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "payment_method_label", "donation_frequency", "other_amount", "we_use_cookies",
         "change_consent", "policy_pointer", "tip_jar",
         # sign-in widgets and social profiles
-        "social_signin", "forgot_password", "social_networks", "we_respect_privacy", "piece_noun")
+        "social_signin", "forgot_password", "social_networks", "we_respect_privacy", "piece_noun",
+        "email_address")
 
 FRAGS = {"verb": {"en": ("subscribe", r"sign\s+up"), "de": ("abonnieren",)},
          "noun": {"en": ("newsletters?",)},
