@@ -1,6 +1,6 @@
 """Rule patterns compiled on first use, and the time budget of user rules.
 
-Compiling all ~130 shipped patterns takes ``re`` about 150 ms, more than the
+Compiling all ~230 shipped patterns takes ``re`` about 200 ms, more than the
 rest of ``clean``'s start-up; with the literal prefilter (``prefilter``) a
 short input needs only the few patterns whose literals it contains. So a rule
 holds a ``LazyPattern``: its source text and flags, compiled by ``re`` or
