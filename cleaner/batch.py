@@ -29,7 +29,9 @@ ignore SIGINT (Ctrl-C reaches the whole process group; the parent coordinates);
 the parent sends them SIGTERM, each returns the outcomes of the files it has
 finished, rewrites included, and the parent counts those before it reports,
 so the counts after an interrupt are exact. A worker whose parent died
-(SIGKILL) exits after its current file instead of lingering.
+(SIGKILL) exits after its current file instead of lingering, and so do the
+workers left when one of them dies (``LEAVE``): the pool can no longer give
+them work, and may never tell them to stop.
 """
 from __future__ import annotations
 
@@ -61,6 +63,11 @@ BINARY_PROBE = 8192
 MIN_FILES_PER_WORKER = 16
 # How long the parent waits, after an interrupt, for workers to finish their current file.
 STOP_GRACE = 30.0
+# The parent's word to the workers of a broken pool: finish the file being
+# written, then exit. A worker killed while it held the pool's task-queue lock
+# leaves the others waiting for that lock forever, and the pool's own way of
+# ending them (SIGTERM) is, for our workers, "stop after this file".
+LEAVE = getattr(signal, "SIGUSR1", signal.SIGTERM)   # no SIGUSR1 on Windows
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 
@@ -150,16 +157,16 @@ class _Stop:
     def __init__(self) -> None:
         self.signum: int | None = None
         self.abortable = False
-        self.busy = False           # writing a file: an orphan waits for it to end
-        self.orphaned = False
+        self.busy = False           # writing a file: a leaving worker waits for it to end
+        self.leaving = False        # exit as soon as no file is being written
 
     def reset(self) -> None:
-        self.signum, self.abortable, self.busy, self.orphaned = None, False, False, False
+        self.signum, self.abortable, self.busy, self.leaving = None, False, False, False
 
     def handler(self, signum: int, frame: object) -> None:
         if self.signum is None:
             self.signum = signum
-        if self.orphaned and not self.busy:
+        if self.leaving and not self.busy:
             os._exit(128 + signum)
         if self.abortable:
             self.abortable = False
@@ -174,8 +181,14 @@ class _Stop:
     def leave(self) -> None:
         self.abortable = False
 
+    def leave_handler(self, signum: int, frame: object) -> None:
+        """``LEAVE``: exit now, or when the file being written is whole."""
+        self.leaving = True
+        self.handler(signum, frame)
+
     def check(self) -> None:
-        if self.orphaned:
+        """After a file is written: exit if told to leave meanwhile."""
+        if self.leaving:
             os._exit(128 + (self.signum or signal.SIGTERM))
 
 
@@ -199,6 +212,7 @@ def _worker_init(cleaner: Cleaner, options: BatchOptions, parent: int) -> None:
     _STOP.reset()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _STOP.handler)
+    signal.signal(LEAVE, _STOP.leave_handler)
     main = threading.main_thread().ident
 
     def watch() -> None:
@@ -206,8 +220,7 @@ def _worker_init(cleaner: Cleaner, options: BatchOptions, parent: int) -> None:
         # the file under way, then go, instead of lingering as an orphan.
         while os.getppid() == parent:
             time.sleep(0.2)
-        _STOP.orphaned = True
-        signal.pthread_kill(main, signal.SIGTERM)
+        signal.pthread_kill(main, LEAVE)
 
     if hasattr(signal, "pthread_kill"):   # POSIX; elsewhere the pool's own checks apply
         threading.Thread(target=watch, daemon=True).start()
@@ -439,7 +452,7 @@ def _pool(cleaner: Cleaner, options: BatchOptions, jobs: int) -> ProcessPoolExec
 
 
 def _signal_workers(pool: ProcessPoolExecutor, sig: int) -> None:
-    for p in list(getattr(pool, "_processes", {}).values()):
+    for p in list((getattr(pool, "_processes", None) or {}).values()):
         try:
             os.kill(p.pid, sig)
         except (OSError, ValueError, TypeError):
@@ -573,6 +586,10 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
     except BrokenProcessPool:
         # A worker died (killed from outside, out of memory): files it was
         # rewriting are still whole, but the run cannot vouch for the rest.
+        # The others finish the file they are writing and exit; the pool's
+        # shutdown below waits for them.
+        if pool is not None:
+            _signal_workers(pool, LEAVE)
         view.close()
         err.write(f"clean: error: a worker process died; {summary.written} files "
                   f"{_done_word(options)} before it, none left half-written\n")
