@@ -61,7 +61,11 @@ def parse_file(text: str, name: str) -> dict[str, tuple[str, ...]]:
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
-        raise FragmentError(f"{name}: YAML error: {str(e).splitlines()[0]}") from None
+        # Where the parser stopped, as rules.py reports a rule file's YAML errors.
+        mark = getattr(e, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark is not None else name
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise FragmentError(f"{where}: YAML error: {problem}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

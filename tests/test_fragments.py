@@ -90,6 +90,13 @@ def test_bad_fragment_files(body, message):
         parse_file(body, "x.yaml")
 
 
+def test_a_yaml_error_names_the_file_and_line():
+    # A quote left single in a single-quoted alternative, as in "l'articolo".
+    body = "verb: |\n  subscribe\nnoun:\n  - 'a|l'articolo|b'\n"
+    with pytest.raises(FragmentError, match=r"^x\.yaml:4: YAML error: "):
+        parse_file(body, "x.yaml")
+
+
 def test_load_fragments_reads_one_file_per_language(tmp_path, monkeypatch):
     monkeypatch.setenv("CLEAN_CACHE_DIR", "")
     write(tmp_path, "en.yaml", "verb: |\n  subscribe\n")
