@@ -67,6 +67,11 @@ class Rule:
     # adds with --rules get MATCH_TIMEOUT.
     timeout: float | None = MATCH_TIMEOUT
 
+    @property
+    def patterns(self) -> tuple:
+        """The rule's patterns: its own, and a drop-until's end pattern."""
+        return (self.pattern,) if self.until is None else (self.pattern, self.until)
+
     def search(self, text: str):
         if self.timeout is None:
             return self.pattern.search(text)

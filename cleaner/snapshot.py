@@ -95,8 +95,8 @@ def build() -> "tuple[RuleSet, Prefilter]":
 
     rules = build_rules((), builtin=True)
     for rule in rules.rules:
-        for pattern in (rule.pattern, rule.until):
-            if pattern is not None and pattern.engine == "re":
+        for pattern in rule.patterns:
+            if pattern.engine == "re":
                 pattern.program = programs.make(pattern.pattern, pattern.source_flags)
     return rules, Prefilter(rules)
 
@@ -150,7 +150,6 @@ def load() -> "RuleSet | None":
         rules.offer_index(index)
     else:   # programs of another re: compile the patterns, and search them by parts
         for rule in rules.rules:
-            for pattern in (rule.pattern, rule.until):
-                if pattern is not None:
-                    pattern.program = None
+            for pattern in rule.patterns:
+                pattern.program = None
     return rules

@@ -448,10 +448,9 @@ def test_builtin_rules_stay_fast_with_re_on_rows_of_separators():
         "from cleaner.rules import load_rules\n"
         "rows = json.loads(sys.stdin.read())\n"
         "for r in load_rules([]):\n"
-        "    for p in (r.pattern, r.until):\n"
-        "        if p is not None:\n"
-        "            c = re.compile(p.pattern, p.flags)\n"
-        "            for row in rows: c.search(row)\n"
+        "    for p in r.patterns:\n"
+        "        c = re.compile(p.pattern, p.flags)\n"
+        "        for row in rows: c.search(row)\n"
     )
     import json
 

@@ -169,7 +169,7 @@ def test_the_snapshot_holds_the_rule_set_and_index_built_from_the_sources():
 
 def test_every_stored_program_makes_the_pattern_re_compiles():
     stored = _stored()
-    patterns = [p for r in stored for p in (r.pattern, r.until) if p is not None and p.engine == "re"]
+    patterns = [p for r in stored for p in r.patterns if p.engine == "re"]
     assert len(patterns) > 200 and all(p.program is not None for p in patterns)
     for p in patterns:
         # Pattern equality compares the pattern, its flags and its compiled code.
