@@ -221,10 +221,16 @@ def test_a_run_started_ignoring_ctrl_c_keeps_ignoring_it(batch, tmp_path, clean_
     assert leftovers == []
 
 
+def _workers(proc: subprocess.Popen) -> list[int]:
+    """PIDs of the run's worker processes (its children)."""
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text()
+    return [int(pid) for pid in children.split()]
+
+
 def _kill_a_worker(proc: subprocess.Popen) -> None:
-    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
-    assert children, "no worker processes found"
-    os.kill(int(children[0]), signal.SIGKILL)
+    workers = _workers(proc)
+    assert workers, "no worker processes found"
+    os.kill(workers[0], signal.SIGKILL)
 
 
 def test_a_worker_killed_is_one_error_line(batch, tmp_path, clean_exe):
@@ -255,8 +261,8 @@ class _IdleWorkers:
 
     def __call__(self, proc: subprocess.Popen) -> bool:
         try:
-            kids = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
-            calls = {int(k): Path(f"/proc/{k}/syscall").read_text().split()[0] for k in kids}
+            calls = {pid: Path(f"/proc/{pid}/syscall").read_text().split()[0]
+                     for pid in _workers(proc)}
         except OSError:
             return False
         if sorted(calls.values()) != sorted([self.read, self.futex]):
