@@ -576,6 +576,11 @@ class DocView:
         return np.where(prose, words, 0.0)
 
     @cached_property
+    def priced(self) -> np.ndarray:
+        """1.0 for the units that name a sum of money ("$12", "9,99 €", "20 dollars")."""
+        return np.maximum(self.unit_any(_MONEY), self.unit_any(_AMOUNT, lower=True))
+
+    @cached_property
     def alpha(self) -> np.ndarray:
         """Whether each word is alphabetic."""
         spellings, place = self._spellings
@@ -884,7 +889,7 @@ def _cta(d: DocView) -> np.ndarray:
 
 @feature("money")
 def _money(d: DocView) -> np.ndarray:
-    return np.maximum(d.unit_any(_MONEY), d.unit_any(_AMOUNT, lower=True))
+    return d.priced
 
 
 @feature("payment_word")

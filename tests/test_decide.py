@@ -178,6 +178,74 @@ def test_an_article_of_three_paragraphs_in_a_row_is_judged_by_the_model():
     assert any(d.reason in MODEL_REASONS for d in result.decisions)
 
 
+SHOP_INTRO = ("Standing desks\n\n"
+              "Each of our desks is built to order in Austin and ships to you within five days.\n\n"
+              "Every frame and every motor comes with a warranty of fifteen years from the day of delivery.\n\n"
+              "You can return a desk for any reason within thirty days, and we pay for the return.\n\n")
+TILES = "".join(f"Desk model {k}\n\n$ {400 + 20 * k}.00\n\n* Add to cart\n* Compare\n\n"
+                for k in range(1, 25))
+ROOM_ARTICLE = "".join(
+    f"The council met on day {k} to discuss the budget for the new library, which the mayor "
+    f"said would cost $ {k} million and be balanced by spring, according to officials.\n\n"
+    for k in range(1, 7))
+
+
+def test_a_catalogue_is_not_an_article_the_model_can_cut():
+    # Twenty-four product tiles, each a name, a price and two buttons, under
+    # three short paragraphs: little prose and many prices. A model that rates every line
+    # as boilerplate removes nothing, and the explanation says why.
+    data = json.loads((DATA / "weights.json").read_text("utf-8"))
+    data["thresholds"] = {m: 100.0 for m in MODES}
+    result = Cleaner(weights=data, builtin=False).analyze(SHOP_INTRO + TILES)
+    assert result.text == SHOP_INTRO + TILES
+    notes = [line for line in result.explain() if "[guard.no-article]" in line]
+    assert notes and ("prose is 19% of its words (under 25%), 24 of its 100 units name a price "
+                          "and the model removed 24 of them: a catalogue") in notes[0]
+
+
+def test_prices_in_an_article_do_not_make_it_a_catalogue():
+    # Every paragraph names a sum, but the page is prose: the model's verdict stands.
+    data = json.loads((DATA / "weights.json").read_text("utf-8"))
+    data["thresholds"] = {m: 100.0 for m in MODES}
+    result = Cleaner(weights=data, builtin=False).analyze(ROOM_ARTICLE + TILES[:200])
+    assert not any("[guard.no-article]" in line for line in result.explain())
+    assert any(d.reason in MODEL_REASONS for d in result.decisions)
+
+
+@pytest.mark.parametrize("case", ["wcxb/2922", "wcxb/0633", "wcxb/0643", "wcxb/3006"])
+def test_real_catalogues_keep_their_products(case, corpus):
+    """A best-seller chart, two shops' product grids and a camera shop's
+    category page: short product names and prices the model rates as navigation
+    (alone it kept 0 of 98, 7 of 163, 3 of 69 and 109 of 262 of their lines kept
+    by the scorer's labelling). Little prose and many prices: a catalogue, and
+    the no-article guard keeps every line the rules keep."""
+    import sys
+
+    sys.path.insert(0, str(corpus.parent / "eval"))
+    from score import line_stats
+
+    folder = corpus / case
+    text = (folder / "scraped-region.txt").read_text(encoding="utf-8")
+    result = Cleaner().analyze(text, case)
+    stats = line_stats(text, (folder / "expected.txt").read_text(encoding="utf-8"), result.text)
+    assert stats["content"] >= 60 and stats["content_kept"] == stats["content"]
+    assert not [d for d in result.decisions if d.reason in MODEL_REASONS]
+    notes = [line for line in result.explain() if "[guard.no-article]" in line]
+    assert notes and ": a catalogue" in notes[0]
+
+
+@pytest.mark.parametrize(("case", "name"), [("wcxb/0226", "scraped-full.txt"),
+                                            ("wcxb/4584", "scraped-region.txt")])
+def test_real_pages_whose_prices_the_model_keeps_are_not_catalogues(case, name, corpus):
+    """Little prose and many prices, but the model keeps the prices: an article
+    on a page full of shop links and a pricing page it already keeps whole. The
+    model's removals (menus, footers) stand."""
+    text = (corpus / case / name).read_text(encoding="utf-8")
+    result = Cleaner().analyze(text, case)
+    assert [d for d in result.decisions if d.reason in MODEL_REASONS]
+    assert not any("a catalogue" in line for line in result.explain())
+
+
 @pytest.mark.parametrize("case", ["wcxb/2909"])
 def test_real_pages_where_the_model_alone_loses_the_article_keep_it(case, corpus, monkeypatch):
     """A page where the model's segmentation removes every prose line (a listing
