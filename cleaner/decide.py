@@ -288,7 +288,7 @@ def _catalogue(ev: "Evidence", keep: np.ndarray) -> str | None:
     share = float(ev.prose.sum()) / max(float(view.n_words.sum()), 1.0)
     if share >= CATALOGUE_PROSE_SHARE:
         return None
-    priced = view.priced > 0                        # asked only of pages with little prose
+    priced = view.priced > 0        # measured already: the model's "money" feature
     n = int(np.count_nonzero(priced))
     if n < max(CATALOGUE_PRICED_UNITS, CATALOGUE_PRICED_SHARE * view.n):
         return None
