@@ -28,7 +28,7 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "change_consent", "policy_pointer", "tip_jar",
         # sign-in widgets and social profiles
         "social_signin", "forgot_password", "social_networks", "we_respect_privacy", "piece_noun",
-        "email_address", "opt_in_wish")
+        "email_address", "opt_in_wish", "newsletter_does")
 
 FRAGS = {"verb": {"en": ("subscribe", r"sign\s+up"), "de": ("abonnieren",)},
          "noun": {"en": ("newsletters?",)},
