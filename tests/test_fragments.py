@@ -24,7 +24,7 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "free_of_charge", "trial_verb", "meter_opening", "unlimited_access", "price_from",
         # newsletter boxes, donation and payment forms, cookie banners
         "thanks_signup", "never_miss", "support_journalism", "card_field", "pay_button",
-        "payment_method_label", "pay_with", "if_you_value", "donation_frequency", "other_amount", "we_use_cookies",
+        "payment_method_label", "pay_with", "if_you_value", "please", "donation_frequency", "other_amount", "we_use_cookies",
         "change_consent", "policy_pointer", "tip_jar",
         # sign-in widgets and social profiles
         "social_signin", "forgot_password", "social_networks", "we_respect_privacy", "piece_noun",
