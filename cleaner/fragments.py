@@ -61,11 +61,10 @@ def parse_file(text: str, name: str) -> dict[str, tuple[str, ...]]:
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
-        # Where the parser stopped, as rules.py reports a rule file's YAML errors.
-        mark = getattr(e, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark is not None else name
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise FragmentError(f"{where}: YAML error: {problem}") from None
+        from .safeyaml import error_at   # where the parser stopped, as for a rule file
+
+        line, message = error_at(e)
+        raise FragmentError(f"{name}:{line}: {message}" if line else f"{name}: {message}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

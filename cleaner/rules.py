@@ -267,10 +267,8 @@ def _parse(text: str, name: str) -> Any:
     except safeyaml.YamlLimitError as e:
         raise RuleError(name, e.line, None, str(e)) from None
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise RuleError(name, line, None, f"YAML error: {problem}") from None
+        line, message = safeyaml.error_at(e)
+        raise RuleError(name, line, None, message) from None
 
 
 # Syntax that ``re`` would accept but read differently from ``regex``: braces

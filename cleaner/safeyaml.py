@@ -121,6 +121,14 @@ def read_text(path: Path) -> str:
     return data.decode("utf-8")
 
 
+def error_at(e: "yaml.YAMLError") -> tuple[int | None, str]:
+    """Where the parser stopped (1-based line, or None) and what it found there,
+    as every reader of a YAML file reports it: ``(12, "YAML error: ...")``."""
+    mark = getattr(e, "problem_mark", None)
+    problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+    return (mark.line + 1 if mark is not None else None), f"YAML error: {problem}"
+
+
 def parse(text: str, *, with_lines: bool = False) -> Any:
     """Parse YAML text within the alias bound (``YamlLimitError``, or ``yaml.YAMLError``)."""
     loader = _Loader(text, with_lines)
@@ -144,9 +152,6 @@ def load(path: Path, fail: Callable[[int | None, str], Exception], *,
     except YamlLimitError as e:
         raise fail(e.line, str(e)) from None
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise fail(line, f"YAML error: {problem}") from None
+        raise fail(*error_at(e)) from None
     except RecursionError:
         raise fail(None, "YAML nested too deeply") from None
