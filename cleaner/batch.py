@@ -157,16 +157,16 @@ class _Stop:
     def __init__(self) -> None:
         self.signum: int | None = None
         self.abortable = False
-        self.busy = False           # writing a file: a leaving worker waits for it to end
-        self.leaving = False        # exit as soon as no file is being written
+        self.busy = False           # writing a file: an exiting worker waits for it to end
+        self.exiting = False        # exit as soon as no file is being written (LEAVE)
 
     def reset(self) -> None:
-        self.signum, self.abortable, self.busy, self.leaving = None, False, False, False
+        self.signum, self.abortable, self.busy, self.exiting = None, False, False, False
 
     def handler(self, signum: int, frame: object) -> None:
         if self.signum is None:
             self.signum = signum
-        if self.leaving and not self.busy:
+        if self.exiting and not self.busy:
             os._exit(128 + signum)
         if self.abortable:
             self.abortable = False
@@ -181,14 +181,15 @@ class _Stop:
     def leave(self) -> None:
         self.abortable = False
 
-    def leave_handler(self, signum: int, frame: object) -> None:
-        """``LEAVE``: exit now, or when the file being written is whole."""
-        self.leaving = True
+    def exit_handler(self, signum: int, frame: object) -> None:
+        """``LEAVE``: exit now, or when the file being written is whole. (Not
+        ``leave``, which ends abortable work and keeps the worker going.)"""
+        self.exiting = True
         self.handler(signum, frame)
 
     def check(self) -> None:
         """After a file is written: exit if told to leave meanwhile."""
-        if self.leaving:
+        if self.exiting:
             os._exit(128 + (self.signum or signal.SIGTERM))
 
 
@@ -212,7 +213,7 @@ def _worker_init(cleaner: Cleaner, options: BatchOptions, parent: int) -> None:
     _STOP.reset()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _STOP.handler)
-    signal.signal(LEAVE, _STOP.leave_handler)
+    signal.signal(LEAVE, _STOP.exit_handler)
     main = threading.main_thread().ident
 
     def watch() -> None:
