@@ -28,7 +28,8 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "change_consent", "policy_pointer", "tip_jar",
         # sign-in widgets and social profiles
         "social_signin", "forgot_password", "social_networks", "we_respect_privacy", "piece_noun",
-        "email_address", "opt_in_wish", "newsletter_does")
+        "email_address", "opt_in_wish", "newsletter_does", "data_promise", "signup_promise",
+        "forward_to_friend", "signin_required", "start_trial")
 
 FRAGS = {"verb": {"en": ("subscribe", r"sign\s+up"), "de": ("abonnieren",)},
          "noun": {"en": ("newsletters?",)},
