@@ -29,7 +29,10 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         # sign-in widgets and social profiles
         "social_signin", "forgot_password", "social_networks", "we_respect_privacy", "piece_noun",
         "email_address", "opt_in_wish", "newsletter_does", "data_promise", "signup_promise",
-        "forward_to_friend", "signin_required", "start_trial")
+        "forward_to_friend", "signin_required", "start_trial",
+        # page furniture: ad walls and slots, prompts, corrections links, time-stamps
+        "adblock_notice", "continue_after_ad", "notifications_call", "report_error",
+        "time_label", "time_ago")
 
 FRAGS = {"verb": {"en": ("subscribe", r"sign\s+up"), "de": ("abonnieren",)},
          "noun": {"en": ("newsletters?",)},
