@@ -25,6 +25,12 @@ def weights_with(**changes) -> Model:
     return Model(data)
 
 
+def rates_everything_boilerplate() -> Cleaner:
+    """A cleaner whose model rates every unit as boilerplate (no score reaches the
+    thresholds), with no rules: what stays, a guard kept."""
+    return Cleaner(weights=weights_with(thresholds={m: 100.0 for m in MODES}), builtin=False)
+
+
 def test_the_tail_zone_is_measured_on_prose_and_does_not_move_when_boilerplate_goes():
     text = ARTICLE + "\n" + "\n".join(f"* Footer link {i}" for i in range(60)) + "\n"
     blocks = split_lines(text)
@@ -102,10 +108,8 @@ def test_repetition_can_be_turned_off():
 def test_the_article_guard_brings_back_prose_the_model_would_drop():
     # A model that rates everything as boilerplate: the rules keep the text,
     # the model drops it all, and the guard brings the prose back, saying why.
-    data = json.loads((DATA / "weights.json").read_text("utf-8"))
-    data["thresholds"] = {m: 100.0 for m in MODES}
     text = NAV + "\n" + ARTICLE
-    result = Cleaner(weights=data, builtin=False).analyze(text)
+    result = rates_everything_boilerplate().analyze(text)
     kept = [d.block.text for d in result.decisions if d.kept and not d.block.blank]
     for line in ARTICLE.splitlines()[2:]:
         if line.strip():
@@ -117,10 +121,8 @@ def test_a_text_without_an_article_keeps_what_the_rules_kept():
     # A recipe's ingredient list has no prose unit: there is no article for
     # the model to find, so a model that rates every line as boilerplate
     # removes nothing, and the explanation says why on the lines it kept.
-    data = json.loads((DATA / "weights.json").read_text("utf-8"))
-    data["thresholds"] = {m: 100.0 for m in MODES}
     text = "* 200 g flour\n* 2 eggs\n* 1 cup of milk\n* a pinch of salt\n* butter\n* sugar\n* oil\n"
-    result = Cleaner(weights=data, builtin=False).analyze(text)
+    result = rates_everything_boilerplate().analyze(text)
     assert result.text == text
     assert any("[guard.no-article]" in line for line in result.explain())
 
@@ -160,9 +162,7 @@ def test_a_list_of_teasers_is_not_an_article_the_model_can_cut():
     # Six teasers, each a title, a one-sentence summary and two short lines: six
     # prose units, never three together. A model that rates every line as
     # boilerplate removes nothing, and the explanation says why.
-    data = json.loads((DATA / "weights.json").read_text("utf-8"))
-    data["thresholds"] = {m: 100.0 for m in MODES}
-    result = Cleaner(weights=data, builtin=False).analyze(TEASERS)
+    result = rates_everything_boilerplate().analyze(TEASERS)
     assert result.text == TEASERS
     notes = [line for line in result.explain() if "[guard.no-article]" in line]
     assert notes and "6 prose units stand apart (at most 1 together" in notes[0]
@@ -171,9 +171,7 @@ def test_a_list_of_teasers_is_not_an_article_the_model_can_cut():
 def test_an_article_of_three_paragraphs_in_a_row_is_judged_by_the_model():
     # The same teasers after an article: its paragraphs come together, so the
     # guard stays out and the model's verdict stands.
-    data = json.loads((DATA / "weights.json").read_text("utf-8"))
-    data["thresholds"] = {m: 100.0 for m in MODES}
-    result = Cleaner(weights=data, builtin=False).analyze(ARTICLE + "\n" + TEASERS)
+    result = rates_everything_boilerplate().analyze(ARTICLE + "\n" + TEASERS)
     assert not any("[guard.no-article]" in line for line in result.explain())
     assert any(d.reason in MODEL_REASONS for d in result.decisions)
 
@@ -194,9 +192,7 @@ def test_a_catalogue_is_not_an_article_the_model_can_cut():
     # Twenty-four product tiles, each a name, a price and two buttons, under
     # three short paragraphs: little prose and many prices. A model that rates every line
     # as boilerplate removes nothing, and the explanation says why.
-    data = json.loads((DATA / "weights.json").read_text("utf-8"))
-    data["thresholds"] = {m: 100.0 for m in MODES}
-    result = Cleaner(weights=data, builtin=False).analyze(SHOP_INTRO + TILES)
+    result = rates_everything_boilerplate().analyze(SHOP_INTRO + TILES)
     assert result.text == SHOP_INTRO + TILES
     notes = [line for line in result.explain() if "[guard.no-article]" in line]
     assert notes and ("prose is 19% of its words (under 25%), 24 of its 100 units name a price "
@@ -205,9 +201,7 @@ def test_a_catalogue_is_not_an_article_the_model_can_cut():
 
 def test_prices_in_an_article_do_not_make_it_a_catalogue():
     # Every paragraph names a sum, but the page is prose: the model's verdict stands.
-    data = json.loads((DATA / "weights.json").read_text("utf-8"))
-    data["thresholds"] = {m: 100.0 for m in MODES}
-    result = Cleaner(weights=data, builtin=False).analyze(ROOM_ARTICLE + TILES[:200])
+    result = rates_everything_boilerplate().analyze(ROOM_ARTICLE + TILES[:200])
     assert not any("[guard.no-article]" in line for line in result.explain())
     assert any(d.reason in MODEL_REASONS for d in result.decisions)
 
