@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cleaner.blocks import split_lines
 from cleaner.rules import load_rules
-from cleaner.signals import Prefilter
+from cleaner.signals import _prefilter
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -30,7 +30,7 @@ def distinct_lines(corpus: Path) -> list[str]:
     seen: dict[str, None] = {}
     for f in sorted(corpus.glob("*/*/scraped-full.txt")):
         for b in split_lines(f.read_text(encoding="utf-8", errors="replace")):
-            if b.text and not b.text.isspace():
+            if not b.blank:
                 seen.setdefault(b.text)
     return list(seen)
 
@@ -41,7 +41,7 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=20, help="how many of the costliest rules to list")
     args = ap.parse_args()
     rules = load_rules([])
-    pre = rules.take_index() or Prefilter(rules)     # the snapshot's index, as `clean` uses it
+    pre = _prefilter(rules, None)     # the snapshot's index, found as `clean` finds it
     lines = distinct_lines(args.corpus)
 
     start = time.process_time()
