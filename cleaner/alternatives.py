@@ -33,6 +33,8 @@ whole pattern is used, as for any other rule.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
 from .prefilter import Needs, normalize, set_bits
@@ -420,20 +422,29 @@ class Alternatives:
         self.batches += 1
         norm = [normalize(line) for line in lines]
         joined = "\n".join(norm)
-        # A batch holds few of the literals: one search each in all its lines.
-        found = [(lit, self._first_mask(lit)) for lit in self.data["first"] if lit in joined]
-        out = []
-        for line in norm:
-            m = self.always
-            for lit, bits in found:
-                if lit in line:
-                    m |= bits
+        starts = list(accumulate((len(line) + 1 for line in norm[:-1]), initial=0))
+        out = [self.always] * len(norm)
+        # One search per literal in all the lines at once, then one per line that
+        # holds it: a literal has no line break, so each hit lies in one line.
+        for lit in self.data["first"]:
+            at = joined.find(lit)
+            if at < 0:
+                continue
+            bits = self._first_mask(lit)
+            while at >= 0:
+                j = bisect_right(starts, at) - 1
+                out[j] |= bits
+                at = joined.find(lit, starts[j + 1]) if j + 1 < len(starts) else -1
+        for j, line in enumerate(norm):
+            m = out[j]
+            if not m:
+                continue
             for k in set_bits(m & self.has_more):
                 if not all(any(lit in line for lit in c) for c in self._more_of(k)):
                     m &= ~(1 << k)
             if m & self.digit and not _DIGIT(line):
                 m &= ~self.digit
-            out.append(m)
+            out[j] = m
         for bit, search in self.searched():
             # On the text the rule's pattern searches: a line stripped.
             for j, line in enumerate(lines):
