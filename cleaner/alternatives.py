@@ -34,10 +34,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
-from .prefilter import Needs, normalize, set_bits
+from .prefilter import Needs, line_starts, normalize, set_bits
 
 if TYPE_CHECKING:
     from .rules import Rule
@@ -422,7 +421,7 @@ class Alternatives:
         self.batches += 1
         norm = [normalize(line) for line in lines]
         joined = "\n".join(norm)
-        starts = list(accumulate((len(line) + 1 for line in norm[:-1]), initial=0))
+        starts = line_starts(norm)
         out = [self.always] * len(norm)
         # One search per literal in all the lines at once, then one per line that
         # holds it: a literal has no line break, so each hit lies in one line.

@@ -44,6 +44,7 @@ import json
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
@@ -489,11 +490,7 @@ class LiteralIndex:
         """For each line, the rules that may match it, as a bit mask (bit i: rule i)."""
         if not lines:
             return []
-        starts = []
-        pos = 0
-        for line in lines:
-            starts.append(pos)
-            pos += len(line) + 1
+        starts = line_starts(lines)
         # One pass over all lines; "\n" joins them and no literal holds one.
         raw = "\n".join(lines)
         text = normalize(raw)        # as long as raw: offsets are the same
@@ -651,6 +648,12 @@ def _automaton(words: Sequence[tuple[str, object]]):
         auto.add_word(lit, value)
     auto.make_automaton()
     return auto
+
+
+def line_starts(lines: Sequence[str]) -> list[int]:
+    """Each line's offset in ``"\\n".join(lines)``: a hit at offset ``at`` lies in
+    line ``bisect_right(starts, at) - 1`` (no literal holds a newline)."""
+    return list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
 
 
 def set_bits(mask: int) -> Iterator[int]:
