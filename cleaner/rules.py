@@ -290,7 +290,7 @@ def _compile(pat: Any, case: str, where: tuple[str, int, str], key: str, trusted
     first use: a short input needs few of them. Patterns that need ``regex``
     (fuzzy matching, \\p{..} classes) and every user rule use ``regex``; user
     rules are compiled now, so a bad one is reported at load, and get a time
-    budget for the whole run (``patterns.RULE_BUDGET``).
+    budget for the whole run (``patterns.RULE_BUDGET``, growing with the text).
     """
     name, line, rid = where
     if not isinstance(pat, str) or not pat:

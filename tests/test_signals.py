@@ -349,6 +349,29 @@ def test_a_user_rule_budget_is_spent_across_matches(tmp_path, monkeypatch):
     assert time.perf_counter() - t0 < 5
 
 
+def test_a_user_rule_budget_grows_with_the_text_it_is_matched_against(tmp_path, monkeypatch):
+    """A rule without literals is matched on every line; at a normal rule's cost
+    per MB it must not be stopped by a run's length (a fixed budget stopped such
+    a rule after a few hundred MB of a corpus)."""
+    from cleaner import patterns
+
+    p = tmp_path / "plain.yaml"
+    p.write_text("- id: plain.rule\n  pattern: '^\\W*(\\w+)\\W+\\1\\W*$'\n"
+                 "  examples: {drop: ['yes, yes'], keep: ['yes, no']}\n")
+    monkeypatch.setattr(patterns, "RULE_BUDGET", 0.02)
+    rules = load_rules([p], builtin=False)
+    # Distinct lines: a line seen before is not matched again.
+    text = "".join(f"The council met on day {i} to discuss the library budget for next year.\n"
+                   for i in range(30_000))
+    blocks = split_lines(text + "again, again\n")     # 2.2 MB
+    t0 = time.perf_counter()
+    hits = rule_hits(blocks, rules, 0)
+    took = time.perf_counter() - t0
+    assert [b.text for b, h in zip(blocks, hits) if h] == ["again, again"]
+    budget = rules.rules[0].pattern.budget
+    assert budget.chars > 2_000_000 and took > budget.total    # the fixed part alone was not enough
+
+
 @pytest.mark.slow
 def test_the_cli_stops_a_user_rule_that_uses_up_its_budget(clean_exe, tmp_path):
     rules = tmp_path / "slow.yaml"
