@@ -19,7 +19,9 @@ In order:
    article (when the removed units hold much more prose than the kept ones,
    the prose comes back: ``guard.article``); never empty
    (``guard.never-empty``); keep the headline (``guard.headline``).
-   A guard's decision is logged on the lines it kept.
+   A guard's decision is logged on the lines it kept, as is a rule's match
+   that the evidence left out because the line reports speech
+   (``guard.reported-speech``, ``speech``).
 
 Cleaning the cleaned text is meant to change nothing, and the design goes
 most of the way: the model judges units among the lines the rules leave, the
@@ -191,7 +193,17 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
         return out
     if judged:
         _keep_headline(out, ev, unit)
+    _note_speech(out, ev)
     return out
+
+
+def _note_speech(out: list[Decision], ev: "Evidence") -> None:
+    """Say on a kept line that a rule matched it but it reports speech (``speech``)."""
+    for i, (hit, clause) in ev.spared.items():
+        d = out[i]
+        if d.kept and not d.note:
+            out[i] = replace(d, note=f"[guard.reported-speech] {hit.rule.id} matched, but the line "
+                                     f"says who said it ({clause!r})")
 
 
 def _any_text(out: list[Decision]) -> bool:

@@ -2,7 +2,8 @@
 
 1. The document's lines and units (``units``), structures among them.
 2. The rule hits with their ids (``signals``), the tail zone measured on
-   prose; hits that would cut inside a structure do not count.
+   prose; hits that would cut inside a structure do not count, nor a
+   whole-line hit on a line that names who said it (``speech``).
 3. What the rules leave: each line removed, trimmed or untouched (``Cut``).
 4. The **model view**: the lines the rules leave, as they will be written
    (trimmed lines without their spans), grouped into units again, with the
@@ -27,6 +28,7 @@ import numpy as np
 
 from . import units as units_mod
 from .blocks import Block
+from .speech import attribution
 from .features import DocView
 from .signals import Hit, rule_hits
 
@@ -65,6 +67,7 @@ class Evidence:
     repeated: np.ndarray | None        # per line: recurs across the run's documents
     scores: "Scores | None"            # per view unit, when the model is on
     tail_zone: Callable[[], int]       # first line of the tail zone, measured when first asked
+    spared: dict[int, tuple[Hit, str]]  # line -> the hit left out for reported speech, the clause
 
     @cached_property
     def prose(self) -> np.ndarray:
@@ -123,6 +126,27 @@ def protect_structures(hits: list[list[Hit]], grouped: units_mod.Units) -> list[
             for i in lines:
                 hits[i] = []
     return hits
+
+
+def spare_speech(hits: list[list[Hit]], texts: Sequence[str]
+                 ) -> tuple[list[list[Hit]], dict[int, tuple[Hit, str]]]:
+    """The hits without a rule's removal of a line that names who said it
+    (``speech.attribution``), and for each such line the first hit left out
+    and the clause. Only single-line whole-line hits are left out: a span
+    trims a call from a paragraph's end, and a multi-line cut starts at a
+    marker line, not at a sentence."""
+    spared = {}
+    for i, hs in enumerate(hits):
+        if not any(h.whole_line and h.origin is None for h in hs):
+            continue
+        clause = attribution(texts[i])
+        if clause is None:
+            continue
+        if not spared:
+            hits = list(hits)
+        spared[i] = (next(h for h in hs if h.whole_line and h.origin is None), clause)
+        hits[i] = [h for h in hs if not (h.whole_line and h.origin is None)]
+    return hits, spared
 
 
 # A "drop the rest" marker (a "Related articles" box) followed by at least
@@ -248,6 +272,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     # a tail-zone rule hits a line: on most documents none does.
     zone = cache(partial(tail_start, whole))
     found = rule_hits(blocks, rules, zone, match_cache, drop_rest_end(whole, len(blocks)))
+    found, spared = spare_speech(found, texts)
     hits = protect_structures(found, grouped)
     top = _first_kept(blocks, hits)
     if top and blocks[top].text.strip() in units_mod.FRONT_MATTER_MARKS:
@@ -265,7 +290,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
         view, view_lines = model_view(blocks, cuts, language=language, whole=whole, facts=facts)
     repeated = _repeated(blocks, common) if common else None
     scores = model.score(view) if model is not None else None
-    return Evidence(blocks, grouped, hits, cuts, view, view_lines, repeated, scores, zone)
+    return Evidence(blocks, grouped, hits, cuts, view, view_lines, repeated, scores, zone, spared)
 
 
 def _first_kept(blocks: Sequence[Block], hits: list[list[Hit]]) -> int:

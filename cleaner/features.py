@@ -95,8 +95,14 @@ class WordLists:
 
 
 @lru_cache(maxsize=1)
+def words() -> dict:
+    """The shipped ``words.yaml`` (``word_data``), read once for every user of it."""
+    return word_data(DATA / "words.yaml")
+
+
+@lru_cache(maxsize=1)
 def word_lists() -> WordLists:
-    data = word_data(DATA / "words.yaml")
+    data = words()
     phrases = {w.casefold() for ws in data["cta_openers"].values() for w in ws}
     # A phrase counts when a word ends with it: followed by a space or a mark.
     cta = tuple(p + end for p in sorted(phrases) for end in " :,.!?»\u00a0")

@@ -3,7 +3,8 @@ fixtures/mission-lines.yaml (the mission's kinds: paywall, newsletter, donation,
 cookie) and fixtures/furniture-lines.yaml (share bars, related headings, skip
 links, comment prompts, ...) goes when it stands between article paragraphs of
 its language, by a rule (a mission line by a rule of a mission pack), and the
-paragraphs stay."""
+paragraphs stay; each line of fixtures/prose-lines.yaml (stories' sentences
+about the same subjects) stays whole."""
 from __future__ import annotations
 
 import pytest
@@ -14,6 +15,7 @@ from conftest import FIXTURES
 
 MISSION = yaml.safe_load((FIXTURES / "mission-lines.yaml").read_text(encoding="utf-8"))
 FURNITURE = yaml.safe_load((FIXTURES / "furniture-lines.yaml").read_text(encoding="utf-8"))
+PROSE = yaml.safe_load((FIXTURES / "prose-lines.yaml").read_text(encoding="utf-8"))
 MISSION_PACKS = ("paywall", "newsletter", "donation", "cookies")
 
 
@@ -50,3 +52,17 @@ def test_each_furniture_line_goes_by_a_rule_and_the_article_stays(cleaner, lang)
     by_model = {line: by_text[line].reason for line in lines
                 if by_text[line].reason.startswith(("heuristic.", "guard."))}
     assert not by_model, f"{lang}: removed by the model, not by a rule"
+
+
+@pytest.mark.parametrize("lang", sorted(PROSE))
+def test_each_prose_line_stays_whole(cleaner, lang):
+    lines = PROSE[lang]
+    by_text = _decisions(cleaner, MISSION[lang]["article"], lines)
+    lost = {line: by_text[line].reason for line in lines
+            if not by_text[line].kept or by_text[line].spans}
+    assert not lost, f"{lang}: article sentences removed or trimmed"
+
+
+def test_the_prose_lines_cover_every_language_of_the_mission_lines():
+    assert sorted(PROSE) == sorted(MISSION)
+    assert all(len(lines) >= 10 for lines in PROSE.values())
