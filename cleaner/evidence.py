@@ -28,9 +28,9 @@ import numpy as np
 
 from . import units as units_mod
 from .blocks import Block
-from .speech import attribution
 from .features import DocView
 from .signals import Hit, rule_hits
+from .speech import attribution
 
 if TYPE_CHECKING:
     from .model import Model, Scores
@@ -136,7 +136,8 @@ def spare_speech(hits: list[list[Hit]], texts: Sequence[str]
     trims a call from a paragraph's end, and a multi-line cut starts at a
     marker line, not at a sentence."""
     spared = {}
-    for i, hs in enumerate(hits):
+    for i in compress(count(), hits):       # the lines with hits
+        hs = hits[i]
         if not any(h.whole_line and h.origin is None for h in hs):
             continue
         clause = attribution(texts[i])

@@ -32,9 +32,10 @@ SPEAKER_WORDS = 6
 POSSESSIVE = r"(?:tu[aeo]i?|vostr[aeio]|su[aeo]i?|mi[aeo]i?|nostr[aeio])\b"
 
 
-def _alternatives(words) -> str:
-    # Longest first, each word's spaces as \s+ (a scraped line may wrap or double them).
-    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(set(words), key=len, reverse=True))
+def _alternatives(phrases: list[str]) -> str:
+    # Longest first, each phrase's spaces as \s+ (a scraped line may wrap or double them).
+    return "|".join(r"\s+".join(map(re.escape, p.split()))
+                    for p in sorted(set(phrases), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
