@@ -30,6 +30,7 @@ ARTICLE = ("The regional council voted on Tuesday to extend the tram line to the
     ("Sostieni il giornalismo locale, si legge su un cartello.", "si legge su un cartello"),
     ("Steun de lokale journalistiek, staat op een bord.", "staat op een bord"),
     ("Wspieraj lokalne dziennikarstwo, głosi napis.", "głosi napis"),
+    ("Die Preise steigen, so der Sprecher des Verbands.", "so der Sprecher des Verbands"),
 ])
 def test_attribution_finds_the_speakers_clause(line, clause):
     found = attribution(line)
@@ -43,6 +44,8 @@ def test_attribution_finds_the_speakers_clause(line, clause):
     "Gefällt Ihnen der Artikel, sagen Sie es uns",                         # a call to the reader
     "Inserisci la tua email, indica le tue preferenze",                     # an imperative
     "Subscribe now, says nobody",                                           # no speaker after it
+    "Support us, so the newsroom can keep reporting.",                     # English "so", not German
+    "Shop gloves, bat and ball sets",                                       # a noun
 ])
 def test_attribution_leaves_calls_and_labels_alone(line):
     assert attribution(line) is None
