@@ -138,15 +138,16 @@ def spare_speech(hits: list[list[Hit]], texts: Sequence[str]
     spared = {}
     for i in compress(count(), hits):       # the lines with hits
         hs = hits[i]
-        if not any(h.whole_line and h.origin is None for h in hs):
+        removals = [h for h in hs if h.whole_line and h.origin is None]
+        if not removals:
             continue
         clause = attribution(texts[i])
         if clause is None:
             continue
         if not spared:
             hits = list(hits)
-        spared[i] = (next(h for h in hs if h.whole_line and h.origin is None), clause)
-        hits[i] = [h for h in hs if not (h.whole_line and h.origin is None)]
+        spared[i] = (removals[0], clause)
+        hits[i] = [h for h in hs if h not in removals]
     return hits, spared
 
 

@@ -50,7 +50,7 @@ class Budget:
         self.left = self.total
         self.chars = 0      # text matched so far
 
-    def timeout(self, per_match: float | None, chars: int = 0) -> float:
+    def timeout(self, per_match: float | None, chars: int) -> float:
         """The timeout for the next match, on ``chars`` characters of text:
         what is left with their share added, at most ``per_match``."""
         self.chars += chars
