@@ -334,14 +334,21 @@ class _Workers:
         pool, self.pool = self.pool, None
         if pool is None:
             return
-        if not finished:
-            # Taken before shutdown, which lets go of the list; chunks under way are lost anyway.
-            procs = list((getattr(pool, "_processes", None) or {}).values())
-            pool.shutdown(wait=False, cancel_futures=True)
-            for p in procs:
-                if p.is_alive():
-                    p.terminate()
-        pool.shutdown(wait=True)
+        if finished:
+            pool.shutdown(wait=True)
+            return
+        # Taken before shutdown, which lets go of both; chunks under way are lost anyway.
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        manager = getattr(pool, "_executor_manager_thread", None)
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        # The pool's manager thread closes its wake-up pipe as it ends; left running,
+        # it races the interpreter's exit, which writes to that pipe (CPython 3.11:
+        # "OSError: [Errno 9] Bad file descriptor" on stderr after Ctrl-C).
+        if manager is not None:
+            manager.join()
 
 
 # ---------------------------------------------------------------- reading
