@@ -235,6 +235,7 @@ def _variants(text: str) -> list[str]:
 VARIANTS_EACH = 3
 
 
+@pytest.mark.slow       # every rule's examples: 10-15 s
 def test_the_prefilter_never_drops_a_match_on_variants_of_the_examples():
     rules = load_rules([])
     index = LiteralIndex(rule_sources(rules))
@@ -272,6 +273,7 @@ def test_rule_hits_reuses_its_cache_and_index():
     assert any(first) and sum(1 for k in cache if isinstance(k, str)) > 0
 
 
+@pytest.mark.slow       # every rule's examples: 10-15 s
 def test_the_shipped_literal_data_is_up_to_date():
     p = subprocess.run([sys.executable, str(REPO / "scripts" / "rule_literals.py"), "--check"],
                        capture_output=True, text=True)
