@@ -17,7 +17,9 @@ word lists under ``speech`` in ``data/words.yaml``:
   "indique le bandeau" (a verb some language also reads as an imperative or a
   noun, such as "indica" or "steht", counts only with an article or a name
   after it); French inversion: "explique-t-elle";
-- nothing more than the verb: "heißt es", "si legge", "głosi".
+- nothing more than the verb: "heißt es", "si legge", "głosi";
+- "as" and the rest: "wie der Verlag mitteilte", "as the company said",
+  "come ha spiegato il sindaco", "comme l'a indiqué la mairie".
 """
 from __future__ import annotations
 
@@ -47,6 +49,9 @@ def _pattern() -> re.Pattern:
     before = _alternatives(lists["verbs_before_speaker"])
     articles = _alternatives(lists["articles"])
     verbs = _alternatives(lists["verbs"])
+    leads = _alternatives(lists["leads"])
+    at_once = _alternatives(lists["verbs"] + lists["verbs_before_speaker"] + lists["verbs_after_lead"])
+    closing = _alternatives(lists["verbs_after_speaker"] + lists["verbs_closing"])
     name = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
     speaker = rf"(?:(?:{openers})\s+(?:[\w'’.-]+\s+){{0,{SPEAKER_WORDS - 1}}}?|{name}\s+)"
     clause = "|".join((
@@ -58,6 +63,10 @@ def _pattern() -> re.Pattern:
         rf"(?:{before})\s+(?:(?:{articles})(?=\s|\b)(?!\s*{POSSESSIVE})|(?!(?:Sie|Ihnen|Ihr)\b)[A-ZÀ-ÖØ-Þ])",
         r"\w+(?:-t)?-(?:il|elle|ils|elles)\b",
         rf"(?:{verbs})\b",
+        # after "as", a speaker opens with an article, a determiner or a name ("as we
+        # promised" is the site's own voice)
+        rf"(?:{leads})\s+(?:(?:{at_once})\b|(?:(?:{articles}|{openers})\s+|[A-ZÀ-ÖØ-Þ][\w'’-]*\s+)"
+        rf"(?:[\w'’.-]+\s+){{0,{SPEAKER_WORDS - 1}}}?(?:(?:{closing})\b|(?:{ending})(?=\s*(?:[,.;!?]|$))))",
     ))
     # Case-sensitive: the lists are lower case, and a verb of saying is written
     # so; "New York, NY 10016, United States" has a name and no verb.
@@ -75,7 +84,8 @@ def _cues() -> frozenset[str]:
     ~6 ms; a run whose rule-hit lines hold none of these never compiles it."""
     lists = words()["speech"]
     cues = {max(_TOKEN.findall(phrase), key=len)
-            for key in ("verbs_after_speaker", "verbs_ending_clause", "verbs_before_speaker", "verbs")
+            for key in ("verbs_after_speaker", "verbs_ending_clause", "verbs_before_speaker", "verbs",
+                        "verbs_after_lead", "verbs_closing")
             for phrase in lists[key]}
     return frozenset(cues | {"il", "elle", "ils", "elles"})
 

@@ -31,6 +31,14 @@ ARTICLE = ("The regional council voted on Tuesday to extend the tram line to the
     ("Steun de lokale journalistiek, staat op een bord.", "staat op een bord"),
     ("Wspieraj lokalne dziennikarstwo, głosi napis.", "głosi napis"),
     ("Die Preise steigen, so der Sprecher des Verbands.", "so der Sprecher des Verbands"),
+    # "as" and the speaker: the verb closes the clause, or follows "as" at once
+    ("Das Abo kostet 9,99 Euro im Monat, jederzeit kündbar, wie der Verlag mitteilte.",
+     "wie der Verlag mitteilte"),
+    ("Cancel anytime, as the company said in its letter.", "as the company said in its letter"),
+    ("Meld je aan, zoals de krant meldde.", "zoals de krant meldde"),
+    ("Faites un don, comme l'a indiqué la mairie.", "comme l'a indiqué la mairie"),
+    ("Abbonati, come ha spiegato il sindaco.", "come ha spiegato il sindaco"),
+    ("Zapisz się, jak podała firma.", "jak podała firma"),
 ])
 def test_attribution_finds_the_speakers_clause(line, clause):
     found = attribution(line)
@@ -46,6 +54,8 @@ def test_attribution_finds_the_speakers_clause(line, clause):
     "Subscribe now, says nobody",                                           # no speaker after it
     "Support us, so the newsroom can keep reporting.",                     # English "so", not German
     "Shop gloves, bat and ball sets",                                       # a noun
+    "Sign up for our newsletter, as we promised in March",                  # the site's own voice
+    "Join us, as thousands of readers already have.",                       # no verb of saying
 ])
 def test_attribution_leaves_calls_and_labels_alone(line):
     assert attribution(line) is None
