@@ -57,6 +57,8 @@ CHUNK_BYTES = 128 * 1024
 CHUNK_RECORDS = 64
 # Bad records passed through with skip_bad are named one by one up to here.
 MAX_WARNINGS = 10
+# How long an interrupted run waits for the pool's manager thread to end.
+MANAGER_JOIN_SECONDS = 5.0
 
 EXIT_OK, EXIT_ERROR = 0, 2
 
@@ -346,9 +348,11 @@ class _Workers:
                 p.terminate()
         # The pool's manager thread closes its wake-up pipe as it ends; left running,
         # it races the interpreter's exit, which writes to that pipe (CPython 3.11:
-        # "OSError: [Errno 9] Bad file descriptor" on stderr after Ctrl-C).
+        # "OSError: [Errno 9] Bad file descriptor" on stderr after Ctrl-C). Bounded:
+        # a CPython without gh-107219's fix can leave it stuck on a dead worker's
+        # pipe, and a stray line on stderr is better than a run that will not stop.
         if manager is not None:
-            manager.join()
+            manager.join(MANAGER_JOIN_SECONDS)
 
 
 # ---------------------------------------------------------------- reading
