@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
-from . import collector, writer
-from .blocks import split_lines
+from . import collector, markup, writer
+from .blocks import Block, split_lines
 from .decide import Decision, decide
 from .errors import CleanerError
 from .names import MODES, Mode, check_disable, check_mode, heuristic_switches, rule_names  # noqa: F401 (MODES: public)
@@ -109,6 +109,22 @@ def stream_windows(chunks: Iterable[str], size: int | None = None) -> Iterator[t
             buffer = buffer[end:]
     if buffer:
         yield offset, buffer
+
+
+def as_written(decisions: list[Decision], blocks: list[Block],
+               reading: markup.Reading) -> list[Decision]:
+    """The decisions made on a reading of ``blocks`` (``markup.read``), on the
+    lines as written: spans removed from a line's reading become the spans of
+    the line as written that they cover, with the markup on their edges."""
+    out = []
+    for d, b in zip(decisions, blocks):
+        pieces = reading.kept.get(b.index - blocks[0].index) if blocks else None
+        spans = d.spans
+        if pieces is not None and spans:
+            spans = markup.written_spans(pieces, len(b.text), spans)
+        out.append(Decision(b, d.kept, d.reason, d.detail, spans, d.kind, d.note)
+                   if pieces is not None else d)
+    return out
 
 
 class Cleaner:
@@ -228,9 +244,15 @@ class Cleaner:
         from .evidence import gather
 
         model = self.model
-        ev = gather(split_lines(text, 0, offset), self.rules, model,
-                    common if self.repetition else None, self._matches)
-        return decide(ev, model, self.mode, first_line=first, explain=explain)
+        blocks = split_lines(text, 0, offset)
+        # The rules and the model judge the lines as they read, Markdown's
+        # inline markup set aside; the decisions are on the lines as written.
+        reading = markup.read(blocks, text, offset)
+        ev = gather(reading.blocks if reading else blocks, self.rules, model,
+                    common if self.repetition else None, self._matches,
+                    written=blocks if reading else None)
+        decisions = decide(ev, model, self.mode, first_line=first, explain=explain)
+        return as_written(decisions, blocks, reading) if reading else decisions
 
     def clean(self, text: str, *, common: CommonLines | None = None) -> str:
         """The cleaned text: kept lines as written, boilerplate removed."""

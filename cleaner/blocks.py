@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import add
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 import re
 
@@ -111,6 +111,17 @@ def split_lines(text: str, first_index: int = 0, offset: int = 0) -> list[Block]
     return list(map(tuple.__new__, repeat(Block),
                     zip(range(first_index, first_index + len(lines)), starts, lines, eols)))
 
+
+
+def merge_spans(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Spans of a line (start, end), sorted, with the overlapping and touching ones joined."""
+    merged: list[list[int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return tuple((s, e) for s, e in merged)
 
 # A list item's marker: a bullet or "1." / "1)", then a space.
 LIST_MARKER_SOURCE = r"^[ \t]*(?:[*+•·▪►›»\-–—][ \t]|\d{1,3}[.)][ \t])"

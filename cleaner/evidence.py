@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 import numpy as np
 
 from . import units as units_mod
-from .blocks import Block
+from .blocks import Block, merge_spans
 from .features import DocView
 from .signals import Hit, rule_hits
 from .speech import attribution
@@ -188,16 +188,6 @@ def drop_rest_end(whole: DocView, n: int) -> Callable[[int], int]:
     return end
 
 
-def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    merged: list[list[int]] = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    return tuple((s, e) for s, e in merged)
-
-
 def cut_of(block: Block, hits: list[Hit]) -> Cut:
     """What the rules do to a line: a whole-line hit removes it, span hits trim it."""
     if not hits:
@@ -205,7 +195,7 @@ def cut_of(block: Block, hits: list[Hit]) -> Cut:
     for h in hits:
         if h.whole_line:
             return Cut(h)
-    spans = _merge([s for h in hits for s in h.spans])
+    spans = merge_spans([s for h in hits for s in h.spans])
     text = trimmed(block.text, spans)
     # A line reduced to punctuation and spaces was nothing but the matched spans.
     if not any(ch.isalnum() for ch in text):
@@ -263,8 +253,12 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | Non
 
 def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
            common: "CommonLines | None" = None, match_cache: dict | None = None,
-           language: str | None = None) -> Evidence:
-    """The evidence table of a document split into ``blocks``."""
+           language: str | None = None, written: Sequence[Block] | None = None) -> Evidence:
+    """The evidence table of a document split into ``blocks``.
+
+    ``written``: the lines as written, when ``blocks`` are how they read
+    (``markup``); lines recur across documents as written.
+    """
     texts = list(map(attrgetter("text"), blocks))
     facts = units_mod.line_facts(texts)
     grouped = units_mod.group(blocks, facts=facts, texts=texts)
@@ -290,7 +284,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
         # document's: the lines the rules remove are gone on a second pass,
         # and a short text's guess (its stop words) must not move with them.
         view, view_lines = model_view(blocks, cuts, language=language, whole=whole, facts=facts)
-    repeated = _repeated(blocks, common) if common else None
+    repeated = _repeated(written or blocks, common) if common else None
     scores = model.score(view) if model is not None else None
     return Evidence(blocks, grouped, hits, cuts, view, view_lines, repeated, scores, zone, spared)
 

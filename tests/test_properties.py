@@ -101,6 +101,11 @@ SCRAPED_LINES = [
     "| a | b |", "|---|---|", "| 1 | 2 |", "---", "title: x", "",
     "   ", "Photo: Jane Doe / Agency", "Updated 12:45 PM, May 3, 2024", "1. First step of the recipe.",
     "谷歌在2014年收购的公司具有极其重要的意义。", "Der Rat hat den Haushalt am Dienstag beschlossen.",
+    # Markdown scrapes (two links make a document Markdown: cleaner.markup)
+    "* [Share on Facebook](https://facebook.com/sharer?u=x \"Share\")", "[Subscribe](/subscribe)",
+    "The plan, _officials said_, relies on [new taxes](https://example.com/t). **Share this:**",
+    "![](https://example.com/photo.jpg)", "[![Logo](/logo.png)](/)", "**](https://amzn.to/x)",
+    "`__init__` and snake_case and 5 * 3 \\- done",
 ]
 
 line = st.one_of(st.sampled_from(SCRAPED_LINES), st.text(max_size=60))

@@ -1,0 +1,148 @@
+"""Markdown scrapes: the rules and the model judge each line as it reads, the
+output keeps it as written (``cleaner.markup``).
+
+The end-to-end cases in fixtures/markdown/ are corpus pages converted to
+full-page Markdown scrapes (bench/markdown.py's ``to_markdown``); each lists the
+article's lines as written (must-keep.md) and boilerplate lines picked by hand
+(must-drop.md). Before the markup was read, 15 of the 20 must-drop lines stayed.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.blocks import split_lines
+from cleaner.markup import read, written_spans
+from conftest import FIXTURES
+
+MARKDOWN_CASES = sorted(p for p in (FIXTURES / "markdown").iterdir() if p.is_dir())
+LINKS = "[Home](/) [News](https://example.com/news)\n"
+
+
+def reading(text: str) -> list[str]:
+    """Each line of ``text`` as the cleaner reads it."""
+    blocks = split_lines(text)
+    r = read(blocks, text)
+    return [b.text for b in (r.blocks if r else blocks)]
+
+
+def test_text_without_markup_is_its_own_reading():
+    text = "* Home\n* News\nThe plan costs 5 * 3 million, officials said.\n"
+    assert read(split_lines(text), text) is None
+
+
+def test_each_line_reads_the_same_in_any_document():
+    # what a line reads as depends on the line alone: a second pass over
+    # the lines a first pass kept reads them as the first pass did
+    line = "**Support us.** [Donate](https://example.com/donate)"
+    alone = reading(line + "\n")
+    assert alone == ["Support us. Donate"]
+    assert reading("Intro.\n" + line + "\n* [Home](/)\n")[1] == alone[0]
+
+
+def test_links_read_as_their_text_images_as_their_alt_text():
+    text = LINKS + (
+        "* [Share on Facebook](https://facebook.com/sharer?u=https://example.com/a \"Share\")\n"
+        "[![Logo](https://example.com/logo.png)Example News](https://example.com/)\n"
+        "![](https://example.com/photo.jpg)\n"
+        "See [Paris (France)](https://en.wikipedia.org/wiki/Paris_(France)) for more.\n")
+    assert reading(text)[1:] == ["* Share on Facebook", "LogoExample News", "",
+                                 "See Paris (France) for more."]
+
+
+def test_emphasis_and_escapes_are_set_aside_but_not_what_only_looks_like_them():
+    text = LINKS + (
+        "**Sign up** for our _free_ newsletter\n"
+        "* snake_case and 5 * 3 stay, as does a rule: ****\n"
+        "app = Flask( __name__ ) calls f(*args, **kwargs)\n"
+        "Prices in euros*\n"
+        "1\\. Not a list \\- really\n")
+    assert reading(text)[1:] == ["Sign up for our free newsletter",
+                                 "* snake_case and 5 * 3 stay, as does a rule: ****",
+                                 "app = Flask( __name__ ) calls f(*args, **kwargs)",
+                                 "Prices in euros*",
+                                 "1. Not a list - really"]
+
+
+def test_code_is_read_as_written():
+    text = LINKS + "```python\nf(**kwargs)  # _private_\n```\nCall `__init__` or **this**\n"
+    assert reading(text)[1:] == ["```python", "f(**kwargs)  # _private_", "```",
+                                 "Call `__init__` or this"]
+
+
+def test_a_link_target_alone_on_its_line_goes():
+    # html2text and markdownify wrap a link's text over two lines
+    text = LINKS + "[**http://amzn.to/2iJFhRj\n**](http://amzn.to/2iJFhRj) Buy it\n"
+    assert reading(text)[1:] == ["[**http://amzn.to/2iJFhRj", "** Buy it"]
+
+
+@pytest.mark.parametrize("line, span, written", [
+    # a span over a whole link takes its brackets and target along
+    ("Great story. [Subscribe now](https://x.com/s) for $1.", "Subscribe now for $1.",
+     "[Subscribe now](https://x.com/s) for $1."),
+    ("**Read more:** [Story](/a)", "Read more:", "**Read more:**"),
+    ("Text _then_ more", "then", "_then_"),
+])
+def test_spans_of_a_reading_map_back_to_the_line_as_written(line, span, written):
+    text = LINKS + line + "\n"
+    r = read(split_lines(text), text)
+    assert r is not None and 1 in r.kept
+    read_line = r.blocks[1].text
+    s = read_line.index(span)
+    (a, b), = written_spans(r.kept[1], len(line), ((s, s + len(span)),))
+    assert line[a:b] == written
+
+
+def test_a_markdown_scrape_keeps_its_lines_as_written():
+    text = (
+        "# Council approves bike lanes\n\n"
+        "The city council voted 7-2 on Tuesday to approve [protected bike lanes](https://example.com/lanes) "
+        "along Main Street, ending a two-year debate.\n\n"
+        "* [Share on Facebook](https://facebook.com/sharer)\n"
+        "* [Share on X](https://x.com/intent)\n\n"
+        "_This article is for subscribers only. [Subscribe now](https://example.com/subscribe) for $1 a week._\n\n"
+        "Opponents, mostly shop owners, argued that removing 40 parking spaces would hurt business.\n")
+    result = Cleaner().analyze(text)
+    gone = {d.block.text: d.reason for d in result.decisions if not d.kept}
+    assert set(gone) == {"* [Share on Facebook](https://facebook.com/sharer)",
+                         "* [Share on X](https://x.com/intent)",
+                         "_This article is for subscribers only. [Subscribe now](https://example.com/subscribe) "
+                         "for $1 a week._"}
+    assert gone["* [Share on X](https://x.com/intent)"].startswith("share.")
+    out = result.text
+    assert "[protected bike lanes](https://example.com/lanes)" in out
+    assert Cleaner().clean(out) == out          # idempotent
+
+
+def test_a_span_removed_from_a_reading_is_removed_with_its_markup():
+    # share.trailing-share trims "Share this:" from a paragraph's end
+    line = "The council will vote again in June. [**Share this:**](https://example.com/share)"
+    d = Cleaner(heuristics=False).analyze(LINKS + line + "\n").decisions[1]
+    assert d.kept and d.reason == "share.trailing-share"
+    assert d.block.text == line
+    assert d.text == "The council will vote again in June."
+
+
+def test_there_are_markdown_cases():
+    assert len(MARKDOWN_CASES) >= 2
+    for case in MARKDOWN_CASES:
+        assert {p.name for p in case.iterdir()} >= {"input.md", "must-keep.md", "must-drop.md", "meta.json"}
+
+
+@pytest.mark.parametrize("case", MARKDOWN_CASES, ids=lambda p: p.name)
+def test_markdown_scrapes_of_real_pages_through_the_cli(case: Path, run_clean):
+    done = run_clean(case / "input.md")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.decode("utf-8").split("\n")
+    keep = (case / "must-keep.md").read_text(encoding="utf-8").splitlines()
+    # the article's lines, as written and in order
+    at = 0
+    for line in keep:
+        assert line in out[at:], f"lost: {line[:80]!r}"
+        at = out.index(line, at) + 1
+    stripped = {line.strip() for line in out}
+    left = [line for line in (case / "must-drop.md").read_text(encoding="utf-8").splitlines()
+            if line in stripped]
+    assert not left
