@@ -41,12 +41,20 @@ _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.M)
 _CODE_SPAN = re.compile(r"`[^`]*`")
 # One pass over a document finds every piece of markup: a target, a run of
 # emphasis markers touching text on one side at least (not a list item's
-# bullet), or a backslash escaping ASCII punctuation. The lookahead first lets
+# bullet) or underscores ending a line, or a backslash escaping ASCII
+# punctuation. The lookahead first lets
 # the search skip ahead to "]", "*", "_" and "\\" (without it, re tries each
 # alternative at every position: 4x the time).
 _MARKUP = re.compile(rf"(?=[\]*_\\])(?:(?P<target>{_TARGET})"
-                     r"|(?P<emph>(?<![\s*])\*+|(?<![\s_])_+|(?:\*+|_+)(?![\s*_]))"
+                     r"|(?P<emph>(?<![\s*])\*+|(?<![\s_])_+|(?:\*+|_+)(?![\s*_])|_+(?=[\r\n]|\Z))"
                      r"|(?P<escape>\\)(?=[!-/:-@\[-`{-~]))")
+# What may lie between an unpaired run of emphasis markers and the line's
+# start or end for the run to be markup: spaces, bullets, heading and quote
+# marks, brackets.
+_EDGE_BEFORE = re.compile(r"[\s*+\-#>\[(!]*")
+_EDGE_AFTER = re.compile(r"[\s\])]*")
+_DUNDER = re.compile(r"__[A-Za-z]\w*?__")
+_WORD = re.compile(r"[^\W_]")
 # Longer runs of emphasis markers are rules, not emphasis.
 MAX_RUN = 3
 
@@ -117,13 +125,18 @@ def _emphasis(line: str, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     (``**``…``**``, ``_``…``_``) on one line, the first able to open
     emphasis, the second to close it (CommonMark's flanking rules, simplified).
 
-    A run inside a word ("snake_case", "2*3"), between spaces ("5 * 3", a
-    bullet), of four or more (a rule) or without its partner ("**kwargs", a
-    footnote's "*") is text; so is a double underscore around one word
-    ("__init__": Python, not emphasis).
+    So is a run without a partner ("**kwargs", "f(*args)", "Required(*)"),
+    except underscores that touch a word or end a line with words when
+    nothing but spaces, bullets and brackets lies between them and the
+    line's edge: an empty emphasis is how html2text prints an icon
+    ("[ __Tweet](…)", "Sections __"). A run inside a word ("snake_case",
+    "2*3"), between spaces ("5 * 3", a bullet) or of four or more (a rule)
+    is text, and so is a double underscore around one word ("__init__":
+    Python, not emphasis).
     """
     out = []
     open_at: dict[str, tuple[int, int]] = {}     # run -> the latest unpaired opener
+    alone = []                                   # runs that may open or close, unpaired
     for s, e in runs:
         before = line[s - 1] if s else " "
         after = line[e] if e < len(line) else " "
@@ -137,8 +150,17 @@ def _emphasis(line: str, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
         if opener is not None and not (run == "__" and line[opener[1]:s].isidentifier()):
             out += (opener, (s, e))
             del open_at[run]
-        elif opens:
-            open_at[run] = (s, e)
+            if opener in alone:
+                alone.remove(opener)
+        else:
+            if opens:
+                open_at[run] = (s, e)
+            if run[0] == "_" and (opens or closes or (e == len(line) and _WORD.search(line, 0, s))):
+                alone.append((s, e))
+    for s, e in alone:
+        if (_EDGE_BEFORE.fullmatch(line, 0, s) or _EDGE_AFTER.fullmatch(line, e)) \
+                and not _DUNDER.search(line, max(0, s - 64), e + 64):
+            out.append((s, e))
     return out
 
 

@@ -57,13 +57,19 @@ def test_emphasis_and_escapes_are_set_aside_but_not_what_only_looks_like_them():
         "**Sign up** for our _free_ newsletter\n"
         "* snake_case and 5 * 3 stay, as does a rule: ****\n"
         "app = Flask( __name__ ) calls f(*args, **kwargs)\n"
-        "Prices in euros*\n"
+        "Prices* are in euros\n"
         "1\\. Not a list \\- really\n")
     assert reading(text)[1:] == ["Sign up for our free newsletter",
                                  "* snake_case and 5 * 3 stay, as does a rule: ****",
                                  "app = Flask( __name__ ) calls f(*args, **kwargs)",
-                                 "Prices in euros*",
+                                 "Prices* are in euros",
                                  "1. Not a list - really"]
+
+
+def test_an_empty_emphasis_at_a_line_edge_is_markup():
+    # html2text prints an icon (an empty <i>) as "__"
+    text = LINKS + "* [ __Tweet](javascript:;)\nSections __\n__init__ and __name__\n*\n"
+    assert reading(text)[1:] == ["*  Tweet", "Sections ", "__init__ and __name__", "*"]
 
 
 def test_code_is_read_as_written():
