@@ -22,6 +22,8 @@ In order:
    A guard's decision is logged on the lines it kept, as is a rule's match
    that the evidence left out because the line reports speech
    (``guard.reported-speech``, ``speech``).
+5. **Underlines**: a line of "=" or "-" under a removed line goes with it,
+   for its reason (a Setext heading is two lines).
 
 Cleaning the cleaned text is meant to change nothing, and the design goes
 most of the way: the model judges units among the lines the rules leave, the
@@ -36,6 +38,7 @@ inputs and 3 of 462 sampled wcxb inputs change (``tests/test_idempotent.py``);
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from itertools import compress, count, repeat
 from operator import attrgetter, is_not, not_
@@ -46,6 +49,7 @@ import numpy as np
 from .blocks import Block
 from .evidence import NO_CUT, trimmed
 from .signals import Hit
+from .units import LIST_ITEM
 
 if TYPE_CHECKING:
     from .evidence import Cut, Evidence
@@ -85,6 +89,10 @@ CATALOGUE_PRICED_UNITS = 10
 CATALOGUE_PRICED_SHARE = 0.02
 CATALOGUE_PRICED_REMOVED = 0.5
 HEADLINE_WORDS = (2, 20)
+# A Setext heading's underline (up to three spaces of indent, as in Markdown; three
+# marks at least: "- " alone is an empty list item).
+_UNDERLINE = re.compile(r" {0,3}(?:={3,}|-{3,})[ \t]*")
+_UNDERLINE_MARKS = (" ", "=", "-")
 MODEL_REASONS = ("heuristic.boilerplate", "heuristic.boilerplate-line")
 
 
@@ -194,7 +202,30 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
     if judged:
         _keep_headline(out, ev, unit)
     _note_speech(out, ev)
+    _underlines(out)
     return out
+
+
+def _underlines(out: list[Decision]) -> None:
+    """Remove the underline of each removed line with it, for the same reason.
+
+    A line of "=" or "-" under a line makes it a heading (Markdown's Setext
+    headings, a plain-text title): without the line it underlines it is
+    debris ("Share this article" gone, its "------------------" left).
+    Under a list item it is a rule between sections (or front matter's
+    opening), not an underline.
+    """
+    for i in compress(count(), map(_is_underline, out)):
+        above = out[i - 1] if i else None
+        if above is not None and not above.kept and not above.block.blank and out[i].kept \
+                and not LIST_ITEM.match(above.block.text):
+            out[i] = Decision(out[i].block, False, above.reason,
+                              f"the underline of line {above.block.line_no}", kind=above.kind)
+
+
+def _is_underline(d: Decision) -> bool:
+    text = d.block.text
+    return text[:1] in _UNDERLINE_MARKS and _UNDERLINE.fullmatch(text) is not None
 
 
 def _note_speech(out: list[Decision], ev: "Evidence") -> None:

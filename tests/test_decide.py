@@ -277,3 +277,27 @@ def test_real_pages_without_an_article_keep_their_content(case, why, corpus):
     assert not [d for d in result.decisions if d.reason in MODEL_REASONS]
     notes = [line for line in result.explain() if "[guard.no-article]" in line]
     assert notes and why in notes[0]
+
+
+# --- underlines ---------------------------------------------------------------------------
+
+UNDERLINED = (
+    "The city council voted 7-2 on Tuesday to approve a network of protected bike lanes "
+    "along Main Street, ending a two-year debate.\n\n"
+    "Share this article\n------------------\n\n"
+    "Supporters said the lanes would make the corridor safer for students who cycle to school.\n\n"
+    "Reaching Riverwood\n==================\n\n"
+    "Opponents, mostly shop owners, argued that removing parking would hurt business.\n\n"
+    "Newsletter\n- \n")
+
+
+def test_an_underline_goes_with_the_removed_line_it_underlines():
+    result = Cleaner().analyze(UNDERLINED)
+    by_text = {d.block.text: d for d in result.decisions}
+    heading, underline = by_text["Share this article"], by_text["------------------"]
+    assert not heading.kept and not underline.kept
+    assert underline.reason == heading.reason == "share.label"
+    assert underline.detail == "the underline of line 3"
+    # a kept heading keeps its underline; "- " is an empty list item, not an underline
+    assert by_text["Reaching Riverwood"].kept and by_text["=================="].kept
+    assert not by_text["Newsletter"].kept and by_text["- "].kept
