@@ -35,8 +35,8 @@ from typing import NamedTuple, Sequence
 from .blocks import Block, merge_spans
 
 # A link's or image's closing "](target)": the target without spaces (or with
-# one level of parentheses), an optional "title", all on one line.
-_TARGET = r"\]\((?:[^()\s]|\([^()\s]*\))*(?:[ \t]+\"[^\"\n]*\")?[ \t]*\)"
+# one level of parentheses), an optional "title" or 'title', all on one line.
+_TARGET = r"\]\((?:[^()\s]|\([^()\s]*\))*(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)"
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.M)
 _CODE_SPAN = re.compile(r"`[^`]*`")
 # One pass over a document finds every piece of markup: a target, a run of
@@ -140,8 +140,8 @@ def _emphasis(line: str, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     for s, e in runs:
         before = line[s - 1] if s else " "
         after = line[e] if e < len(line) else " "
-        if before in "*_" or after in "*_":
-            continue
+        if before in "*_\\" or after in "*_":
+            continue                # part of a longer run, or escaped ("\\*")
         opens, closes = _flanks(before, after), _flanks(after, before)
         if opens and closes and (before.isalnum() or after.isalnum()):
             continue                # inside a word

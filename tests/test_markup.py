@@ -45,10 +45,11 @@ def test_each_line_reads_the_same_in_any_document():
 def test_links_read_as_their_text_images_as_their_alt_text():
     text = LINKS + (
         "* [Share on Facebook](https://facebook.com/sharer?u=https://example.com/a \"Share\")\n"
+        "[Email](mailto:?subject=a 'Send')\n"
         "[![Logo](https://example.com/logo.png)Example News](https://example.com/)\n"
         "![](https://example.com/photo.jpg)\n"
         "See [Paris (France)](https://en.wikipedia.org/wiki/Paris_(France)) for more.\n")
-    assert reading(text)[1:] == ["* Share on Facebook", "LogoExample News", "",
+    assert reading(text)[1:] == ["* Share on Facebook", "Email", "LogoExample News", "",
                                  "See Paris (France) for more."]
 
 
@@ -58,12 +59,12 @@ def test_emphasis_and_escapes_are_set_aside_but_not_what_only_looks_like_them():
         "* snake_case and 5 * 3 stay, as does a rule: ****\n"
         "app = Flask( __name__ ) calls f(*args, **kwargs)\n"
         "Prices* are in euros\n"
-        "1\\. Not a list \\- really\n")
+        "1\\. Not a list \\- really, 5 \\* 3 \\*\n")
     assert reading(text)[1:] == ["Sign up for our free newsletter",
                                  "* snake_case and 5 * 3 stay, as does a rule: ****",
                                  "app = Flask( __name__ ) calls f(*args, **kwargs)",
                                  "Prices* are in euros",
-                                 "1. Not a list - really"]
+                                 "1. Not a list - really, 5 * 3 *"]
 
 
 def test_an_empty_emphasis_at_a_line_edge_is_markup():
