@@ -30,6 +30,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO / ".." / "shared" / "corpus"
+sys.path.insert(0, str(REPO / "scripts"))
+from line_labels import labelled_lines  # noqa: E402  (the scorer's line labels)
 
 _IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
 _LINK = re.compile(r"\[([^\[\]\n]*)\]\([^)\n]*\)")
@@ -108,23 +110,11 @@ def main() -> None:
 def _mission_lines(score, kind_of, mission, expected: str, out: str, text: str) -> Counter:
     """The boilerplate lines of the mission's kinds in ``text``, and how many
     ``out`` removed (kinds.py's labelling and its rule for a kept line)."""
-    exp, kept_index = score.LineIndex(expected), score.LineIndex(out)
-    out_lines = Counter(kept_index.lines)
     found = Counter()
-    for line in text.splitlines():
-        toks = tuple(score.norm_tokens(line))
-        if not toks:
-            continue
-        content = exp.coverage(toks) >= 0.8 if len(toks) >= 3 else toks in exp.lines
-        if out_lines[toks] > 0:
-            out_lines[toks] -= 1
-            kept = True
-        else:
-            kept = len(toks) >= 3 and kept_index.coverage(toks) >= 0.5
-        if content or kind_of(line) not in mission:
-            continue
-        found["lines"] += 1
-        found["removed"] += not kept
+    for label in labelled_lines(score, text, expected, out):
+        if not label.content and kind_of(label.line) in mission:
+            found["lines"] += 1
+            found["removed"] += not label.kept
     return found
 
 

@@ -25,6 +25,9 @@ from pathlib import Path
 
 from cleaner import Cleaner
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from line_labels import labelled_lines  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -43,7 +46,7 @@ def main() -> None:
     args = ap.parse_args()
 
     sys.path.insert(0, args.eval)
-    from score import LineIndex, norm_tokens  # the scorer's own line labelling
+    import score  # the scorer's own line labelling
 
     cleaner = Cleaner(mode=args.mode, weights=args.weights)
     root = Path(args.corpus)
@@ -59,20 +62,10 @@ def main() -> None:
         text = source.read_text(encoding="utf-8")
         result = cleaner.analyze(text)
         reason = {d.block.index: d.reason for d in result.decisions if not d.kept}
-        exp, out = LineIndex(expected.read_text(encoding="utf-8")), LineIndex(result.text)
-        out_lines = Counter(out.lines)
         name = str(case.relative_to(root))
         # Block indices count every line, as str.splitlines does for \n text.
-        for i, line in enumerate(text.splitlines()):
-            toks = tuple(norm_tokens(line))
-            if not toks:
-                continue
-            content = exp.coverage(toks) >= 0.8 if len(toks) >= 3 else toks in exp.lines
-            if out_lines[toks] > 0:
-                out_lines[toks] -= 1
-                kept = True
-            else:
-                kept = len(toks) >= 3 and out.coverage(toks) >= 0.5
+        for i, line, content, kept in labelled_lines(score, text, expected.read_text(encoding="utf-8"),
+                                                     result.text):
             totals["content" if content else "boilerplate"] += 1
             if args.lost and content and not kept:
                 groups[reason.get(i, "(kept; an equal line elsewhere was removed)")].append((name, line.strip()))
