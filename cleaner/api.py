@@ -116,14 +116,11 @@ def as_written(decisions: list[Decision], blocks: list[Block],
     """The decisions made on a reading of ``blocks`` (``markup.read``), on the
     lines as written: spans removed from a line's reading become the spans of
     the line as written that they cover, with the markup on their edges."""
-    out = []
-    for d, b in zip(decisions, blocks):
-        pieces = reading.kept.get(b.index - blocks[0].index) if blocks else None
-        spans = d.spans
-        if pieces is not None and spans:
-            spans = markup.written_spans(pieces, len(b.text), spans)
-        out.append(Decision(b, d.kept, d.reason, d.detail, spans, d.kind, d.note)
-                   if pieces is not None else d)
+    out = list(decisions)
+    for i, pieces in reading.kept.items():       # the lines whose reading differs
+        d, b = decisions[i], blocks[i]
+        spans = markup.written_spans(pieces, len(b.text), d.spans) if d.spans else ()
+        out[i] = Decision(b, d.kept, d.reason, d.detail, spans, d.kind, d.note)
     return out
 
 

@@ -112,7 +112,6 @@ def split_lines(text: str, first_index: int = 0, offset: int = 0) -> list[Block]
                     zip(range(first_index, first_index + len(lines)), starts, lines, eols)))
 
 
-
 def merge_spans(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     """Spans of a line (start, end), sorted, with the overlapping and touching ones joined."""
     merged: list[list[int]] = []
@@ -122,6 +121,7 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]
         else:
             merged.append([s, e])
     return tuple((s, e) for s, e in merged)
+
 
 # A list item's marker: a bullet or "1." / "1)", then a space.
 LIST_MARKER_SOURCE = r"^[ \t]*(?:[*+•·▪►›»\-–—][ \t]|\d{1,3}[.)][ \t])"

@@ -62,7 +62,7 @@ MAX_RUN = 3
 class Reading(NamedTuple):
     """A document's lines as they read, and how to find their offsets as written."""
     blocks: list[Block]                          # the lines as they read (same index and start)
-    kept: dict[int, tuple[tuple[int, int], ...]]  # line index -> (raw start, raw end) of each kept piece
+    kept: dict[int, tuple[tuple[int, int], ...]]  # position in blocks -> (start, end) of each piece kept
 
 
 def read(blocks: Sequence[Block], text: str, offset: int = 0) -> Reading | None:
