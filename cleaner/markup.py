@@ -42,9 +42,9 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 # One pass over a document finds every piece of markup: a target, a run of
 # emphasis markers touching text on one side at least (not a list item's
 # bullet) or underscores ending a line, or a backslash escaping ASCII
-# punctuation. The lookahead first lets
-# the search skip ahead to "]", "*", "_" and "\\" (without it, re tries each
-# alternative at every position: 4x the time).
+# punctuation. The lookahead first lets the search skip ahead to "]", "*",
+# "_" and "\\" (without it, re tries each alternative at every position: 4x
+# the time).
 _MARKUP = re.compile(rf"(?=[\]*_\\])(?:(?P<target>{_TARGET})"
                      r"|(?P<emph>(?<![\s*])\*+|(?<![\s_])_+|(?:\*+|_+)(?![\s*_])|_+(?=[\r\n]|\Z))"
                      r"|(?P<escape>\\)(?=[!-/:-@\[-`{-~]))")
