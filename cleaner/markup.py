@@ -33,11 +33,11 @@ from bisect import bisect_right
 from typing import NamedTuple, Sequence
 
 from .blocks import Block, merge_spans
+from .units import fenced_code
 
 # A link's or image's closing "](target)": the target without spaces (or with
 # one level of parentheses), an optional "title" or 'title', all on one line.
 _TARGET = r"\]\((?:[^()\s]|\([^()\s]*\))*(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)"
-_FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.M)
 _CODE_SPAN = re.compile(r"`[^`]*`")
 # One pass over a document finds every piece of markup: a target, a run of
 # emphasis markers touching text on one side at least (not a list item's
@@ -81,7 +81,10 @@ def read(blocks: Sequence[Block], text: str, offset: int = 0) -> Reading | None:
     by_line: dict[int, list[re.Match]] = {}
     for m in found:
         by_line.setdefault(bisect_right(starts, m.start()) - 1, []).append(m)
-    code = _code_lines(text, starts)
+    code: set[int] = set()      # fenced code is read as written: the blocks units groups
+    if "```" in text or "~~~" in text:      # (the test first: most texts have none)
+        for first, last in fenced_code([b.text for b in blocks], text):
+            code.update(range(first, last + 1))
     out = list(blocks)
     kept = {}
     for i, ms in by_line.items():
@@ -100,24 +103,6 @@ def read(blocks: Sequence[Block], text: str, offset: int = 0) -> Reading | None:
         out[i] = Block(b.index, b.start, "".join(b.text[s:e] for s, e in pieces), b.eol)
         kept[i] = tuple(pieces)
     return Reading(out, kept) if kept else None
-
-
-def _code_lines(text: str, starts: list[int]) -> set[int]:
-    """The lines inside fenced code blocks (the fences too), read as written."""
-    if "```" not in text and "~~~" not in text:
-        return set()
-    out: set[int] = set()
-    fence = None
-    for m in _FENCE.finditer(text):
-        i = bisect_right(starts, m.start()) - 1
-        if fence is None:
-            fence = i
-        else:
-            out.update(range(fence, i + 1))
-            fence = None
-    if fence is not None:           # an unclosed fence runs to the end, as in Markdown
-        out.update(range(fence, len(starts)))
-    return out
 
 
 def _emphasis(line: str, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:

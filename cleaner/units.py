@@ -73,6 +73,31 @@ def lines_ending_with(texts: Sequence[str], chars: frozenset[str]) -> np.ndarray
     return np.fromiter(map(chars.__contains__, lasts), dtype=bool, count=len(texts))
 
 
+def fenced_code(texts: Sequence[str], text: str, after: int = -1) -> list[tuple[int, int]]:
+    """Line ranges [first, last] of fenced code blocks, fences included, that
+    open after line ``after``: from an opening fence to the next fence of the
+    same kind (or the end of the text: an unclosed fence runs to the end, as
+    in Markdown). ``text``: a string holding all the lines (a cheap test for
+    fences)."""
+    if "```" not in text and "~~~" not in text:
+        return []
+    fences = np.flatnonzero(lines_opening_with(texts, _FENCE))
+    n = len(texts)
+    found = []
+    i, taken_to = 0, after
+    while i < len(fences):
+        start = int(fences[i])
+        if start <= taken_to:
+            i += 1
+            continue
+        kind = texts[start].lstrip()[:3]
+        end = next((int(f) for f in fences[i + 1:] if texts[int(f)].lstrip()[:3] == kind), n - 1)
+        found.append((start, end))
+        taken_to = end
+        i = int(np.searchsorted(fences, end, side="right"))
+    return found
+
+
 def structures(texts: Sequence[str], top: int = 0) -> list[tuple[int, int]]:
     """Line ranges [first, last] of code blocks, tables and front matter, in order.
 
@@ -93,20 +118,7 @@ def structures(texts: Sequence[str], top: int = 0) -> list[tuple[int, int]]:
             if texts[j].strip() in (mark, "..."):
                 found.append((first, j))
                 break
-    # Fenced code: from an opening fence to the next fence of the same kind
-    # (or the end of the text: an unclosed fence runs to the end, as in Markdown).
-    fences = np.flatnonzero(lines_opening_with(texts, _FENCE)) if "```" in text or "~~~" in text else ()
-    i, taken_to = 0, found[-1][1] if found else -1
-    while i < len(fences):
-        start = int(fences[i])
-        if start <= taken_to:
-            i += 1
-            continue
-        kind = texts[start].lstrip()[:3]
-        end = next((int(f) for f in fences[i + 1:] if texts[int(f)].lstrip()[:3] == kind), n - 1)
-        found.append((start, end))
-        taken_to = end
-        i = int(np.searchsorted(fences, end, side="right"))
+    found += fenced_code(texts, text, after=found[-1][1] if found else -1)
     # Pipe tables: two or more consecutive '|' lines, one of them a separator row.
     if "|" in text:
         piped = np.fromiter(map(str.startswith, map(str.lstrip, texts), repeat("|")),
