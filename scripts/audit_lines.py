@@ -11,6 +11,7 @@ lists the two kinds of error:
 Usage (from the repository root, with the package installed):
   python scripts/audit_lines.py --input scraped-region.txt --lost [-n 10] [--mode careful]
   python scripts/audit_lines.py --input scraped-full.txt --kept [-n 40]
+  python scripts/audit_lines.py --corpus ../shared/corpus/wcxb --page-type article --lost
 
 The labels come from the scorer itself (imported from --eval), so the counts
 here add up to its bp-removed / content-kept figures.
@@ -18,6 +19,7 @@ here add up to its bp-removed / content-kept figures.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 from collections import Counter, defaultdict
@@ -39,6 +41,9 @@ def main() -> None:
     ap.add_argument("--mode", default="balanced")
     ap.add_argument("--weights", help="another weights file (default: the shipped one)")
     ap.add_argument("--source", action="append", help="only these sources (repeatable)")
+    ap.add_argument("--page-type", action="append",
+                    help="only cases whose meta.json has this page_type (wcxb: article, service, "
+                         "product, collection, listing, documentation, forum; repeatable)")
     kind = ap.add_mutually_exclusive_group(required=True)
     kind.add_argument("--lost", action="store_true", help="content lines removed, by reason")
     kind.add_argument("--kept", action="store_true", help="boilerplate lines kept, by case")
@@ -55,6 +60,8 @@ def main() -> None:
     for expected in sorted(root.rglob("expected.txt")):
         case = expected.parent
         if args.source and case.parent.name not in args.source:
+            continue
+        if args.page_type and _page_type(case) not in args.page_type:
             continue
         source = case / args.input
         if not source.is_file():
@@ -89,6 +96,14 @@ def main() -> None:
         print("\nsample:")
         for case, line in sample[:args.n]:
             print(f"  {case[:40]}: {line[:110]}")
+
+
+def _page_type(case: Path) -> str | None:
+    """The case's page type from its meta.json (wcxb has one), or None."""
+    try:
+        return json.loads((case / "meta.json").read_text(encoding="utf-8")).get("page_type")
+    except (OSError, ValueError):
+        return None
 
 
 if __name__ == "__main__":
