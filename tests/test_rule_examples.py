@@ -69,6 +69,26 @@ def test_no_written_pattern_is_longer_than_600_characters():
     assert not too_long, "write these with {{fragments}}: " + ", ".join(too_long)
 
 
+def test_no_written_pattern_spells_out_a_fragment():
+    """A sub-pattern that has a name is written by its name: ``{{list_lead}}``, not
+    ``(?:{{bullet}}\\s*){0,2}`` again (it was, 137 times). Checked for the shipped
+    language-independent fragments of one alternative that hold regex syntax."""
+    named = {}
+    data = yaml.safe_load((builtin_rules_dir() / "fragments" / "any.yaml").read_text(encoding="utf-8"))
+    for name, alts in data.items():
+        alts = [a.strip() for a in (alts.splitlines() if isinstance(alts, str) else alts) if a.strip()]
+        if len(alts) == 1 and any(c in alts[0] for c in "([\\"):
+            named[alts[0]] = name
+    assert "(?:{{bullet}}\\s*){0,2}" in named      # the check has something to find
+    spelled = []
+    for f in sorted(builtin_rules_dir().glob("*.yaml")):
+        for item in yaml.safe_load(f.read_text(encoding="utf-8"))["rules"]:
+            for key in ("pattern", "until"):
+                spelled += [f"{f.name}: {item['id']}.{key} writes out {{{{{name}}}}}"
+                            for text, name in named.items() if text in (item.get(key) or "")]
+    assert not spelled, "; ".join(spelled)
+
+
 def test_drop_span_rules_state_what_remains():
     for rule in RULES:
         if rule.action == "drop-span":
