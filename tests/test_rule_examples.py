@@ -48,6 +48,7 @@ from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
 
+from cleaner.fragments import parse_file  # noqa: E402
 from cleaner.rules import KINDS, builtin_rules_dir, load_file  # noqa: E402
 
 MAX_WRITTEN = 600   # characters of a pattern as written (fragments expand later)
@@ -73,12 +74,11 @@ def test_no_written_pattern_spells_out_a_fragment():
     """A sub-pattern that has a name is written by its name: ``{{list_lead}}``, not
     ``(?:{{bullet}}\\s*){0,2}`` again (it was, 137 times). Checked for the shipped
     language-independent fragments of one alternative that hold regex syntax."""
-    named = {}
-    data = yaml.safe_load((builtin_rules_dir() / "fragments" / "any.yaml").read_text(encoding="utf-8"))
-    for name, alts in data.items():
-        alts = [a.strip() for a in (alts.splitlines() if isinstance(alts, str) else alts) if a.strip()]
-        if len(alts) == 1 and any(c in alts[0] for c in "([\\"):
-            named[alts[0]] = name
+    # Read as the loader reads them: a plain space in a fragment is \s+, as a rule writes it.
+    any_file = builtin_rules_dir() / "fragments" / "any.yaml"
+    named = {alts[0]: name for name, alts in
+             parse_file(any_file.read_text(encoding="utf-8"), str(any_file)).items()
+             if len(alts) == 1 and any(c in alts[0] for c in "([\\")}
     assert "(?:{{bullet}}\\s*){0,2}" in named      # the check has something to find
     spelled = []
     for f in sorted(builtin_rules_dir().glob("*.yaml")):
