@@ -60,13 +60,19 @@ def test_rule_has_a_kind_and_languages(rule):
     assert rule.langs, f"{rule.source}: {rule.id} has no language list"
 
 
-def test_no_written_pattern_is_longer_than_600_characters():
-    too_long = []
+def written_patterns():
+    """(where, text) of every shipped pattern and end pattern as written in its file,
+    before fragments expand; ``where`` reads "<file>: <rule id>.<key>"."""
     for f in sorted(builtin_rules_dir().glob("*.yaml")):
         for item in yaml.safe_load(f.read_text(encoding="utf-8"))["rules"]:
             for key in ("pattern", "until"):
-                if len(item.get(key) or "") > MAX_WRITTEN:
-                    too_long.append(f"{f.name}: {item['id']}.{key} ({len(item[key])})")
+                if item.get(key):
+                    yield f"{f.name}: {item['id']}.{key}", item[key]
+
+
+def test_no_written_pattern_is_longer_than_600_characters():
+    too_long = [f"{where} ({len(text)})" for where, text in written_patterns()
+                if len(text) > MAX_WRITTEN]
     assert not too_long, "write these with {{fragments}}: " + ", ".join(too_long)
 
 
@@ -80,12 +86,8 @@ def test_no_written_pattern_spells_out_a_fragment():
              parse_file(any_file.read_text(encoding="utf-8"), str(any_file)).items()
              if len(alts) == 1 and any(c in alts[0] for c in "([\\")}
     assert "(?:{{bullet}}\\s*){0,2}" in named      # the check has something to find
-    spelled = []
-    for f in sorted(builtin_rules_dir().glob("*.yaml")):
-        for item in yaml.safe_load(f.read_text(encoding="utf-8"))["rules"]:
-            for key in ("pattern", "until"):
-                spelled += [f"{f.name}: {item['id']}.{key} writes out {{{{{name}}}}}"
-                            for text, name in named.items() if text in (item.get(key) or "")]
+    spelled = [f"{where} writes out {{{{{name}}}}}" for where, pattern in written_patterns()
+               for text, name in named.items() if text in pattern]
     assert not spelled, "; ".join(spelled)
 
 
