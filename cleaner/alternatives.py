@@ -37,18 +37,19 @@ from bisect import bisect_right
 from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
 from .prefilter import Needs, line_starts, normalize, set_bits
+from .programs import compiled
 
 if TYPE_CHECKING:
     from .rules import Rule
 
-_DIGIT = re.compile(r"\d").search
+_DIGIT = compiled(r"\d").search
 
 # A group that sets flags of its own ("(?-i:", "(?s:").
-_SCOPED_FLAGS = re.compile(r"\(\?[aiLmsux]*-?[imsx]*:(?<!\(\?:)")
+_SCOPED_FLAGS = compiled(r"\(\?[aiLmsux]*-?[imsx]*:(?<!\(\?:)")
 # The opening of a group that is not "(" or "(?:": lookarounds, atomic groups,
 # scoped flags. Global flags ("(?i)"), references ("(?P=x)") and conditionals
 # ("(?(1)") make ``split`` give up.
-_GROUP_OPENING = re.compile(r"\(\?(?:<=|<!|=|!|>|[aiLmsux]*-?[imsx]+:|P<\w+>)")
+_GROUP_OPENING = compiled(r"\(\?(?:<=|<!|=|!|>|[aiLmsux]*-?[imsx]+:|P<\w+>)")
 
 
 # A NamedTuple, not a dataclass: its class is made at start-up (see blocks.Block).

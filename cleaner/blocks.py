@@ -13,7 +13,9 @@ from typing import Iterable, NamedTuple
 
 import re
 
-_LINE = re.compile(r"([^\r\n]*)(\r\n|\n|\r|)")
+from .programs import compiled
+
+_LINE = compiled(r"([^\r\n]*)(\r\n|\n|\r|)")
 # Chinese and Japanese run words together without spaces, so a whole sentence
 # would be one \w+ run; there each Han or kana character counts as a word.
 # Their words are one or two characters long, so a sentence then counts a few
@@ -125,8 +127,8 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]
 
 # A list item's marker: a bullet or "1." / "1)", then a space.
 LIST_MARKER_SOURCE = r"^[ \t]*(?:[*+•·▪►›»\-–—][ \t]|\d{1,3}[.)][ \t])"
-LIST_MARKER = re.compile(LIST_MARKER_SOURCE)
-_ENDS_SENTENCE = re.compile(r"[.!?:;…\"”»|]$")
+LIST_MARKER = compiled(LIST_MARKER_SOURCE)
+_ENDS_SENTENCE = compiled(r"[.!?:;…\"”»|]$")
 
 
 def continues(prev: Block, line: Block) -> bool:

@@ -5,15 +5,16 @@ Only the diff is coloured; the cleaned text itself never is (it is data).
 from __future__ import annotations
 
 import os
-import re
 from typing import IO, Literal
+
+from .programs import compiled
 
 ColorChoice = Literal["auto", "always", "never"]
 CHOICES: tuple[str, ...] = ("auto", "always", "never")
 
 _RESET = "\x1b[0m"
 _STYLE = {"header": "\x1b[1m", "hunk": "\x1b[36m", "-": "\x1b[31m", "+": "\x1b[32m"}
-_HUNK = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
+_HUNK = compiled(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
 
 
 def use_color(choice: str, stream: IO) -> bool:

@@ -38,7 +38,6 @@ inputs and 3 of 462 sampled wcxb inputs change (``tests/test_idempotent.py``);
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from itertools import compress, count, repeat
 from operator import attrgetter, is_not, not_
@@ -48,6 +47,7 @@ import numpy as np
 
 from .blocks import Block
 from .evidence import NO_CUT, trimmed
+from .programs import compiled
 from .signals import Hit
 from .units import LIST_ITEM
 
@@ -91,7 +91,7 @@ CATALOGUE_PRICED_REMOVED = 0.5
 HEADLINE_WORDS = (2, 20)
 # A Setext heading's underline (up to three spaces of indent, as in Markdown; three
 # marks at least: "- " alone is an empty list item).
-_UNDERLINE = re.compile(r" {0,3}(?:={3,}|-{3,})[ \t]*")
+_UNDERLINE = compiled(r" {0,3}(?:={3,}|-{3,})[ \t]*")
 _UNDERLINE_MARKS = (" ", "=", "-")
 MODEL_REASONS = ("heuristic.boilerplate", "heuristic.boilerplate-line")
 

@@ -30,6 +30,7 @@ import numpy as np
 
 from .blocks import CJK_RANGES, Block, token
 from .language import SAMPLE as LANGUAGE_SAMPLE, guess_language, stopwords
+from .programs import compiled
 from .units import LIST_ITEM, lines_ending_with, lines_matching, lines_opening_with
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -39,25 +40,25 @@ DATA = Path(__file__).resolve().parent / "data"
 # a match counts for the line it starts in.
 # Patterns marked "lower" run over the lower-cased text without re.I, which
 # lets the regex engine skip ahead to their first character (re.I does not).
-_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|uk)\b|@\w|#\w")          # lower
-_SEPARATORS = re.compile(r"[|·•/](?<=\s.)(?:\s|(?<=[|·•])$)", re.M)
-_MONEY = re.compile(r"[$€£¥₹]\s?\d")
-_AMOUNT = re.compile(r"\d\s?(?:[$€£¥₹]|eur\b|euro\b|usd\b|dollars?\b)")   # lower
+_URL = compiled(r"https?://|www\.|\.(?:com|org|net|de|fr|es|uk)\b|@\w|#\w")          # lower
+_SEPARATORS = compiled(r"[|·•/](?<=\s.)(?:\s|(?<=[|·•])$)", re.M)
+_MONEY = compiled(r"[$€£¥₹]\s?\d")
+_AMOUNT = compiled(r"\d\s?(?:[$€£¥₹]|eur\b|euro\b|usd\b|dollars?\b)")   # lower
 # A line ends like a sentence when its last character (spaces and tabs after it
 # left out) is one of these.
 TERMINAL = frozenset(".!?…:;\"”»'’)]")
-_ENDS_COLON = re.compile(r":[ \t]*$", re.M)
+_ENDS_COLON = compiled(r":[ \t]*$", re.M)
 # A sentence end followed by a capital letter: a second sentence in the line.
-_SENTENCE = re.compile(r"[.!?…][\"”»'’)]?\s+(?=[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я])")
+_SENTENCE = compiled(r"[.!?…][\"”»'’)]?\s+(?=[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я])")
 # Dates written with digits; dates with a month name are found by their words (MONTHS).
-_NUMERIC_DATE = re.compile(r"\d(?:\d?[./-]\d{1,2}[./-]\d{2,4}|\d{3}-\d{2}-\d{2}|\d?:\d{2}\b)")
+_NUMERIC_DATE = compiled(r"\d(?:\d?[./-]\d{1,2}[./-]\d{2,4}|\d{3}-\d{2}-\d{2}|\d?:\d{2}\b)")
 MONTHS = frozenset((
     "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june "
     "july august september october november december januar februar märz mai juni juli "
     "oktober dezember janvier février mars avril juin juillet août septembre octobre novembre "
     "décembre enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
     "diciembre").split())
-_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|copyright|all rights reserved|alle rechte")    # lower
+_COPYRIGHT = compiled(r"©|\(c\)\s*\d{4}|copyright|all rights reserved|alle rechte")    # lower
 # For a pattern: strings one of which every match of it holds. A text that
 # holds none of them is not searched (a few substring tests instead of a
 # regex trying every digit): most pages name no price.
@@ -68,14 +69,14 @@ _HELD_BY_EVERY_MATCH: dict[re.Pattern, tuple[str, ...]] = {
     _COPYRIGHT: ("©", "(c)", "copyright", "all rights reserved", "alle rechte"),
 }
 # A table row rendered as text keeps its columns apart with runs of spaces.
-_COLUMN_GAP = re.compile(r"\S {3,}\S")
+_COLUMN_GAP = compiled(r"\S {3,}\S")
 # Source code and shell sessions quoted in an article: statement punctuation
 # or an operator anywhere; a prompt or a keyword opening the line (CODE_OPENERS,
 # checked per line). SQL keywords count in capitals only.
 # That is  [;{}][ \t]*$ | [=!<>]= | => | -> | \(\)  written to open with one
 # character class (the same matches): re then skips to those characters
 # instead of trying five alternatives at every position.
-_CODE = re.compile(r"[;{}=!<>(-](?:(?<=[;{}])[ \t]*$|(?<=[=!<>])=|(?<==)>|(?<=-)>|(?<=\()\))", re.M)
+_CODE = compiled(r"[;{}=!<>(-](?:(?<=[;{}])[ \t]*$|(?<=[=!<>])=|(?<==)>|(?<=-)>|(?<=\()\))", re.M)
 PROMPTS = ("$ ", ">>>", "#include", "#!/", "{", "}")
 # A line opening with one of these, and with no sentence punctuation, is code.
 KEYWORD_OPENERS = tuple(w + " " for w in (
@@ -83,7 +84,7 @@ KEYWORD_OPENERS = tuple(w + " " for w in (
     "public private static void int echo sudo git pip npm cd").split()) + (
     "SELECT ", "FROM ", "WHERE ", "ORDER BY ", "GROUP BY ", "LIMIT ", "INSERT ", "UPDATE ",
     "DELETE ", "JOIN ", "WITH ", "AND ", "OR ")
-_SENTENCE_MARKS = re.compile(r"[.!?]")
+_SENTENCE_MARKS = compiled(r"[.!?]")
 
 
 @dataclass(frozen=True)
@@ -846,7 +847,7 @@ def _first_plural(d: DocView) -> np.ndarray:
     return np.minimum(1.0, 5 * _share(d.words_listed(FIRST_PLURAL), d.n_words))
 
 
-_SEGMENT_END = re.compile(r"[\s:,.!?»]")
+_SEGMENT_END = compiled(r"[\s:,.!?»]")
 
 
 @lru_cache(maxsize=1)

@@ -25,11 +25,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
+from .programs import compiled
+
 
 # Fragment reference: {{name}} or {{name.lang}}, not after a backslash.
-REF = re.compile(r"(?<!\\)\{\{\s*([a-z][a-z0-9_]*)(?:\.([a-z]{2,3}))?\s*\}\}")
-_LEFT = re.compile(r"(?<!\\)\{\{")
-NAME = re.compile(r"[a-z][a-z0-9_]*")
+REF = compiled(r"(?<!\\)\{\{\s*([a-z][a-z0-9_]*)(?:\.([a-z]{2,3}))?\s*\}\}")
+_LEFT = compiled(r"(?<!\\)\{\{")
+NAME = compiled(r"[a-z][a-z0-9_]*")
 _MAX_DEPTH = 8
 
 # name -> lang -> alternatives (regex strings, spaces already turned into \s+)

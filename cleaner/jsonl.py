@@ -32,7 +32,6 @@ from __future__ import annotations
 import codecs
 import json
 import os
-import re
 import signal
 import stat
 import sys
@@ -46,6 +45,7 @@ from typing import IO, BinaryIO, Callable, Iterator, Sequence
 
 from .api import Cleaner
 from .errors import CleanerError, InputError
+from .programs import compiled
 from .repetition import CommonLines, DocumentKeys, LineTally, scan_document
 from .writer import removal_kind, stats_lines
 
@@ -62,12 +62,12 @@ MANAGER_JOIN_SECONDS = 5.0
 
 EXIT_OK, EXIT_ERROR = 0, 2
 
-_WS = re.compile(r"[ \t\n\r]*")
+_WS = compiled(r"[ \t\n\r]*")
 # Values other than the text field are only stepped over: numbers and constants
 # stay strings, so a 5,000-digit integer (beyond int()'s digit limit), 1e400 or
 # NaN cost nothing and raise nothing. The text is copied, never re-serialised.
 _SCAN_VALUE = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str).scan_once
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = compiled("[\ud800-\udfff]")
 
 
 class BadRecord(Exception):

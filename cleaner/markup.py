@@ -33,28 +33,29 @@ from bisect import bisect_right
 from typing import NamedTuple, Sequence
 
 from .blocks import Block, merge_spans
+from .programs import compiled
 from .units import fenced_code
 
 # A link's or image's closing "](target)": the target without spaces (or with
 # one level of parentheses), an optional "title" or 'title', all on one line.
 _TARGET = r"\]\((?:[^()\s]|\([^()\s]*\))*(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)"
-_CODE_SPAN = re.compile(r"`[^`]*`")
+_CODE_SPAN = compiled(r"`[^`]*`")
 # One pass over a document finds every piece of markup: a target, a run of
 # emphasis markers touching text on one side at least (not a list item's
 # bullet) or underscores ending a line, or a backslash escaping ASCII
 # punctuation. The lookahead first lets the search skip ahead to "]", "*",
 # "_" and "\\" (without it, re tries each alternative at every position: 4x
 # the time).
-_MARKUP = re.compile(rf"(?=[\]*_\\])(?:(?P<target>{_TARGET})"
+_MARKUP = compiled(rf"(?=[\]*_\\])(?:(?P<target>{_TARGET})"
                      r"|(?P<emph>(?<![\s*])\*+|(?<![\s_])_+|(?:\*+|_+)(?![\s*_])|_+(?=[\r\n]|\Z))"
                      r"|(?P<escape>\\)(?=[!-/:-@\[-`{-~]))")
 # What may lie between an unpaired run of emphasis markers and the line's
 # start or end for the run to be markup: spaces, bullets, heading and quote
 # marks, brackets.
-_EDGE_BEFORE = re.compile(r"[\s*+\-#>\[(!]*")
-_EDGE_AFTER = re.compile(r"[\s\])]*")
-_DUNDER = re.compile(r"__[A-Za-z]\w*?__")
-_WORD = re.compile(r"[^\W_]")
+_EDGE_BEFORE = compiled(r"[\s*+\-#>\[(!]*")
+_EDGE_AFTER = compiled(r"[\s\])]*")
+_DUNDER = compiled(r"__[A-Za-z]\w*?__")
+_WORD = compiled(r"[^\W_]")
 # Longer runs of emphasis markers are rules, not emphasis.
 MAX_RUN = 3
 

@@ -48,6 +48,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
+from .programs import compiled
+
 
 LITERALS_FILE = Path(__file__).parent / "data" / "rule_literals.json"
 # Shorter literals hit most lines and filter nothing (single symbols aside).
@@ -77,7 +79,7 @@ _CANON = _canon_table()
 # The characters the table changes, found by one regex scan: str.translate
 # with a dict looks up every character and was most of the prefilter's time.
 _CANON_CHARS = {chr(k): chr(v) for k, v in _CANON.items() if k != v}
-_CANON_FIND = re.compile("[" + "".join(sorted(_CANON_CHARS)) + "]")
+_CANON_FIND = compiled("[" + "".join(sorted(_CANON_CHARS)) + "]")
 
 
 def _canon_char(m: re.Match) -> str:
@@ -217,9 +219,9 @@ def analyze(pattern: str, flags: int = 0) -> Needs:
 HEAD = 3
 # Among a pattern's heads: any head that starts with a character outside ASCII.
 NON_ASCII_HEAD = "\x01"
-_FIRST_ALNUM = re.compile(r"[^\W_]")
-_DIGIT = re.compile(r"\d").search
-_WHITESPACE_RUN = re.compile(r"\s")
+_FIRST_ALNUM = compiled(r"[^\W_]")
+_DIGIT = compiled(r"\d").search
+_WHITESPACE_RUN = compiled(r"\s")
 # Every line's head in one pass (before whitespace becomes " "): what follows
 # the characters before its first letter or digit; "" when it has none.
 # The characters before the first letter or digit are matched lazily, as far as
@@ -228,7 +230,7 @@ _WHITESPACE_RUN = re.compile(r"\s")
 # next search at the next line, instead of trying every character for "^".
 # (Matching the "\n" also keeps a blank line to one match: "" then "\n" could
 # be two.)
-_LINE_HEADS = re.compile(r"^[\W_]*?(?=[^\W_]|$)((?:[^\W_][^\n]{0,%d})?)[^\n]*\n?" % (HEAD - 1), re.M)
+_LINE_HEADS = compiled(r"^[\W_]*?(?=[^\W_]|$)((?:[^\W_][^\n]{0,%d})?)[^\n]*\n?" % (HEAD - 1), re.M)
 
 
 def head(normalized: str, start: int = 0, end: int | None = None) -> str:

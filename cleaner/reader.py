@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple
 
 from .errors import InputError
+from .programs import compiled
 
 FORMATS = ("auto", "text", "html")
 AUTO = "auto"
@@ -21,7 +22,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 # Python literals. They "decode" some inputs and fail on others in ways that
 # say nothing useful, or yield lone surrogates that cannot be written out.
 _NOT_FILE_ENCODINGS = {"idna", "punycode", "unicode-escape", "raw-unicode-escape"}
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = compiled("[\ud800-\udfff]")
 
 # How far format detection looks; a page's preamble (comments, scripts,
 # styles, PHP warnings) is rarely longer.
@@ -30,13 +31,13 @@ _HTML_START = ("<!doctype html", "<html", "<?xml", "<head", "<body")
 # What may come before the doctype or <html> on a real page: a BOM, blank
 # space, comments (conditional ones too), whole script/style/noscript/title
 # blocks, and tags without text between them (<meta>, <div>, </div>, <br />).
-_PREAMBLE = re.compile(
+_PREAMBLE = compiled(
     r"\s+|\ufeff|<!--.*?-->|<!\[(?:if|endif)[^>]*>"
     r"|<(script|style|noscript|title)\b[^>]*>.*?</\1\s*>"
     r"|</?(?!(?:html|head|body)\b)[a-z][a-z0-9:-]*\b[^<>]*>",
     re.I | re.S)
 # A line that starts with a tag: "<p>", "</div>", "<!-- x -->", "<br />".
-_TAG_LINE = re.compile(r"^\s*<(?:[a-z][a-z0-9:-]*|/[a-z][a-z0-9:-]*|!--)[\s>/]", re.I)
+_TAG_LINE = compiled(r"^\s*<(?:[a-z][a-z0-9:-]*|/[a-z][a-z0-9:-]*|!--)[\s>/]", re.I)
 # A text is mostly markup when at least this share of its first non-blank
 # lines start with a tag (and at least MIN_TAG_LINES do): no article reads so.
 # (Documentation about HTML, with its code samples, stays below: MDN's
@@ -154,7 +155,7 @@ def why_html(data: bytes | str) -> str:
 
 
 # <meta charset="x"> and <meta http-equiv="Content-Type" content="text/html; charset=x">
-_META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
+_META_CHARSET = compiled(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
 # Labels that browsers read as windows-1252 (WHATWG Encoding): pages that say
 # latin-1 are written in it, curly quotes and all.
 _WINDOWS_1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii",

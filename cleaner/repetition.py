@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import re
 import struct
 import tempfile
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import IO, Callable, Iterable
+
+from .programs import compiled
 
 # A line counts as common when it occurs in at least this many documents AND in
 # at least this share of the documents of the run. Two conditions so that a
@@ -51,8 +52,8 @@ BANDS, ROWS = 32, 4          # banding for candidate pairs: BANDS * ROWS == BINS
 SIMILAR = 0.7                # share of equal bins (estimated Jaccard) to join a cluster
 _EMPTY = (1 << 64) - 1
 
-_SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"\w+")
+_SPACE = compiled(r"\s+")
+_WORD = compiled(r"\w+")
 
 
 def line_key(line: str) -> bytes | None:

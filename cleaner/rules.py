@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from .errors import RuleError
 from .patterns import Budget, LazyPattern
+from .programs import compiled
 
 try:   # CPython's own sha256: importing hashlib loads OpenSSL, ~3 ms of start-up
     from _sha2 import sha256 as _sha256        # Python 3.12+
@@ -31,7 +32,7 @@ KINDS = ("paywall", "newsletter", "donation", "payment", "cookie", "signin", "fo
          "share", "related", "navigation", "ads", "comments", "footer", "credits",
          "promo", "ui", "other")
 # A language code (ISO 639-1/-3), or "any" for a rule whose pattern has no words.
-_LANG = re.compile(r"[a-z]{2,3}|any")
+_LANG = compiled(r"[a-z]{2,3}|any")
 ZONES = ("anywhere", "tail")
 DEFAULT_UNTIL_LINES = 40
 # Seconds one pattern may spend on one line before the batch gives up on it:
@@ -275,7 +276,7 @@ def _parse(text: str, name: str) -> Any:
 # that are not a counted repeat (fuzzy constraints like {e<=1}, read literally
 # by re) and POSIX classes ([[:alpha:]], a plain set to re). Two searches: one
 # regex of both has no literal to look for first, and took 5x as long.
-_NOT_A_REPEAT = re.compile(r"\{(?!\d+(?:,\d*)?\})")
+_NOT_A_REPEAT = compiled(r"\{(?!\d+(?:,\d*)?\})")
 
 
 def _regex_only(pattern: str) -> bool:

@@ -27,6 +27,7 @@ import re
 from functools import lru_cache
 
 from .features import words
+from .programs import compiled
 
 # How many words may stand between an English speaker's determiner and the
 # verb ("the sign in the bakery window reads").
@@ -73,8 +74,8 @@ def _pattern() -> re.Pattern:
     return re.compile(rf"(?:,|\s[–—-])\s+(?:{clause})")
 
 
-_CLAUSE_END = re.compile(r"[,.;:!?]")
-_TOKEN = re.compile(r"\w+")
+_CLAUSE_END = compiled(r"[,.;:!?]")
+_TOKEN = compiled(r"\w+")
 
 
 @lru_cache(maxsize=1)

@@ -19,14 +19,15 @@ from typing import NamedTuple, Sequence
 import numpy as np
 
 from .blocks import LIST_MARKER_SOURCE, Block
+from .programs import compiled
 
 # A line that ends a sentence (or a label) never continues into the next one:
 # its last character, spaces and tabs after it left out, is one of these.
 ENDS_SENTENCE = frozenset(".!?:;…\"”»|")
 # A line that opens with a list marker (features read the same lines).
-LIST_ITEM = re.compile(LIST_MARKER_SOURCE, re.M)
-_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.M)
-_TABLE_SEPARATOR = re.compile(r"^\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
+LIST_ITEM = compiled(LIST_MARKER_SOURCE, re.M)
+_FENCE = compiled(r"^[ \t]{0,3}(```|~~~)", re.M)
+_TABLE_SEPARATOR = compiled(r"^\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
 _FIRST = itemgetter(slice(0, 1))   # a string's first character, or ""
 FRONT_MATTER_MARKS = ("---", "+++")
 FRONT_MATTER_MAX_LINES = 200

@@ -29,6 +29,10 @@ It also writes:
 - cleaner/data/shipped_rules.pickle: the shipped rule set and its literal
   index, built from these files (``cleaner.snapshot``); a run reads it instead
   of building them, while the sources are the ones it was made from.
+- cleaner/data/code_programs.pickle: the programs of the patterns the
+  package's modules compile when imported (``cleaner.programs.compiled``):
+  every module is imported, and what they asked for is stored. Run the
+  script again after editing such a pattern (``--check`` says when).
 - cleaner/data/stopword_index.bin: the stop-word lists of the
 language guess's candidates (jusText's, as installed, and ours) as hashed keys,
 with the size and CRC-32 of each list (``cleaner.language.upper_hits``): a
@@ -48,10 +52,13 @@ sources when the rule set is built (slower start-up, same rules).
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import pkgutil
 import sys
 
-from cleaner import alternatives, fragments, language, prefilter, safeyaml, snapshot
+import cleaner
+from cleaner import alternatives, fragments, language, prefilter, programs, safeyaml, snapshot
 from cleaner.errors import RuleError
 from cleaner.needs import analyze
 from cleaner.prefilter import LITERALS_FILE, PARTS_FILE, literal_key
@@ -153,6 +160,15 @@ def stopword_index() -> bytes:
                                 [language.list_stamp(lang) for lang in candidates])
 
 
+def code_programs() -> bytes:
+    """The text of cleaner/data/code_programs.pickle: every module of the
+    package imported, the programs of the patterns they compiled."""
+    for module in pkgutil.iter_modules(cleaner.__path__):
+        if not module.ispkg:
+            importlib.import_module(f"cleaner.{module.name}")
+    return programs.dump_code_programs(programs.asked)
+
+
 def up_to_date(path, wanted: bytes, check: bool) -> bool:
     """Whether ``path`` holds ``wanted`` once this run is done: written unless
     ``check``, which reports a file out of date instead (False)."""
@@ -191,6 +207,11 @@ def main() -> int:
         # rules), and there is nothing to compare.
         print(f"{path}: {elsewhere}; not checked", file=sys.stderr)
     elif not up_to_date(path, wanted, args.check):
+        return 1
+    path = programs.CODE_PROGRAMS
+    if args.check and elsewhere:
+        print(f"{path}: {elsewhere}; not checked", file=sys.stderr)
+    elif not up_to_date(path, code_programs(), args.check):
         return 1
     if args.check:
         return 0

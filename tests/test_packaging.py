@@ -28,15 +28,17 @@ def test_wheel_ships_py_typed_under_the_distribution_name(tmp_path):
     # not beside the package): unpacked elsewhere, the wheel's own copy reads it,
     # with the rules' paths in the new place.
     assert "cleaner/data/shipped_rules.pickle" in names and "cleaner/data/word_lists.json" in names
+    assert "cleaner/data/code_programs.pickle" in names
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
     code = ("import sys; sys.path.insert(0, sys.argv[1])\n"
-            "from cleaner import snapshot, rules\n"
+            "from cleaner import programs, snapshot, rules\n"
             "held = snapshot.load()\n"
             "print(snapshot.__file__.startswith(sys.argv[1]), held is not None,\n"
             "      held is not None and held.rules[0].source.startswith(str(rules.builtin_rules_dir())),\n"
-            "      str(rules.builtin_rules_dir()).startswith(sys.argv[1]))\n")
+            "      str(rules.builtin_rules_dir()).startswith(sys.argv[1]),\n"
+            "      0 < len(programs.asked) and set(programs.asked) <= set(programs._stored()))\n")
     p = subprocess.run([sys.executable, "-c", code, str(unpacked)], capture_output=True, text=True,
                        cwd=tmp_path)
     assert p.returncode == 0, p.stderr
-    assert p.stdout.split() == ["True"] * 4, p.stdout
+    assert p.stdout.split() == ["True"] * 5, p.stdout

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pickle
 import re
 import shutil
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -215,6 +217,61 @@ def test_a_damaged_program_is_compiled_instead():
     damaged.program = pattern.program._replace(code=b"not zlib")
     assert programs.load(damaged.pattern, damaged.program) is None
     assert damaged.search("Sign up now") and not damaged.search("Do not sign up")
+
+
+def test_importing_the_package_compiles_none_of_its_own_patterns():
+    """Each pattern a module compiles when imported is made from its stored
+    program (``programs.compiled``): in a fresh interpreter, re compiles no
+    pattern for the package's module code while its modules load, and every
+    stored program makes the pattern re.compile makes."""
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "from re import _compiler\n"
+        "made = []\n"
+        "def watch(p, flags=0, _compile=_compiler.compile):\n"
+        "    f = sys._getframe(1)\n"
+        "    while f.f_globals.get('__name__') in ('re', 're._compiler', 'functools'):\n"
+        "        f = f.f_back\n"      # the frame that asked re: a module's own code?
+        "    name = f.f_globals.get('__name__', '')\n"
+        "    if name.split('.')[0] == 'cleaner' and f.f_code.co_name == '<module>':\n"
+        "        made.append(f'{name}:{f.f_lineno}: {p}')\n"
+        "    return _compile(p, flags)\n"
+        "_compiler.compile = watch\n"
+        "import cleaner\n"
+        "for m in pkgutil.iter_modules(cleaner.__path__):\n"
+        "    if not m.ispkg: importlib.import_module('cleaner.' + m.name)\n"
+        "from cleaner import programs\n"
+        "print(len(programs.asked), len(programs._stored()))\n"
+        "for m in made: print(m)\n")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    counts, *compiled_at_import = p.stdout.splitlines()
+    asked, stored = map(int, counts.split())
+    assert compiled_at_import == [], "compile module patterns with programs.compiled"
+    assert asked > 30 and stored == asked, "run python scripts/rule_literals.py"
+    for (pattern, flags), program in programs._stored().items():
+        assert programs.load(pattern, program) == re.compile(pattern, flags), pattern
+
+
+def test_code_programs_of_another_re_or_damaged_are_compiled_instead(tmp_path, monkeypatch):
+    stored = programs._stored()
+    (pattern, flags), _ = next(iter(stored.items()))
+    try:
+        monkeypatch.setattr(programs, "key", lambda: "re of another Python")
+        programs._stored.cache_clear()
+        assert programs._stored() == {}
+        assert programs.compiled(pattern, flags) == re.compile(pattern, flags)
+        monkeypatch.undo()
+        damaged = tmp_path / "code_programs.pickle"
+        data = programs.CODE_PROGRAMS.read_bytes()
+        damaged.write_bytes(data[:len(data) // 2])
+        monkeypatch.setattr(programs, "CODE_PROGRAMS", damaged)
+        programs._stored.cache_clear()
+        assert programs._stored() == {}
+        assert programs.compiled(r"^sign up\b", re.I).search("Sign up now")
+    finally:
+        monkeypatch.undo()
+        programs._stored.cache_clear()
+    assert programs._stored() == stored
 
 
 def test_the_shipped_rules_are_read_from_the_snapshot_not_built(monkeypatch):
