@@ -174,3 +174,101 @@ def test_rules_list_expanded_shows_the_expanded_pattern(tmp_path, run_clean):
     assert "{{" not in out and "abonnieren" in out
     plain = run_clean("rules", "list", "--no-builtin-rules", "--rules", p).stdout.decode()
     assert "abonnieren" not in plain
+
+
+# --- {{word_start}}: "\b" before a word character only -----------------------------------------
+
+WORD_START = r"\b(?=\w)"
+
+
+def _first_chars(items, rest=()):
+    """The characters a sequence of parsed items can start with: a set of
+    (op, av) class items, or None when one of them could be any character
+    (or the sequence can be empty and nothing follows)."""
+    from re import _constants as C
+
+    out = []
+    for k, (op, av) in enumerate(items):
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):            # zero-width: look further on
+            continue
+        if op is C.LITERAL:
+            return out + [(op, av)]
+        if op is C.IN:
+            return out + list(av)
+        if op is C.SUBPATTERN:
+            return _merge(out, _first_chars(list(av[-1]), list(items[k + 1:]) + list(rest)))
+        if op is C.BRANCH:
+            after = list(items[k + 1:]) + list(rest)
+            for alternative in av[1]:
+                out = _merge(out, _first_chars(list(alternative), after))
+                if out is None:
+                    return None
+            return out
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            lo, _, body = av
+            if lo >= 1:
+                return _merge(out, _first_chars(list(body), list(items[k + 1:]) + list(rest)))
+            out = _merge(out, _first_chars(list(body), list(items[k + 1:]) + list(rest)))
+            if out is None:
+                return None
+            continue
+        return None                                          # any, a category outside a class...
+    return _merge(out, _first_chars(list(rest))) if rest else None
+
+
+def _merge(a, b):
+    return None if a is None or b is None else a + b
+
+
+def _opens_a_word(item) -> bool:
+    from re import _constants as C
+
+    op, av = item
+    if op is C.LITERAL:
+        return chr(av).isalnum() or chr(av) == "_"
+    if op is C.RANGE:
+        return all(chr(c).isalnum() for c in range(av[0], av[1] + 1))
+    return op is C.CATEGORY and av in (C.CATEGORY_DIGIT, C.CATEGORY_UNI_DIGIT,
+                                       C.CATEGORY_WORD, C.CATEGORY_UNI_WORD)
+
+
+def test_what_follows_word_start_opens_with_a_word_character():
+    """``{{word_start}}`` lets re skip the places where a word ends, which is
+    right only if every alternative after it opens with a word character: one
+    that opened with "€" or a quote would silently never match."""
+    from re import _constants as C, _parser
+
+    def after_word_start(items):
+        for k in range(len(items) - 1):
+            op, av = items[k]
+            nxt_op, nxt_av = items[k + 1]
+            if op is C.AT and av is C.AT_BOUNDARY and nxt_op is C.ASSERT and nxt_av[0] == 1:
+                yield items[k + 2:]
+        for op, av in items:
+            subs = (av[-1],) if op is C.SUBPATTERN else av[1] if op is C.BRANCH else \
+                (av[2],) if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) else \
+                (av[1],) if op in (C.ASSERT, C.ASSERT_NOT) else ()
+            for sub in subs:
+                yield from after_word_start(list(sub))
+
+    checked = 0
+    for rule in load_rules([]):
+        if WORD_START not in rule.pattern.pattern:
+            continue
+        tree = _parser.parse(rule.pattern.pattern, rule.pattern.source_flags)
+        for rest in after_word_start(list(tree)):
+            firsts = _first_chars(list(rest))
+            assert firsts is not None, f"{rule.id}: cannot tell what follows {{{{word_start}}}}"
+            assert all(map(_opens_a_word, firsts)), \
+                f"{rule.id}: an alternative after {{{{word_start}}}} opens with a non-word character"
+            checked += 1
+    assert checked >= 60
+
+
+def test_the_check_of_word_start_finds_an_alternative_opening_with_a_symbol():
+    from re import _parser
+
+    good = _parser.parse(r"\b(?=\w)(?:said|wrote|(?:gave|\d+) euros)", re.I)
+    bad = _parser.parse(r"\b(?=\w)(?:said|€\d+)", re.I)
+    assert all(map(_opens_a_word, _first_chars(list(good)[2:])))
+    assert not all(map(_opens_a_word, _first_chars(list(bad)[2:])))
