@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property, partial
 from itertools import compress, count, repeat
 from operator import attrgetter, is_not
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -42,8 +42,7 @@ if TYPE_CHECKING:
 TAIL_SHARE = 0.5
 
 
-@dataclass(frozen=True)
-class Cut:
+class Cut(NamedTuple):
     """What the rules do to one line: the hit that explains it, and the spans it trims."""
     hit: Hit | None = None                       # None: the rules leave the line alone
     spans: tuple[tuple[int, int], ...] = ()      # trimmed spans (empty: the whole line goes)

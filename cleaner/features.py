@@ -19,12 +19,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import chain, count, repeat
 from operator import add, itemgetter
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -87,8 +86,7 @@ KEYWORD_OPENERS = tuple(w + " " for w in (
 _SENTENCE_MARKS = compiled(r"[.!?]")
 
 
-@dataclass(frozen=True)
-class WordLists:
+class WordLists(NamedTuple):
     cta: tuple[str, ...]           # a line opening with one of these calls to action (lower case)
     second_person: frozenset[str]
     first_plural: frozenset[str]
@@ -1031,8 +1029,7 @@ def _near_code(d: DocView) -> np.ndarray:
     return d.window_sum(d.code_line, 3) / 6.0
 
 
-@dataclass(frozen=True)
-class ListRuns:
+class ListRuns(NamedTuple):
     """For each list item, facts about its run (0 for units that are not list items)."""
     length: np.ndarray        # items in the run
     title: np.ndarray         # the items' mean title-case share
