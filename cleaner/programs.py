@@ -75,7 +75,7 @@ def key() -> str:
     return f"re {_sre.MAGIC} {_sre.CODESIZE} {sys.byteorder} {' '.join(hashes)}"
 
 
-def make(pattern: str, flags: int) -> Program | None:
+def make(pattern: str | bytes, flags: int) -> Program | None:
     """The program ``re`` compiles ``pattern`` to (None: none that loads as it)."""
     if not key():
         return None
@@ -92,7 +92,7 @@ def make(pattern: str, flags: int) -> Program | None:
     return program if load(pattern, program) == re.compile(pattern, flags) else None
 
 
-def load(pattern: str, program: Program) -> re.Pattern | None:
+def load(pattern: str | bytes, program: Program) -> re.Pattern | None:
     """The compiled pattern, made from its program (None: this Python cannot)."""
     try:
         code = array("I")
