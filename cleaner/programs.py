@@ -128,6 +128,19 @@ def _stored() -> dict:
         return {}
 
 
+def package_patterns() -> dict[tuple[str | bytes, int], None]:
+    """Every module of the package imported (not its subpackages): the
+    (pattern, flags) they asked ``compiled`` for, ``asked``."""
+    import importlib
+    import pkgutil
+
+    package = __name__.rpartition(".")[0]
+    for module in pkgutil.iter_modules(sys.modules[package].__path__):
+        if not module.ispkg:
+            importlib.import_module(f"{package}.{module.name}")
+    return asked
+
+
 def dump_code_programs(keys) -> bytes:
     """The file ``compiled`` reads: a program for each (pattern, flags) of
     ``keys`` that has one, in a fixed order (so that a check can compare bytes)."""

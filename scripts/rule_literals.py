@@ -52,12 +52,9 @@ sources when the rule set is built (slower start-up, same rules).
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
-import pkgutil
 import sys
 
-import cleaner
 from cleaner import alternatives, fragments, language, prefilter, programs, safeyaml, snapshot
 from cleaner.errors import RuleError
 from cleaner.needs import analyze
@@ -160,15 +157,6 @@ def stopword_index() -> bytes:
                                 [language.list_stamp(lang) for lang in candidates])
 
 
-def code_programs() -> bytes:
-    """The text of cleaner/data/code_programs.pickle: every module of the
-    package imported, the programs of the patterns they compiled."""
-    for module in pkgutil.iter_modules(cleaner.__path__):
-        if not module.ispkg:
-            importlib.import_module(f"cleaner.{module.name}")
-    return programs.dump_code_programs(programs.asked)
-
-
 def up_to_date(path, wanted: bytes, check: bool) -> bool:
     """Whether ``path`` holds ``wanted`` once this run is done: written unless
     ``check``, which reports a file out of date instead (False)."""
@@ -198,21 +186,20 @@ def main() -> int:
     prefilter._parts_file.cache_clear()
     prefilter._parts_lines.cache_clear()
     fragments.pre_expanded.cache_clear()
-    wanted = snapshot.dumps()
-    path = snapshot.SNAPSHOT_FILE
-    elsewhere = snapshot.made_elsewhere(path.read_bytes() if path.exists() else b"")
-    if args.check and elsewhere:
-        # A pickle is made for one Python, a program by one re: on another, runs
-        # build the rules or compile their patterns (slower start-up, the same
-        # rules), and there is nothing to compare.
-        print(f"{path}: {elsewhere}; not checked", file=sys.stderr)
-    elif not up_to_date(path, wanted, args.check):
-        return 1
-    path = programs.CODE_PROGRAMS
-    if args.check and elsewhere:
-        print(f"{path}: {elsewhere}; not checked", file=sys.stderr)
-    elif not up_to_date(path, code_programs(), args.check):
-        return 1
+    stored = snapshot.SNAPSHOT_FILE
+    elsewhere = snapshot.made_elsewhere(stored.read_bytes() if stored.exists() else b"")
+    # The snapshot, and the programs of the modules' own patterns (every module
+    # imported: programs.package_patterns).
+    for path, make in ((stored, snapshot.dumps),
+                       (programs.CODE_PROGRAMS,
+                        lambda: programs.dump_code_programs(programs.package_patterns()))):
+        if args.check and elsewhere:
+            # A pickle is made for one Python, a program by one re: on another, runs
+            # build the rules or compile their patterns (slower start-up, the same
+            # rules), and there is nothing to compare.
+            print(f"{path}: {elsewhere}; not checked", file=sys.stderr)
+        elif not up_to_date(path, make(), args.check):
+            return 1
     if args.check:
         return 0
     data = json.loads(text)
