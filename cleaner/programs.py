@@ -11,9 +11,11 @@ So ``snapshot`` stores each shipped rule's program (``make``), and a rule's
 A program belongs to the ``re`` that made it: the key covers the sources of
 ``re``'s parser and compiler, its case-folding table, the C matcher's magic
 number and word size, and the byte order. Under any other, the programs are
-not used and the patterns are compiled as before. Each program is checked when
-it is made: the pattern loaded from it must equal (code included: that is what
-``re.Pattern`` equality compares) the one ``re.compile`` gives.
+not used and the patterns are compiled as before. A program is compiled from
+the pattern's parse tree with its alternations rewritten to dispatch on their
+first character (``branches``: the same matches, a fraction of the tries);
+the pattern loaded from it must have the flags and groups ``re.compile``
+gives it.
 
 ``_sre.compile`` is CPython's internal constructor, the one ``re`` itself
 ends with; anything it refuses (another implementation, another signature)
@@ -76,20 +78,28 @@ def key() -> str:
 
 
 def make(pattern: str | bytes, flags: int) -> Program | None:
-    """The program ``re`` compiles ``pattern`` to (None: none that loads as it)."""
+    """The program of ``pattern``: ``re``'s compiler's, for the pattern with its
+    alternations rewritten to dispatch on their first character (``branches``).
+    None: none that loads as ``re.compile(pattern, flags)`` does (its flags and
+    groups; the code differs where an alternation was rewritten)."""
     if not key():
         return None
     from re import _compiler, _parser
+
+    from .branches import dispatched
 
     tree = _parser.parse(pattern, flags)
     groupindex = dict(tree.state.groupdict)
     indexgroup = [None] * tree.state.groups
     for name, i in groupindex.items():
         indexgroup[i] = name
-    program = Program(flags | tree.state.flags,
-                      zlib.compress(array("I", _compiler._code(tree, flags)).tobytes(), 9),
+    code = _compiler._code(dispatched(tree, flags | tree.state.flags), int(flags))
+    program = Program(flags | tree.state.flags, zlib.compress(array("I", code).tobytes(), 9),
                       tree.state.groups - 1, groupindex, tuple(indexgroup))
-    return program if load(pattern, program) == re.compile(pattern, flags) else None
+    made, plain = load(pattern, program), re.compile(pattern, flags)
+    same = made is not None and all(getattr(made, a) == getattr(plain, a)
+                                    for a in ("pattern", "flags", "groups", "groupindex"))
+    return program if same else None
 
 
 def load(pattern: str | bytes, program: Program) -> re.Pattern | None:

@@ -169,13 +169,17 @@ def test_the_snapshot_holds_the_rule_set_and_index_built_from_the_sources():
 
 # --- the patterns' programs (cleaner/programs.py) ---------------------------------------------
 
-def test_every_stored_program_makes_the_pattern_re_compiles():
+def test_every_stored_program_is_the_one_programs_make_makes():
+    """Each makes its pattern with re.compile's flags and groups; that it finds
+    what re.compile's finds is tests/test_branches.py's."""
     stored = _stored()
     patterns = [p for r in stored for p in r.patterns if p.engine == "re"]
     assert len(patterns) > 200 and all(p.program is not None for p in patterns)
     for p in patterns:
-        # Pattern equality compares the pattern, its flags and its compiled code.
-        assert programs.load(p.pattern, p.program) == re.compile(p.pattern, p.source_flags), p.pattern
+        assert p.program == programs.make(p.pattern, p.source_flags), p.pattern
+        made, plain = programs.load(p.pattern, p.program), re.compile(p.pattern, p.source_flags)
+        assert (made.pattern, made.flags, made.groups, made.groupindex) == \
+            (plain.pattern, plain.flags, plain.groups, plain.groupindex)
 
 
 def test_with_programs_no_shipped_pattern_is_compiled(monkeypatch):
@@ -223,7 +227,7 @@ def test_importing_the_package_compiles_none_of_its_own_patterns():
     """Each pattern a module compiles when imported is made from its stored
     program (``programs.compiled``): in a fresh interpreter, re compiles no
     pattern for the package's module code while its modules load, and every
-    stored program makes the pattern re.compile makes."""
+    stored program is the one ``programs.make`` makes of its pattern."""
     code = (
         "import sys\n"
         "from re import _compiler\n"
@@ -246,7 +250,7 @@ def test_importing_the_package_compiles_none_of_its_own_patterns():
     assert compiled_at_import == [], "compile module patterns with programs.compiled"
     assert asked > 30 and stored == asked, "run python scripts/rule_literals.py"
     for (pattern, flags), program in programs._stored().items():
-        assert programs.load(pattern, program) == re.compile(pattern, flags), pattern
+        assert program == programs.make(pattern, flags), pattern
 
 
 def test_code_programs_of_another_re_or_damaged_are_compiled_instead(tmp_path, monkeypatch):
