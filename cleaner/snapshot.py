@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 SNAPSHOT_FILE = Path(__file__).resolve().parent / "data" / "shipped_rules.pickle"
 MAGIC = b"cleaner shipped rules 1\n"
 # The modules whose code decides what the stored objects hold.
-BUILDERS = ("alternatives.py", "branches.py", "fragments.py", "needs.py", "patterns.py", "prefilter.py",
-            "programs.py", "rules.py", "safeyaml.py", "signals.py", "snapshot.py")
+BUILDERS = ("alternatives.py", "branches.py", "fragments.py", "needs.py", "patterns.py",
+            "prefilter.py", "programs.py", "rules.py", "safeyaml.py", "signals.py", "snapshot.py")
 _RELATIVE = "rules-dir"      # persistent id of a path under the packs' folder
 
 
