@@ -212,7 +212,7 @@ def _groups(p: str, i: int, nested: bool, found: list[Group]) -> int:
     return i
 
 
-def _inside(op, av) -> list:
+def inside(op, av) -> list:
     """The item lists inside one node of a parse tree (``re._parser``): what a
     walk of the tree goes down into."""
     from re import _constants as C
@@ -230,13 +230,18 @@ def _inside(op, av) -> list:
     return []
 
 
-def _counts_groups(items) -> bool:
-    """Whether a parse tree refers to groups by number (back-references, conditionals)."""
+def group_references() -> tuple:
+    """The parse tree's operators that refer to a group by number (back-references, conditionals)."""
     from re import _constants as C
 
-    refs = (C.GROUPREF, C.GROUPREF_EXISTS, C.GROUPREF_IGNORE, C.GROUPREF_LOC_IGNORE,
+    return (C.GROUPREF, C.GROUPREF_EXISTS, C.GROUPREF_IGNORE, C.GROUPREF_LOC_IGNORE,
             C.GROUPREF_UNI_IGNORE)
-    return any(op in refs or any(map(_counts_groups, _inside(op, av))) for op, av in items)
+
+
+def _counts_groups(items) -> bool:
+    """Whether a parse tree refers to groups by number (back-references, conditionals)."""
+    refs = group_references()
+    return any(op in refs or any(map(_counts_groups, inside(op, av))) for op, av in items)
 
 
 def split(pattern: str, flags: int = 0) -> Split | None:
@@ -359,7 +364,7 @@ def _range_size(text: str, flags: int) -> int:
                 size += sum(min(hi, 0xFFFF) - lo + 1 for o, (lo, hi) in
                             ((o, v) for o, v in av if o is C.RANGE) if lo <= 0xFFFF)
             else:
-                size += sum(map(walk, _inside(op, av)))
+                size += sum(map(walk, inside(op, av)))
         return size
 
     return walk(_parser.parse(text, flags))

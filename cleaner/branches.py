@@ -50,6 +50,8 @@ from typing import Any
 from re import _constants as sre
 from re import _parser
 
+from .alternatives import group_references, inside
+
 SubPattern = _parser.SubPattern
 Items = list   # a SubPattern's data: (op, av) pairs
 
@@ -65,8 +67,7 @@ MAX_SPREAD = 16
 MIN_ALTERNATIVES = 6
 
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
-_REFERENCES = (sre.GROUPREF, sre.GROUPREF_EXISTS, sre.GROUPREF_IGNORE, sre.GROUPREF_UNI_IGNORE,
-               sre.GROUPREF_LOC_IGNORE)
+_REFERENCES = group_references()
 
 
 def dispatched(tree: SubPattern, flags: int) -> SubPattern:
@@ -165,25 +166,8 @@ def _spread(items: Items, limit: int) -> list[Items]:
 
 def _has_groups(items: Items) -> bool:
     """Whether ``items`` hold a capturing group or a back reference (not to be repeated)."""
-    for op, av in items:
-        if op in _REFERENCES:
-            return True
-        if op is sre.SUBPATTERN:
-            if av[0] is not None or _has_groups(av[3].data):
-                return True
-        elif op is sre.BRANCH:
-            if any(_has_groups(a.data) for a in av[1]):
-                return True
-        elif op in _REPEATS:
-            if _has_groups(av[2].data):
-                return True
-        elif op in (sre.ASSERT, sre.ASSERT_NOT):
-            if _has_groups(av[1].data):
-                return True
-        elif op is sre.ATOMIC_GROUP:
-            if _has_groups(av.data):
-                return True
-    return False
+    return any(op in _REFERENCES or (op is sre.SUBPATTERN and av[0] is not None)
+               or any(map(_has_groups, inside(op, av))) for op, av in items)
 
 
 def _opening_chars(items: Items, flags: int, state: Any) -> frozenset | None:
