@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner
+from cleaner.alternatives import inside
 from cleaner.errors import RuleError
 from cleaner.fragments import (FragmentError, expand, fragments_dir, load_fragments,
                                parse_file, references)
@@ -245,10 +246,7 @@ def test_what_follows_word_start_opens_with_a_word_character():
             if op is C.AT and av is C.AT_BOUNDARY and nxt_op is C.ASSERT and nxt_av[0] == 1:
                 yield items[k + 2:]
         for op, av in items:
-            subs = (av[-1],) if op is C.SUBPATTERN else av[1] if op is C.BRANCH else \
-                (av[2],) if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) else \
-                (av[1],) if op in (C.ASSERT, C.ASSERT_NOT) else ()
-            for sub in subs:
+            for sub in inside(op, av):
                 yield from after_word_start(list(sub))
 
     checked = 0
