@@ -408,7 +408,7 @@ class LiteralIndex:
         # rule index -> what its check is made of, made into a ``_Check`` when a
         # line first needs it (``_check``): a document checks a third of the rules.
         self._check_parts: dict[int, tuple[Needs, list[tuple]]] = {}
-        self._check_of: dict[int, _Check] = {}
+        self._check_of: dict[int, _Check] = {}    # a rule's bit -> its check
         by_head: dict[str, int] = {}     # a head (or its start) -> rules it is a head of
         head_bits = 0
         next_clause = n
@@ -470,7 +470,6 @@ class LiteralIndex:
         self._kept_by_head: dict[str, int] = {}    # a line's head -> ``_head_keeps``
         self._checked_bits = sum(1 << i for i in self._check_parts)
         self._decoded: dict[int, tuple[int, ...]] = {}
-        self._check_sets: dict[int, tuple[_Check, ...]] = {}
         # A plain int when no rule asks for edges: most hits need no look around.
         self._words = tuple((lit, bits[0] if not any(bits[1:]) else (*bits, len(lit)))
                             for lit, bits in by_literal.items())
@@ -481,7 +480,7 @@ class LiteralIndex:
         # as reading it back, and the state then holds nothing of pyahocorasick's.
         # The caches start empty, as in a new index.
         state = dict(self.__dict__)
-        state.update(_automaton=None, _kept_by_head={}, _check_of={}, _decoded={}, _check_sets={})
+        state.update(_automaton=None, _kept_by_head={}, _check_of={}, _decoded={})
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -540,7 +539,7 @@ class LiteralIndex:
         heads = _LINE_HEADS.findall(text) if head_bits else ()    # one per line...
         if head_bits and len(heads) != len(lines):     # ...unless a "line" held a newline after all
             heads = [head(text, a, a + len(line)) for a, line in zip(starts, lines)]
-        kept_by_head, check_sets = self._kept_by_head, self._check_sets
+        kept_by_head, check_of = self._kept_by_head, self._check_of
         for i, m in enumerate(masks):
             if m & head_bits:
                 keep = kept_by_head.get(heads[i])
@@ -555,8 +554,14 @@ class LiteralIndex:
                 absent = ~m
                 sizes = norm = digit = None
                 # Each check's rule is in m, and each clears it at most once:
-                # m ^= c.bit clears it (without making ~c.bit).
-                for c in check_sets.get(todo) or self._checks_of(todo):
+                # m ^= c.bit clears it (without making ~c.bit). In rule order,
+                # lowest bit first: a step per check, where a tuple of the
+                # checks per set of rules was made again for most lines (the
+                # sets vary from line to line).
+                while todo:
+                    low = todo & -todo
+                    todo ^= low
+                    c = check_of.get(low) or self._check(low)
                     # The gates first: a comparison, or one split of the line
                     # that every check asking for its sizes shares. (All the
                     # tests must hold: their order changes the cost only.)
@@ -613,18 +618,14 @@ class LiteralIndex:
                 allowed |= by_head.get(NON_ASCII_HEAD, 0)
         return remember(self._kept_by_head, raw, ~self._head_bits | allowed)
 
-    def _checks_of(self, mask: int) -> tuple[_Check, ...]:
-        """The checks of the rules in ``mask`` (rules with checks only), in rule
-        order, made and remembered: ``_gate`` looks in ``_check_sets`` first."""
-        return remember(self._check_sets, mask, tuple(map(self._check, set_bits(mask))))
-
-    def _check(self, i: int) -> _Check:
-        """Rule ``i``'s check, made on first use."""
-        c = self._check_of.get(i)
+    def _check(self, bit: int) -> _Check:
+        """The check of the rule whose bit is ``bit``, made on first use
+        (``_gate`` looks in ``_check_of`` first)."""
+        c = self._check_of.get(bit)
         if c is None:
-            needs, tests = self._check_parts[i]
-            c = self._check_of[i] = _Check(1 << i, needs, [(bit, make(literals) if make else None)
-                                                            for bit, make, literals in tests])
+            needs, tests = self._check_parts[bit.bit_length() - 1]
+            c = self._check_of[bit] = _Check(bit, needs, [(b, make(literals) if make else None)
+                                                           for b, make, literals in tests])
         return c
 
     def decode(self, mask: int) -> tuple[int, ...]:
