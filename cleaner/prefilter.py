@@ -554,10 +554,10 @@ class LiteralIndex:
                 absent = ~m
                 sizes = norm = digit = None
                 # Each check's rule is in m, and each clears it at most once:
-                # m ^= c.bit clears it (without making ~c.bit). In rule order,
-                # lowest bit first: a step per check, where a tuple of the
-                # checks per set of rules was made again for most lines (the
-                # sets vary from line to line).
+                # m ^= c.bit clears it (without making ~c.bit). The rules come
+                # lowest bit first, in rule order, a dict lookup each: the sets
+                # of rules vary from line to line, so a tuple of checks per set
+                # would be made for most lines.
                 while todo:
                     low = todo & -todo
                     todo ^= low
