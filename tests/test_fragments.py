@@ -22,7 +22,7 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         # paywall notices and offers
         "subscribers", "exclusive_word", "this_piece", "read_on_purpose", "read_on_call",
         "limit_reached", "free_articles", "trial_period", "first_month_free", "first_month",
-        "free_of_charge", "trial_verb", "meter_opening", "unlimited_access", "price_from",
+        "free_of_charge", "trial_verb", "meter_opening", "unlimited_access", "price_from", "for_first_periods",
         # newsletter boxes, donation and payment forms, cookie banners
         "thanks_signup", "never_miss", "support_journalism", "card_field", "pay_button",
         "payment_method_label", "pay_with", "if_you_value", "please", "donation_frequency", "other_amount", "we_use_cookies",
