@@ -60,11 +60,11 @@ def parse_file(text: str, name: str) -> dict[str, tuple[str, ...]]:
     """One language file's fragments: name -> alternatives."""
     import yaml   # here: the shipped packs' expansions come from the shipped data
 
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as e:
-        from .safeyaml import error_at   # where the parser stopped, as for a rule file
+    from .safeyaml import UniqueKeyLoader, error_at
 
+    try:
+        data = yaml.load(text, Loader=UniqueKeyLoader)
+    except yaml.YAMLError as e:       # where the parser stopped, as for a rule file
         line, message = error_at(e)
         raise FragmentError(f"{name}:{line}: {message}" if line else f"{name}: {message}") from None
     if data is None:

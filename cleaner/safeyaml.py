@@ -78,10 +78,35 @@ class _Loader(yaml.composer.Composer, *_PARSER, yaml.constructor.SafeConstructor
         return node
 
     def construct_mapping(self, node, deep=False):
+        check_unique_keys(node)
         mapping = super().construct_mapping(node, deep=deep)
         if self.with_lines:
             mapping["__line__"] = node.start_mark.line + 1
         return mapping
+
+
+def check_unique_keys(node: "yaml.MappingNode") -> None:
+    """A mapping names each key once. PyYAML keeps the last of two silently, so a
+    rule that says ``pattern:`` twice, or a fragment file that defines a name
+    twice, would lose one without a word; this is the error instead, at the
+    second key's line (a merge key, ``<<``, may be overridden as YAML allows)."""
+    seen: set[str] = set()
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+            if key.value in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key.value!r}", key.start_mark)
+            seen.add(key.value)
+
+
+class UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (libyaml's when installed) that refuses a key named
+    twice in one mapping (``check_unique_keys``): for files of our own, read
+    without the bounds above."""
+
+    def construct_mapping(self, node, deep=False):
+        check_unique_keys(node)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _expanded(node: Any, sizes: dict[int, int]) -> int:

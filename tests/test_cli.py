@@ -334,6 +334,17 @@ def test_invalid_rules_file(run, tmp_path, seed_input):
     assert line.startswith("clean: error:")
     assert p.stdout == b""
 
+def test_a_key_named_twice_in_a_rules_file(run, tmp_path, seed_input):
+    """YAML keeps the last of two equal keys without a word; a rule that says
+    pattern: twice would run the second and ignore the first."""
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("pack: mine\nrules:\n  - id: mine.twice\n    pattern: 'subscribe'\n"
+                   "    pattern: 'donate'\n    kind: ui\n    langs: [en]\n", encoding="utf-8")
+    p = run("--rules", bad, input=seed_input)
+    line = assert_one_line_error(p, f"{bad}:5:", "duplicate key 'pattern'")
+    assert line.startswith("clean: error:")
+    assert p.stdout == b""
+
 @pytest.mark.slow
 def test_yaml_syntax_error_in_rules_file(run, tmp_path):
     bad = tmp_path / "rules.yaml"

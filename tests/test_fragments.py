@@ -92,6 +92,7 @@ def test_a_space_in_a_fragment_matches_any_whitespace_and_block_scalars_give_one
     ("Bad-Name: [x]\n", "must be lower-case"),
     ("verb: []\n", "non-empty list"),
     ("verb: [a\n", "YAML error"),
+    ("verb: [a]\nnoun: [b]\nverb: [c]\n", r"x\.yaml:3: YAML error: duplicate key 'verb'"),
 ])
 def test_bad_fragment_files(body, message):
     with pytest.raises(FragmentError, match=message):
