@@ -4,7 +4,8 @@ cookie) and fixtures/furniture-lines.yaml (share bars, related headings, skip
 links, comment prompts, ...) goes when it stands between article paragraphs of
 its language, by a rule (a mission line by a rule of a mission pack), and the
 paragraphs stay; each line of fixtures/prose-lines.yaml (stories' sentences
-about the same subjects) stays whole."""
+about the same subjects) stays whole; each line of fixtures/probe-lines.yaml
+(mission lines in wordings the corpus lacks) goes by a rule when cleaned alone."""
 from __future__ import annotations
 
 import pytest
@@ -16,6 +17,7 @@ from conftest import FIXTURES
 MISSION = yaml.safe_load((FIXTURES / "mission-lines.yaml").read_text(encoding="utf-8"))
 FURNITURE = yaml.safe_load((FIXTURES / "furniture-lines.yaml").read_text(encoding="utf-8"))
 PROSE = yaml.safe_load((FIXTURES / "prose-lines.yaml").read_text(encoding="utf-8"))
+PROBES = yaml.safe_load((FIXTURES / "probe-lines.yaml").read_text(encoding="utf-8"))
 MISSION_PACKS = ("paywall", "newsletter", "donation", "cookies")
 
 
@@ -66,3 +68,17 @@ def test_each_prose_line_stays_whole(cleaner, lang):
 def test_the_prose_lines_cover_every_language_of_the_mission_lines():
     assert sorted(PROSE) == sorted(MISSION)
     assert all(len(lines) >= 10 for lines in PROSE.values())
+
+
+@pytest.mark.parametrize("lang", sorted(PROBES))
+def test_each_probe_line_goes_by_a_rule_on_its_own(lang):
+    """fixtures/probe-lines.yaml: mission lines written in wordings the corpus lacks.
+    Each, cleaned alone with the rules only, is removed by a rule."""
+    rules_only = Cleaner(heuristics=False)
+    kept = []
+    for line in PROBES[lang]:
+        (decision,) = [d for d in rules_only.analyze(line + "\n").decisions if d.block.text]
+        if decision.kept or decision.reason is None or decision.reason.startswith(("heuristic", "guard")):
+            kept.append(line)
+    assert kept == []
+
