@@ -112,6 +112,7 @@ def test_invalid_pyproject_is_one_line_naming_file_and_key(project, run_clean, c
     ("- just\n- a list\n", "expected a table of settings, got list"),
     ("include: [*.txt\n", "invalid YAML"),
     ("exclude: x\nunknown_thing: 1\n", "key 'exclude': expected a list of globs"),
+    ("mode: careful\nmode: thorough\n", "duplicate key 'mode'"),
 ])
 def test_invalid_yaml_config(project, content, message):
     (project / ".clean.yaml").write_text(content)
