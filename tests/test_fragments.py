@@ -32,7 +32,7 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "email_address", "opt_in_wish", "newsletter_does", "data_promise", "signup_promise",
         "forward_to_friend", "signin_required", "header_link", "comment_gate", "start_trial", "not_logged_in", "free_issues",
         "need_support", "gift_article", "premium_part", "raised_goal", "first_appeared_newsletter",
-        "manage_newsletter", "do_not_sell", "accept_essential", "sent_every", "tcf_purpose", "all_newsletters", "access_all", "register_free", "external_content", "ad_free_read", "trial_for", "special_offer", "session_expired",
+        "manage_newsletter", "do_not_sell", "accept_essential", "sent_every", "tcf_purpose", "all_newsletters", "confirm_link", "access_all", "register_free", "external_content", "ad_free_read", "trial_for", "special_offer", "session_expired",
         # page furniture: ad walls and slots, prompts, corrections links, time-stamps
         "adblock_notice", "continue_after_ad", "notifications_call", "report_error",
         "time_label", "time_ago", "load_more", "notifications_ask", "browser_notice", "comments_moderated", "required_field", "wiki_page_info", "feed_link",
