@@ -35,7 +35,7 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "manage_newsletter", "do_not_sell", "accept_essential", "sent_every", "tcf_purpose", "all_newsletters", "confirm_link", "access_all", "register_free", "external_content", "ad_free_read", "trial_for", "special_offer", "session_expired",
         # page furniture: ad walls and slots, prompts, corrections links, time-stamps
         "adblock_notice", "continue_after_ad", "notifications_call", "report_error",
-        "time_label", "time_ago", "relative_day", "load_more", "notifications_ask", "browser_notice", "comments_moderated", "required_field", "wiki_page_info", "feed_link",
+        "time_label", "time_ago", "relative_day", "load_more", "notifications_ask", "browser_notice", "comments_moderated", "required_field", "wiki_page_info", "feed_link", "comment_action", "like_count",
         "social_media")
 
 FRAGS = {"verb": {"en": ("subscribe", r"sign\s+up"), "de": ("abonnieren",)},
