@@ -41,6 +41,7 @@ for the shipped packs is itself stored, with them (``snapshot``).
 from __future__ import annotations
 
 import json
+import pickle
 import re
 from bisect import bisect_right
 from functools import lru_cache
@@ -405,9 +406,10 @@ class LiteralIndex:
         self.always: list[int] = []      # rules with no primary clause: tried on every line they pass
         # literal -> the bits it sets when found: [always, with LEFT, with RIGHT, with both]
         by_literal: dict[str, list[int]] = {}
-        # rule index -> what its check is made of, made into a ``_Check`` when a
-        # line first needs it (``_check``): a document checks a third of the rules.
-        self._check_parts: dict[int, tuple[Needs, list[tuple]]] = {}
+        # rule index -> what its check is made of (or, once pickled, their
+        # pickle), made into a ``_Check`` when a line first needs it (``_check``):
+        # a document checks a third of the rules.
+        self._check_parts: dict[int, tuple[Needs, list[tuple]] | bytes] = {}
         self._check_of: dict[int, _Check] = {}    # a rule's bit -> its check
         by_head: dict[str, int] = {}     # a head (or its start) -> rules it is a head of
         head_bits = 0
@@ -478,9 +480,14 @@ class LiteralIndex:
     def __getstate__(self) -> dict:
         # The automaton is made again from its words (``__setstate__``): as fast
         # as reading it back, and the state then holds nothing of pyahocorasick's.
-        # The caches start empty, as in a new index.
+        # Each rule's check parts go as a pickle of their own, read when a line
+        # first needs that check (``_check``): a document needs a third of them,
+        # and reading them all took ~2 ms of every start. The caches start
+        # empty, as in a new index.
         state = dict(self.__dict__)
-        state.update(_automaton=None, _kept_by_head={}, _check_of={}, _decoded={})
+        state.update(_automaton=None, _kept_by_head={}, _check_of={}, _decoded={},
+                     _check_parts={i: parts if isinstance(parts, bytes) else pickle.dumps(parts, protocol=5)
+                                   for i, parts in self._check_parts.items()})
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -623,7 +630,8 @@ class LiteralIndex:
         (``_gate`` looks in ``_check_of`` first)."""
         c = self._check_of.get(bit)
         if c is None:
-            needs, tests = self._check_parts[bit.bit_length() - 1]
+            parts = self._check_parts[bit.bit_length() - 1]
+            needs, tests = pickle.loads(parts) if isinstance(parts, bytes) else parts
             c = self._check_of[bit] = _Check(bit, needs, [(b, make(literals) if make else None)
                                                            for b, make, literals in tests])
         return c
