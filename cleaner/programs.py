@@ -48,7 +48,7 @@ except ImportError:          # not CPython: no programs
 # The modules of re that decide what program a pattern gets.
 _RE_SOURCES = ("_parser.py", "_compiler.py", "_constants.py", "_casefix.py")
 CODE_PROGRAMS = Path(__file__).resolve().parent / "data" / "code_programs.pickle"
-_MAGIC = b"cleaner code programs 1\n"
+_MAGIC = b"cleaner code programs 2\n"
 
 # Every (pattern, flags) ``compiled`` was asked for in this process, in order:
 # what the script stores after importing the modules.
@@ -58,7 +58,7 @@ asked: dict[tuple[str | bytes, int], None] = {}
 class Program(NamedTuple):
     """What ``_sre.compile`` needs besides the pattern, the code compressed."""
     flags: int
-    code: bytes                 # zlib of the code words (array, native order)
+    code: bytes                 # the code words (array, native order), raw deflate (``_pack``)
     groups: int
     groupindex: dict
     indexgroup: tuple
@@ -94,7 +94,7 @@ def make(pattern: str | bytes, flags: int) -> Program | None:
     for name, i in groupindex.items():
         indexgroup[i] = name
     code = _compiler._code(dispatched(tree, flags | tree.state.flags), int(flags))
-    program = Program(flags | tree.state.flags, zlib.compress(array("I", code).tobytes(), 9),
+    program = Program(flags | tree.state.flags, _pack(array("I", code).tobytes()),
                       tree.state.groups - 1, groupindex, tuple(indexgroup))
     made, plain = load(pattern, program), re.compile(pattern, flags)
     same = made is not None and all(getattr(made, a) == getattr(plain, a)
@@ -102,11 +102,24 @@ def make(pattern: str | bytes, flags: int) -> Program | None:
     return program if same else None
 
 
+# Raw deflate: no zlib header and no Adler-32 sum to check on every load (a
+# sixth of the time of inflating, most of it in the programs a start loads).
+# Most damage still shows: a stream that does not inflate, or code that
+# ``_sre.compile`` rejects; a changed literal would not (the file has the
+# trust of the package's modules, which no sum guards either).
+_RAW = -15
+
+
+def _pack(code: bytes) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, _RAW)
+    return packer.compress(code) + packer.flush()
+
+
 def load(pattern: str | bytes, program: Program) -> re.Pattern | None:
     """The compiled pattern, made from its program (None: this Python cannot)."""
     try:
         code = array("I")
-        code.frombytes(zlib.decompress(program.code))
+        code.frombytes(zlib.decompress(program.code, _RAW))
         return _sre.compile(pattern, program.flags, code.tolist(), program.groups,
                             program.groupindex, program.indexgroup)
     except Exception:   # another re, a damaged program: compile the pattern instead
