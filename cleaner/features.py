@@ -160,9 +160,17 @@ def lexicon() -> dict[str, float]:
     not the names of particular sites.
     """
     path = DATA / "lexicon.json"
-    if not path.is_file():
-        return {}
-    return json.loads(path.read_bytes())["words"]     # UTF-8; a text-mode read is slower
+    return read_lexicon(path) if path.is_file() else {}
+
+
+def read_lexicon(path: Path) -> dict[str, float]:
+    """A lexicon file as scripts/fit_weights.py writes it (``lexicon_json``):
+    the words grouped by their log-odds."""
+    table: dict[str, float] = {}
+    # UTF-8; a text-mode read is slower.
+    for value, words in json.loads(path.read_bytes())["by_log_odds"].items():
+        table.update(dict.fromkeys(words.split(), float(value)))
+    return table
 
 
 def lexicon_keys(words: Sequence[str]) -> list[str]:
