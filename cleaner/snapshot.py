@@ -1,13 +1,13 @@
 """The shipped rule set, built once and stored: read at start-up instead of built.
 
-Building the shipped packs' rules and their literal index (``signals``) took
-~15 ms of every run: the packs' data read from rule_literals.json, fragments
-expanded, ~220 rules made, the index's tables derived from each pattern's
-needs. That was a third of `clean`'s own start-up (bench/startup.py).
-``scripts/rule_literals.py`` builds them once and pickles them to
-``data/shipped_rules.pickle``; a run that loads the shipped packs and no
-others reads them back, in ~5 ms in a fresh process (the index's automaton
-is made again from its words: as fast as reading it).
+Building the shipped packs' rules and their literal index (``signals``)
+takes ~45 ms in a fresh process (it was ~15 ms, a third of `clean`'s own
+start-up, with ~220 rules): the packs' data read from rule_literals.json,
+fragments expanded, the rules made, the index's tables derived from each
+pattern's needs. ``scripts/rule_literals.py`` builds them once and pickles
+them to ``data/shipped_rules.pickle``; a run that loads the shipped packs and
+no others reads them back, in ~15 ms (bench/startup.py; ~4 of them make the
+index's automaton again from its words: see ``LiteralIndex.__getstate__``).
 
 The file is used only when it was made from the very sources in use: its key
 hashes the Python version, the modules that build rules and the index, and
