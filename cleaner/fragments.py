@@ -78,11 +78,23 @@ def parse_file(text: str, name: str) -> dict[str, tuple[str, ...]]:
                                 "digits and '_'")
         if isinstance(alts, str):   # a block scalar: one alternative a line
             alts = [a for a in alts.splitlines() if a.strip()]
+            _no_comment_lines(text, name, key, alts)
         if not isinstance(alts, list) or not alts or not all(isinstance(a, str) and a.strip()
                                                              for a in alts):
             raise FragmentError(f"{name}: fragment {key!r} must be a non-empty list of strings")
         out[key] = tuple(_phrase(a) for a in alts)
     return out
+
+
+def _no_comment_lines(text: str, name: str, key: str, alts: list[str]) -> None:
+    """Refuse a block scalar's line that reads as a YAML comment ("# ..."): inside
+    the block it is an alternative, a pattern that would match its own words."""
+    for alt in alts:
+        if alt.lstrip().startswith("# "):
+            at = next((i for i, line in enumerate(text.splitlines(), 1) if line.strip() == alt.strip()), 0)
+            raise FragmentError(f"{name}:{at}: fragment {key!r}: {alt.strip()[:40]!r} is a line of the "
+                                "block, so an alternative, not a comment: put comments above the "
+                                "fragment's name (for a pattern that opens with '#', write '\\#')")
 
 
 def load_fragments(folder: Path | None = None) -> dict[str, dict[str, tuple[str, ...]]]:

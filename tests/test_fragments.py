@@ -99,6 +99,16 @@ def test_bad_fragment_files(body, message):
         parse_file(body, "x.yaml")
 
 
+def test_a_comment_inside_a_block_is_an_error_naming_file_and_line():
+    """Inside a block scalar "# ..." is not a YAML comment but an alternative,
+    a pattern matching the comment's own words: the loader refuses it."""
+    body = "verb: |\n  subscribe\n  # the German ones are in de.yaml\n  sign up\n"
+    with pytest.raises(FragmentError, match=r"^x\.yaml:3: fragment 'verb': .*not a comment"):
+        parse_file(body, "x.yaml")
+    # A pattern may still open with "#" (a hashtag, an issue number).
+    assert parse_file("tag: |\n  #\\w+\n  \\# \\d+\n", "x.yaml") == {"tag": (r"#\w+", r"\#\s+\d+")}
+
+
 def test_a_yaml_error_names_the_file_and_line():
     # A quote left single in a single-quoted alternative, as in "l'articolo".
     body = "verb: |\n  subscribe\nnoun:\n  - 'a|l'articolo|b'\n"
