@@ -91,7 +91,10 @@ def _no_comment_lines(text: str, name: str, key: str, alts: list[str]) -> None:
     the block it is an alternative, a pattern that would match its own words."""
     for alt in alts:
         if alt.lstrip().startswith("# "):
-            at = next((i for i, line in enumerate(text.splitlines(), 1) if line.strip() == alt.strip()), 0)
+            # A block's lines are indented; a real comment with the same words
+            # at the margin (above a name) is not the line to name.
+            at = next((i for i, line in enumerate(text.splitlines(), 1)
+                       if line[:1].isspace() and line.strip() == alt.strip()), 0)
             raise FragmentError(f"{name}:{at}: fragment {key!r}: {alt.strip()[:40]!r} is a line of the "
                                 "block, so an alternative, not a comment: put comments above the "
                                 "fragment's name (for a pattern that opens with '#', write '\\#')")

@@ -105,6 +105,9 @@ def test_a_comment_inside_a_block_is_an_error_naming_file_and_line():
     body = "verb: |\n  subscribe\n  # the German ones are in de.yaml\n  sign up\n"
     with pytest.raises(FragmentError, match=r"^x\.yaml:3: fragment 'verb': .*not a comment"):
         parse_file(body, "x.yaml")
+    # The same words as a real comment at the margin above are not the line named.
+    with pytest.raises(FragmentError, match=r"^x\.yaml:4: "):
+        parse_file("# the German ones are in de.yaml\n" + body, "x.yaml")
     # A pattern may still open with "#" (a hashtag, an issue number).
     assert parse_file("tag: |\n  #\\w+\n  \\# \\d+\n", "x.yaml") == {"tag": (r"#\w+", r"\#\s+\d+")}
 
