@@ -176,6 +176,43 @@ def test_an_article_of_three_paragraphs_in_a_row_is_judged_by_the_model():
     assert any(d.reason in MODEL_REASONS for d in result.decisions)
 
 
+BRIEF = ("The city council voted on Tuesday to close the old swimming pool on Elm Street at the "
+         "end of the summer, after engineers found that its roof could no longer carry the weight "
+         "of the snow that falls on the town in a hard winter. Repairs would have cost more than "
+         "a new building, they wrote in their report to the council.\n\n"
+         "A new pool with a learning basin and a sauna will open next to the library in two years, "
+         "the mayor said, and until then the school classes will swim in the neighbouring town, "
+         "which has offered them its lanes on weekday mornings for as long as they need them. "
+         "The swimming club will train there in the evenings.\n\n")
+# A town's menu, nested as a scraper renders it: no rule takes these labels, the model does.
+MENU = ("  * Town hall\n    + Council meetings\n    + Budget and taxes\n    + Elections\n"
+        "  * Living here\n    + Schools\n    + Parks and pools\n    + Waste collection\n"
+        "  * Visiting\n    + Museums\n    + Events calendar\n\n")
+
+
+def test_two_paragraphs_together_are_an_article_the_model_may_clean_around():
+    # A news brief of two paragraphs (132 words) under a menu: two prose
+    # units only, but together, so the guard stays out and the model's verdict
+    # on the menu stands.
+    result = Cleaner().analyze(MENU + BRIEF)
+    assert not any("[guard.no-article]" in line for line in result.explain())
+    for paragraph in BRIEF.split("\n\n")[:2]:
+        assert paragraph in result.text
+    removed = [d.block.text.strip() for d in result.decisions if d.reason in MODEL_REASONS]
+    assert {"* Town hall", "+ Council meetings", "+ Schools", "+ Museums"} <= set(removed)
+
+
+def test_two_paragraphs_apart_are_no_article():
+    # The same two paragraphs with the menu between them: no two prose units
+    # together, so a model that rates every line as boilerplate removes nothing.
+    first, second = BRIEF.split("\n\n")[:2]
+    text = first + "\n\n" + MENU + second + "\n"
+    result = rates_everything_boilerplate().analyze(text)
+    assert result.text == text
+    notes = [line for line in result.explain() if "[guard.no-article]" in line]
+    assert notes and "has 2 prose units (fewer than 3) and no two together of 120 words" in notes[0]
+
+
 SHOP_INTRO = ("Standing desks\n\n"
               "Each of our desks is built to order in Austin and ships to you within five days.\n\n"
               "Every frame and every motor comes with a warranty of fifteen years from the day of delivery.\n\n"
