@@ -191,7 +191,7 @@ MENU = ("  * Town hall\n    + Council meetings\n    + Budget and taxes\n    + El
 
 
 def test_two_paragraphs_together_are_an_article_the_model_may_clean_around():
-    # A news brief of two paragraphs (132 words) under a menu: two prose
+    # A news brief of two paragraphs (121 words) under a menu: two prose
     # units only, but together, so the guard stays out and the model's verdict
     # on the menu stands.
     result = Cleaner().analyze(MENU + BRIEF)
