@@ -45,10 +45,12 @@ _CODE_SPAN = compiled(r"`[^`]*`")
 # bullet) or underscores ending a line, or a backslash escaping ASCII
 # punctuation. The lookahead first lets the search skip ahead to "]", "*",
 # "_" and "\\" (without it, re tries each alternative at every position: 4x
-# the time).
+# the time); ``_markup`` skips faster still.
 _MARKUP = compiled(rf"(?=[\]*_\\])(?:(?P<target>{_TARGET})"
                      r"|(?P<emph>(?<![\s*])\*+|(?<![\s_])_+|(?:\*+|_+)(?![\s*_])|_+(?=[\r\n]|\Z))"
                      r"|(?P<escape>\\)(?=[!-/:-@\[-`{-~]))")
+# The characters a piece of markup starts with.
+_MARKUP_START = compiled(r"[\]*_\\]")
 # What may lie between an unpaired run of emphasis markers and the line's
 # start or end for the run to be markup: spaces, bullets, heading and quote
 # marks, brackets.
@@ -75,7 +77,7 @@ def read(blocks: Sequence[Block], text: str, offset: int = 0) -> Reading | None:
     does not depend on the rest of the document, so the lines a first pass
     keeps read the same on a second pass.
     """
-    found = [m for m in _MARKUP.finditer(text) if m.lastgroup != "emph" or m.end() - m.start() <= MAX_RUN]
+    found = [m for m in _markup(text) if m.lastgroup != "emph" or m.end() - m.start() <= MAX_RUN]
     if not found:
         return None
     starts = [b.start - offset for b in blocks]
@@ -104,6 +106,26 @@ def read(blocks: Sequence[Block], text: str, offset: int = 0) -> Reading | None:
         out[i] = Block(b.index, b.start, "".join(b.text[s:e] for s, e in pieces), b.eol)
         kept[i] = tuple(pieces)
     return Reading(out, kept) if kept else None
+
+
+def _markup(text: str) -> list[re.Match]:
+    """The matches of ``_MARKUP.finditer(text)``, found in a third of its time.
+
+    The search tries the pattern at every position, even where its lookahead
+    fails at once; here re finds the positions a match can start at (one
+    character class, skipped to in C) and the pattern is tried there only.
+    Each match is as the search finds it: a match is never empty, the next
+    one is looked for from its end, and the lookbehinds read the text before
+    the position tried.
+    """
+    found: list[re.Match] = []
+    end = 0
+    match = _MARKUP.match
+    for start in map(re.Match.start, _MARKUP_START.finditer(text)):
+        if start >= end and (m := match(text, start)) is not None:
+            found.append(m)
+            end = m.end()
+    return found
 
 
 def _emphasis(line: str, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
