@@ -14,7 +14,8 @@ from conftest import FIXTURES
 from cleaner.blocks import split_lines
 from cleaner.errors import ConfigError, RuleError
 from cleaner.needs import analyze, literal_share
-from cleaner.prefilter import LiteralIndex, Needs, head, normalize, required_literals, rule_sources
+from cleaner.prefilter import (_LINE_HEADS, LiteralIndex, Needs, _spaced, head, normalize,
+                               required_literals, rule_sources)
 from cleaner.rules import load_file, load_rules
 from cleaner.signals import line_matches, rule_hits
 
@@ -104,6 +105,20 @@ def test_heads():
     assert analyze(r"menu$", re.I).heads is None              # not anchored at the start
     assert head(normalize("  • Menu  ")) == "men"
     assert head(normalize("--")) == "" and head(normalize("1\u00a0of 3")) == "1 o"
+
+
+def test_heads_of_a_whole_text_are_each_lines_head():
+    """The gate reads every line's head in one pass over the joined lines
+    (``_LINE_HEADS``); each must be what ``head`` reads on the line alone:
+    underscores and marks before the first letter or digit are skipped, a
+    line without either has the head "", and no head reaches into the next line."""
+    lines = ["  • Menu  ", "__init__ runs first", "_ _ x", "--", "* _Share_ this", "\u00a0é clair",
+             "日本語のテキスト", "a", "__", "x_y", "– 12 comments", "\r• Back"]
+    text = normalize("\n".join(lines))
+    raw = _LINE_HEADS.findall(text)
+    assert len(raw) == len(lines)
+    assert [_spaced(h) for h in raw] == [head(normalize(line)) for line in lines]
+    assert [head(normalize(line)) for line in lines[:4]] == ["men", "ini", "x", ""]
 
 
 
