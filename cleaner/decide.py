@@ -238,7 +238,6 @@ def _underlines(out: list[Decision]) -> None:
                               f"the underline of line {above.block.line_no}", kind=above.kind)
 
 
-
 def _note_speech(out: list[Decision], ev: "Evidence") -> None:
     """Say on a kept line that a rule matched it but it reports speech (``speech``)."""
     for i, (hit, clause) in ev.spared.items():

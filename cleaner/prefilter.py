@@ -225,13 +225,13 @@ _DIGIT = compiled(r"\d").search
 _WHITESPACE_RUN = compiled(r"\s")
 # Every line's head in one pass (before whitespace becomes " "): what follows
 # the characters before its first letter or digit; "" when it has none.
-# The characters before the first letter or digit are the other characters of
-# the line but "_", then runs of "_" each followed by more of them: one character
-# class most lines go through in one step (a lazy [\W_]*? tried a lookahead
-# after each character: twice the time). Each match takes the rest of its line
-# and the "\n": re then starts the next search at the next line, instead of
-# trying every character for "^". (Matching the "\n" also keeps a blank line to
-# one match: "" then "\n" could be two.)
+# The characters before the first letter or digit are non-word characters with
+# runs of "_" among them: [^\w\n]* goes through them in one step on most lines
+# (a lazy [\W_]*? tried a lookahead after each character: twice the time).
+# Each match takes the rest of its line and the "\n": re then starts the next
+# search at the next line, instead of trying every character for "^".
+# (Matching the "\n" also keeps a blank line to one match: "" then "\n" could
+# be two.)
 _LINE_HEADS = compiled(r"^[^\w\n]*(?:_+[^\w\n]*)*((?:[^\W_][^\n]{0,%d})?)[^\n]*\n?" % (HEAD - 1), re.M)
 
 

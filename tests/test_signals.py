@@ -121,7 +121,6 @@ def test_heads_of_a_whole_text_are_each_lines_head():
     assert [head(normalize(line)) for line in lines[:4]] == ["men", "ini", "x", ""]
 
 
-
 def test_heads_follow_a_lookahead_on_the_next_character():
     """A text browser's list-item "o" must be followed by white space
     (``o(?=\\s)`` in {{bullet}}): a line opening with "Our", "One" or "Once"
