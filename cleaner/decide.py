@@ -146,7 +146,7 @@ _SET_BLOCK, _SET_KEPT, _SET_REASON, _SET_DETAIL, _SET_SPANS, _SET_KIND, _SET_NOT
     Decision.__dict__[name].__set__ for name in ("block", "kept", "reason", "detail", "spans", "kind", "note"))
 
 
-_KEPT, _REASON, _BLOCK_TEXT = attrgetter("kept"), attrgetter("reason"), attrgetter("block.text")
+_KEPT, _REASON = attrgetter("kept"), attrgetter("reason")
 
 
 def rule_kind(rule) -> str:
@@ -225,17 +225,17 @@ def _underlines(out: list[Decision]) -> None:
     Under a list item it is a rule between sections (or front matter's
     opening), not an underline.
     """
-    # The lines that open with a mark, found without a Python step per line
-    # (this ran on every line: 2% of the time of cleaning); then the pattern.
-    opening = map(str.startswith, map(_BLOCK_TEXT, out), repeat(_UNDERLINE_MARKS))
-    for i in compress(count(), opening):
-        if _UNDERLINE.fullmatch(out[i].block.text) is None:
-            continue
+    for i in compress(count(), map(_is_underline, out)):
         above = out[i - 1] if i else None
         if above is not None and not above.kept and not above.block.blank and out[i].kept \
                 and not LIST_ITEM.match(above.block.text):
             out[i] = Decision(out[i].block, False, above.reason,
                               f"the underline of line {above.block.line_no}", kind=above.kind)
+
+
+def _is_underline(d: Decision) -> bool:
+    text = d.block.text
+    return text[:1] in _UNDERLINE_MARKS and _UNDERLINE.fullmatch(text) is not None
 
 
 def _note_speech(out: list[Decision], ev: "Evidence") -> None:
