@@ -14,7 +14,7 @@ import pytest
 
 from cleaner import Cleaner
 from cleaner.blocks import split_lines
-from cleaner.markup import read, written_spans
+from cleaner.markup import _MARKUP, _markup, read, written_spans
 from conftest import FIXTURES
 
 MARKDOWN_CASES = sorted(p for p in (FIXTURES / "markdown").iterdir() if p.is_dir())
@@ -152,3 +152,23 @@ def test_markdown_scrapes_of_real_pages_through_the_cli(case: Path, run_clean):
     left = [line for line in (case / "must-drop.md").read_text(encoding="utf-8").splitlines()
             if line in stripped]
     assert not left
+
+
+def test_markup_is_found_where_a_search_finds_it():
+    """``_markup`` tries the pattern only at its start characters; the matches
+    must be a search's: the same spans and kinds, the lookbehinds reading the
+    text before each start, runs taken whole, and the next match looked for
+    after the last one's end."""
+    text = ("a*b* c **bold** x_y_z __init__ [link](http://x.org) ![img](y.png)\n"
+            "\\*escaped\\_ snake_case_ * _ _ *** ____\n"
+            "Sections __\n"
+            "[ __Tweet](https://t.co/x) **a** b**")
+    found = [(m.span(), m.lastgroup) for m in _markup(text)]
+    assert found == [(m.span(), m.lastgroup) for m in _MARKUP.finditer(text)]
+    kinds = {kind for _, kind in found}
+    assert kinds == {"target", "emph", "escape"}
+    starts = {span[0] for span, _ in found}
+    # The lookbehind reads the character before the start: "a*" may open or
+    # close emphasis, a "*" between spaces is a bullet or a product.
+    assert text.index("a*b") + 1 in starts and text.index(" * ") + 1 not in starts
+
