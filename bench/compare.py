@@ -3,12 +3,13 @@
 On a shared machine two runs of bench/throughput.py, one after the other, can
 differ by 10% with the same tree, so a change worth a few percent cannot be
 seen that way. Here each revision is exported (``git archive``) into a
-temporary folder and compiled, and one process per revision cleans every
-``scraped-full.txt`` (``--name``) of the corpus in-process, best of ``--repeat`` passes in
-CPU time. The two processes run at once, so whatever load the machine has
-weighs on both alike; rounds alternate which one is started first. What to
-read is the ratio, not the throughputs: two runs at once also slow each other
-down (shared memory and caches).
+temporary folder and compiled, and one process per revision times
+throughput.py's default row with that revision's cleaner: every
+``scraped-full.txt`` (``--name``) of the corpus cleaned in-process, best of
+``--repeat`` passes in CPU time. The two processes run at once, so whatever
+load the machine has weighs on both alike; rounds alternate which one is
+started first. What to read is the ratio, not the throughputs: two runs at
+once also slow each other down (shared memory and caches).
 
 Run from the repository root:
 
@@ -34,26 +35,21 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO / ".." / "shared" / "corpus"
 
-# Run in each tree's process: that tree's cleaner, every document cleaned as
-# bench/throughput.py's default row does, the best pass printed in seconds.
+# Run in each tree's process: throughput.py's default row (its own functions,
+# from this checkout's bench/), with that tree's cleaner; the best pass and the
+# bytes cleaned printed.
 WORKER = r"""
-import sys, time
+import sys
 from pathlib import Path
-tree, corpus, name, repeat = sys.argv[1], Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+tree, bench, corpus, name, repeat = sys.argv[1:6]
+sys.path.append(bench)      # after the tree's folder: the tree's cleaner is the one imported
+from throughput import load_docs, time_in_process
 import cleaner
 if not cleaner.__file__.startswith(tree):
     sys.exit(f"imported {cleaner.__file__}, not the tree in {tree}")
-from cleaner import Cleaner
-docs = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob(f"**/{name}"))]
-c = Cleaner()
-c.clean("warm up.\n")
-best = float("inf")
-for _ in range(repeat):
-    t0 = time.process_time()
-    for d in docs:
-        c.clean(d)
-    best = min(best, time.process_time() - t0)
-print(best, sum(len(d.encode("utf-8")) for d in docs))
+docs = load_docs(Path(corpus), name)
+_, best, _, _ = time_in_process(docs, int(repeat))
+print(best, sum(len(text.encode("utf-8")) for _, text in docs))
 """
 
 
@@ -74,7 +70,8 @@ def export(rev: str, into: Path) -> Path:
 
 def start(tree: Path, corpus: Path, name: str, repeat: int) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(tree))
-    return subprocess.Popen([sys.executable, "-P", "-c", WORKER, f"{tree}{os.sep}", str(corpus), name, str(repeat)],
+    return subprocess.Popen([sys.executable, "-P", "-c", WORKER, f"{tree}{os.sep}", str(REPO / "bench"),
+                             str(corpus), name, str(repeat)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
