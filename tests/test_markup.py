@@ -171,4 +171,3 @@ def test_markup_is_found_where_a_search_finds_it():
     # The lookbehind reads the character before the start: "a*" may open or
     # close emphasis, a "*" between spaces is a bullet or a product.
     assert text.index("a*b") + 1 in starts and text.index(" * ") + 1 not in starts
-
