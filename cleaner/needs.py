@@ -227,6 +227,18 @@ def _holds(a: str, a_edges: int, b: str, b_edges: int) -> bool:
     return False
 
 
+def _minimal(c: Clause) -> Clause:
+    """``c`` without the literals that hold another of its literals: a line
+    holds one of them exactly when it holds one of the rest. ("r$" holds "$":
+    without it, a clause of "$" and words can be the automaton's, and its rule
+    is no longer tried on every line.)"""
+    kept: dict[str, int] = {}
+    for lit in sorted(c, key=len):      # a literal holds only ones no longer than itself
+        if not any(_holds(lit, c[lit], k, e) for k, e in kept.items()):
+            kept[lit] = c[lit]
+    return c if len(kept) == len(c) else type(c)(kept)
+
+
 def _choose(found: list[Clause]) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[int, ...], ...],
                                           tuple[int, ...]]:
     """The testable clauses, best first, without those another one implies, their
@@ -236,7 +248,7 @@ def _choose(found: list[Clause]) -> tuple[tuple[tuple[str, ...], ...], tuple[tup
     whatever its rank, then at most ``MAX_EXTRA_CLAUSES`` others.
     """
     distinct: dict[tuple, Clause] = {}       # one per literal set: the one with most edges
-    for c in found:
+    for c in map(_minimal, found):
         if c and all(map(testable, c)):
             key = (frozenset(c), isinstance(c, _Twice))
             if key not in distinct or sum(c.values()) > sum(distinct[key].values()):

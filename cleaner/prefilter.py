@@ -433,7 +433,7 @@ class LiteralIndex:
             primary = next((c for c in needs.clauses if all(map(automaton_literal, c))), None)
             if primary is None:   # ASCII symbols then, unless they are on most lines
                 primary = next((c for c in needs.clauses if not COMMON_SYMBOLS.intersection(c)
-                                and all(len(lit) >= MIN_LITERAL or not any(map(str.isalnum, lit))
+                                and all(automaton_literal(lit) or not any(map(str.isalnum, lit))
                                         for lit in c)), None)
             if primary is None and needs.heads is None:
                 # Else tried on every line: two-letter words will do, when every

@@ -200,6 +200,18 @@ def test_a_rule_with_no_better_literal_needs_its_two_letter_whole_word():
     assert index.candidates(lines) == [(0,), (0,), (), ()]
 
 
+def test_a_literal_that_holds_another_of_its_clause_is_left_out():
+    # "lads" holds "ads": a line holds one of the two exactly when it holds "ads".
+    assert analyze(r"(?:ads|lads)", re.I).clauses == (("ads",),)
+    # As a whole word it does not ("l" is a letter): both stay.
+    assert analyze(r"\b(?:ads|lads)\b", re.I).clauses == (("ads", "lads"),)
+    # Without "r$", "$" and "zł" (not ASCII) are the automaton's: the rule is
+    # a candidate on the lines holding one of them, not on every line.
+    index = LiteralIndex([(r"(?:r\$|\$|zł)\s?\d+", re.I, False, True, True)])
+    assert index.always == []
+    assert index.candidates(["R$ 10", "10 zł", "ten dollars", "zł"]) == [(0,), (0,), (), ()]
+
+
 @pytest.mark.parametrize("pattern, twice", [
     (r"^(?:menu|search)(?:\s*[|,]\s*(?:menu|search)){1,5}$", [("menu", "search")]),   # a row
     (r"(?:sign\s+){2,}", [("sign",)]),
