@@ -11,7 +11,9 @@ pattern only on the lines that meet all of them:
   ``MIN_LITERAL`` characters, or symbols only ("©", "(", "|"): shorter words
   occur on most lines and filter nothing. A run of characters right before
   a group of alternatives also makes one with each alternative's leading
-  characters (".com", ".de" for ``\\.(?:com|de)``).
+  characters (".com", ".de" for ``\\.(?:com|de)``). A literal that holds
+  another of its set is left out ("r$" holds "$"): the set holds on the
+  same lines without it.
 - a **size gate**, for a pattern whose match is the whole searched line
   (``^`` before anything it consumes, ``$`` at its end), or that opens with
   a lookahead to the end (``^(?=.{0,120}$)``): bounds on the line's
