@@ -431,7 +431,9 @@ class LiteralIndex:
                 for h in needs.heads:
                     by_head[h] = by_head.get(h, 0) | bit
             primary = next((c for c in needs.clauses if all(map(automaton_literal, c))), None)
-            if primary is None:   # ASCII symbols then, with such words, unless the symbols are on most lines
+            if primary is None:
+                # ASCII symbols then, beside words the automaton takes, unless the
+                # symbols are on most lines.
                 primary = next((c for c in needs.clauses if not COMMON_SYMBOLS.intersection(c)
                                 and all(automaton_literal(lit) or not any(map(str.isalnum, lit))
                                         for lit in c)), None)
