@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from functools import cached_property, lru_cache
 from itertools import chain, count, repeat
 from operator import add, itemgetter
@@ -90,7 +89,6 @@ class WordLists(NamedTuple):
     cta: tuple[str, ...]           # a line opening with one of these calls to action (lower case)
     second_person: frozenset[str]
     first_plural: frozenset[str]
-    payment: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -106,14 +104,13 @@ def word_lists() -> WordLists:
     # A phrase counts when a word ends with it: followed by a space or a mark.
     cta = tuple(p + end for p in sorted(phrases) for end in " :,.!?»\u00a0")
     return WordLists(cta, frozenset(w.casefold() for w in data["second_person"]),
-                     frozenset(w.casefold() for w in data["first_person_plural"]),
-                     frozenset(w.casefold() for w in data["payment_words"]))
+                     frozenset(w.casefold() for w in data["first_person_plural"]))
 
 
 # The fixed word lists features count words of (``DocView.words_listed``),
 # by their bit in ``listed_words``: each distinct word of a document is
 # looked up once in one table of them all, not once in each list.
-SECOND_PERSON, FIRST_PLURAL, PAYMENT, MONTH_NAMES = range(4)
+SECOND_PERSON, FIRST_PLURAL, MONTH_NAMES = range(3)
 
 
 @lru_cache(maxsize=1)
@@ -121,8 +118,8 @@ def listed_words() -> dict[str, int]:
     """Word -> the bits (``1 << SECOND_PERSON`` ...) of the fixed word lists that hold it."""
     lists = word_lists()
     table: dict[str, int] = {}
-    for k, vocabulary in zip((SECOND_PERSON, FIRST_PLURAL, PAYMENT, MONTH_NAMES),
-                             (lists.second_person, lists.first_plural, lists.payment, MONTHS)):
+    for k, vocabulary in zip((SECOND_PERSON, FIRST_PLURAL, MONTH_NAMES),
+                             (lists.second_person, lists.first_plural, MONTHS)):
         for w in vocabulary:
             table[w] = table.get(w, 0) | 1 << k
     return table
@@ -196,6 +193,7 @@ def lexicon_keys(words: Sequence[str]) -> list[str]:
 # this share of stop words (see DocView.prose).
 PROSE_MIN_WORDS = 12
 PROSE_MIN_STOP_DENSITY = 0.15
+CONTENT_MIN_CHARS = 4      # shorter words say little about a topic
 
 
 # ---------------------------------------------------------------- the view
@@ -824,13 +822,6 @@ def _title_case(d: DocView) -> np.ndarray:
     return d.title_share
 
 
-@feature("all_caps")
-def _all_caps(d: DocView) -> np.ndarray:
-    upper = np.fromiter(map(str.isupper, d.texts), dtype=float, count=len(d.texts))
-    lines = d.per_unit(np.ones(len(d.texts)))
-    return ((d.per_unit(upper) == lines) & (d.char_counts["letters"] >= 2)).astype(float)
-
-
 @feature("digit_share")
 def _digits(d: DocView) -> np.ndarray:
     return _share(d.char_counts["digits"], d.char_counts["chars"])
@@ -918,11 +909,6 @@ def _money(d: DocView) -> np.ndarray:
     return d.priced
 
 
-@feature("payment_word")
-def _payment(d: DocView) -> np.ndarray:
-    return (d.words_listed(PAYMENT) > 0).astype(float)
-
-
 @feature("comma_rate")
 def _commas(d: DocView) -> np.ndarray:
     commas = np.fromiter(map(str.count, d.texts, repeat(",")), dtype=float, count=len(d.texts))
@@ -966,11 +952,11 @@ def _main_indent(d: DocView) -> int | None:
 
 
 def _compute_main_indent(d: DocView) -> int | None:
-    """The indentation that carries most words of long units: the article's, in scraped layouts."""
-    long_units = d.n_words >= 12
-    if not long_units.any():
+    """The indentation that carries most words of prose: the article's, in scraped layouts."""
+    prose = d.prose > 0
+    if not prose.any():
         return None
-    weight = np.bincount(d.indent[long_units], weights=d.n_words[long_units])
+    weight = np.bincount(d.indent[prose], weights=d.prose[prose])
     return int(np.argmax(weight))
 
 
@@ -984,18 +970,6 @@ def _is_main_indent(d: DocView) -> np.ndarray:
 def _indent_offset(d: DocView) -> np.ndarray:
     main = _main_indent(d)
     return np.zeros(d.n) if main is None else np.minimum(1.0, np.abs(d.indent - main) / 8)
-
-
-@feature("repeated_in_document")
-def _repeated(d: DocView) -> np.ndarray:
-    # Menus and footers are often rendered twice on a page (header and footer,
-    # desktop and mobile); an article's sentences are not.
-    # Python ints (tolist) index the list faster than numpy's; maps, not a
-    # comprehension: no Python step per unit.
-    firsts = map(d.texts.__getitem__, d.first_line.tolist())
-    keys = list(map(str.casefold, map(" ".join, map(str.split, firsts))))
-    seen = Counter(keys)
-    return (np.fromiter(map(seen.__getitem__, keys), dtype=np.int64, count=d.n) > 1).astype(float)
 
 
 # -- where the unit lies relative to the article's prose. Unlike a relative
@@ -1029,6 +1003,36 @@ def _prose_distance(d: DocView) -> np.ndarray:
     return np.log1p(dist)
 
 
+@feature("prose_vocabulary")
+def _prose_vocabulary(d: DocView) -> np.ndarray:
+    """How many of the unit's content words another prose unit of the document uses
+    too: +1 all of them, -1 none, 0 as many as not, and 0 when there is nothing to
+    tell (no content word, or fewer than two prose units).
+
+    An article's paragraphs share their names and topic words; the headline of
+    another story, a menu or a shop's banner shares none with them.
+    """
+    if np.count_nonzero(d.prose) < 2:      # no other prose unit to share words with
+        return np.zeros(d.n)
+    words, place = d.distinct
+    stop = stopwords(d.language)
+    content = np.fromiter((len(w) >= CONTENT_MIN_CHARS and w.isalpha() and w not in stop
+                           for w in words), dtype=bool, count=len(words))[place]
+    unit = d.word_unit
+    keep = (unit >= 0) & content
+    # The distinct (word, unit) pairs; sorted by hand, as np.unique imports numpy.ma.
+    pairs = np.sort(place[keep].astype(np.int64) * d.n + unit[keep])
+    new = np.ones(len(pairs), dtype=bool)
+    new[1:] = pairs[1:] != pairs[:-1]
+    pairs = pairs[new]
+    word, unit = pairs // d.n, pairs % d.n
+    in_prose = (d.prose > 0)[unit]
+    used_by = np.bincount(word[in_prose], minlength=len(words))           # prose units using it
+    shared = np.bincount(unit, weights=used_by[word] - in_prose > 0, minlength=d.n)
+    total = np.bincount(unit, minlength=d.n).astype(float)
+    return _share(2 * shared - total, total)
+
+
 @feature("share_of_longest")
 def _share_of_longest(d: DocView) -> np.ndarray:
     return d.n_words / max(1.0, float(d.n_words.max(initial=0)))
@@ -1037,11 +1041,6 @@ def _share_of_longest(d: DocView) -> np.ndarray:
 @feature("lexicon")
 def _lexicon(d: DocView) -> np.ndarray:
     return d.lexicon_mean
-
-
-@feature("code")
-def _code(d: DocView) -> np.ndarray:
-    return d.code_line
 
 
 @feature("near_code")
@@ -1139,11 +1138,6 @@ def _near_long(d: DocView) -> np.ndarray:
     return d.window_sum((d.n_words >= 15).astype(float), 3) / 6.0
 
 
-@feature("near_list_items")
-def _near_items(d: DocView) -> np.ndarray:
-    return d.window_sum(d.list_item, 3) / np.maximum(d.window_count(3), 1)
-
-
 @feature("near_short_units")
 def _near_short(d: DocView) -> np.ndarray:
     return d.window_sum(FEATURES["short"](d), 3) / np.maximum(d.window_count(3), 1)
@@ -1161,14 +1155,6 @@ def _blank_before(d: DocView) -> np.ndarray:
     out = blank[np.maximum(d.first_line - 1, 0)].astype(float)
     out[:1] = 0.0
     return out
-
-
-@feature("blank_after")
-def _blank_after(d: DocView) -> np.ndarray:
-    blank = d.unit_of_line < 0
-    last = d.last_line
-    n = len(d.blocks)
-    return np.where(last < n - 1, blank[np.minimum(last + 1, n - 1)], True).astype(float)
 
 
 def unit_table(view: DocView, names: Sequence[str]) -> np.ndarray:

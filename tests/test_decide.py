@@ -257,11 +257,14 @@ def test_real_pages_whose_prices_the_model_keeps_are_not_catalogues(case, name, 
 
 @pytest.mark.parametrize("case", ["wcxb/2909"])
 def test_real_pages_where_the_model_alone_loses_the_article_keep_it(case, corpus, monkeypatch):
-    """A page where the model's segmentation removes every prose line (a listing
-    of GitHub projects with one-sentence descriptions): a guard brings the
-    prose back and says why, and what it brings back is article text by the
-    scorer's own labelling. Its descriptions stand apart, so it is the
-    no-article guard (the article guard used to, and still would without it)."""
+    """A listing of GitHub projects with one-sentence descriptions, whose prose
+    units stand apart. The weights shipped before 2026-12-05 removed every prose
+    line of it; the shipped ones keep 33 of its 35 article lines themselves (the
+    two lost are project statistics, "TypeScript 1,673 141 Built by 137 stars
+    today"). A model that removes every unit stands in for the old one: the
+    no-article guard brings the page back and says why, and without that guard
+    the article guard brings back the prose, which is article text by the
+    scorer's own labelling."""
     import sys
 
     sys.path.insert(0, str(corpus.parent / "eval"))
@@ -269,24 +272,31 @@ def test_real_pages_where_the_model_alone_loses_the_article_keep_it(case, corpus
 
     folder = corpus / case
     text = (folder / "scraped-region.txt").read_text(encoding="utf-8")
-    expected = LineIndex((folder / "expected.txt").read_text(encoding="utf-8"))
-    result = Cleaner().analyze(text, case)
-    stats = line_stats(text, (folder / "expected.txt").read_text(encoding="utf-8"), result.text)
-    assert stats["content"] >= 30 and stats["content_kept"] >= stats["content"] - 1
+    reference = (folder / "expected.txt").read_text(encoding="utf-8")
+    stats = line_stats(text, reference, Cleaner().clean(text))
+    assert stats["content"] >= 30 and stats["content_kept"] >= stats["content"] - 2
+    worst = rates_everything_boilerplate()
+    result = worst.analyze(text, case)
+    stats = line_stats(text, reference, result.text)
+    assert stats["content_kept"] == stats["content"]
     assert any("prose units stand apart" in line for line in result.explain())
     # Without the no-article guard, the article guard brings back the prose alone.
     from cleaner import decide as decide_mod
     monkeypatch.setattr(decide_mod, "_no_article_guard", lambda out, ev, keep: False)
-    result = Cleaner().analyze(text, case)
+    result = worst.analyze(text, case)
     guarded = [d for d in result.decisions if d.note.startswith("[guard.article]")]
     assert guarded and all(d.kept for d in guarded)
+    expected = LineIndex(reference)
     content = [expected.coverage(tuple(norm_tokens(d.block.text))) >= 0.8 for d in guarded]
     assert sum(content) >= 0.75 * len(content)
 
 
 @pytest.mark.parametrize(("case", "why"), [
     ("wcxb/2907", "(fewer than 3)"), ("wcxb/0584", "(fewer than 3)"), ("wcxb/3017", "(fewer than 3)"),
-    ("wcxb/0573", "stand apart"), ("wcxb/3014", "stand apart"), ("wcxb/2918", "stand apart"),
+    ("wcxb/0573", "stand apart"),
+    pytest.param("wcxb/3014", "stand apart", marks=pytest.mark.xfail(strict=True, reason=(
+        "the refit model keeps the feed's summaries and removes the titles and bylines among "
+        "them: no prose removed, so the guard does not fire"))),
     ("wcxb/2922", ": a catalogue"), ("wcxb/0633", ": a catalogue"), ("wcxb/0643", ": a catalogue"),
     ("wcxb/3006", ": a catalogue"),
 ])
@@ -295,12 +305,14 @@ def test_real_pages_without_an_article_keep_their_content(case, why, corpus):
     line the rules keep, and says why. A listing of posts, a product page, a
     product's shipping terms have fewer than three prose units (the model alone
     kept 2 of 39, 19 of 47 and 5 of 7 of their lines kept by the scorer's
-    labelling). A forum thread of short replies, a feed of posts with a line of
-    summary each, a sports standings page have more, but never three together
-    (the model alone kept 49 of 70, 13 of 57 and 2 of 16). A best-seller chart,
+    labelling). A forum thread of short replies and a feed of posts with a line
+    of summary each have more, but never three together (the model alone kept 55
+    of 70 and 6 of 57). A best-seller chart,
     two shops' product grids and a camera shop's category page are catalogues:
     little prose, many prices, and the model rates the product names and prices
-    as navigation (alone it kept 0 of 98, 7 of 163, 3 of 69 and 109 of 262)."""
+    as navigation (alone it kept 0 of 98, 6 of 163, 3 of 69 and 69 of 262). A sports
+    standings page (wcxb/2918) was here until the weights of 2026-12-05: the
+    model now keeps all 16 of its article lines itself."""
     import sys
 
     sys.path.insert(0, str(corpus.parent / "eval"))

@@ -94,10 +94,24 @@ def test_list_runs_tell_a_nested_menu_from_a_list_of_sentences():
     assert first("A paragraph, not a list item.", "list_run") == 0.0
 
 
+def test_prose_vocabulary_tells_the_article_from_the_headline_of_another_story():
+    one = "The harbour board approved the ferries budget on Tuesday, and the board will meet again in May.\n"
+    two = "The ferries budget was approved by the harbour board on Tuesday, after a debate of many hours.\n"
+    rest = "Celebrity chef opens restaurant in Paris\n\n12 | 34\n\nHarbour ferries budget\n"
+    vocabulary = column(f"{one}\n{two}\n{rest}", "prose_vocabulary")
+    assert (vocabulary[:2] > 0).all()     # the paragraphs share "harbour", "ferries", "budget" ...
+    assert vocabulary[2] == -1.0          # the other story shares none of its words
+    assert vocabulary[3] == 0.0           # no content word: nothing to tell
+    assert vocabulary[4] == 1.0           # a heading of the article's own words
+    # With one prose unit there is no other to share words with.
+    assert not column(f"{one}\n{rest}", "prose_vocabulary").any()
+
+
 def test_lexicon_knows_boilerplate_words_not_site_names():
     table = lexicon()
-    assert table["subscribe"] < -1 and table["newsletter"] < -1 and table["privacy"] < -1
-    sub = view_of("Subscribe to our newsletter\n\nThe council said the budget would be debated again.\n")
+    # Words of what the rules leave to the model: menus, footers, shop widgets.
+    assert table["sitemap"] < -1 and table["breadcrumb"] < -1 and table["cookies"] < -1
+    sub = view_of("Sitemap | Cookies | Classifieds\n\nThe council said the budget would be debated again.\n")
     scores = FEATURES["lexicon"](sub)
     assert scores[0] < scores[1]
     assert lexicon_keys(["Updated", "12", "PM", "May", "3rd"]) == ["updated", "#", "pm", "may", "#"]
@@ -120,11 +134,11 @@ def test_lexicon_file_reads_back_as_the_table_it_was_written_from(tmp_path):
 
 def test_code_lines_and_their_block_are_marked():
     view = view_of("Run this query:\n\n    SELECT\n       name\n    FROM\n       users;\n")
-    code, near = FEATURES["code"](view), FEATURES["near_code"](view)
+    code, near = view.code_line, FEATURES["near_code"](view)
     assert list(code) == [0.0, 1.0, 0.0, 1.0, 1.0]   # "name" itself is no code...
     assert near[2] > 0                                 # ...but sits in a code block
-    assert first("Select your plan below", "code") == 0.0
-    assert first("if you want to know more, read on.", "code") == 0.0
+    assert view_of("Select your plan below").code_line[0] == 0.0
+    assert view_of("if you want to know more, read on.").code_line[0] == 0.0
 
 
 def test_wrapped_paragraph_counts_its_words_once():

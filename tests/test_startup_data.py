@@ -117,9 +117,9 @@ def test_the_word_lists_come_from_the_shipped_data_while_words_yaml_is_unchanged
     assert features.word_data(path) == parsed
     monkeypatch.undo()
     edited = tmp_path / "words.yaml"
-    edited.write_text(path.read_text(encoding="utf-8").replace("payment_words: [", "payment_words: [zzz, "),
+    edited.write_text(path.read_text(encoding="utf-8").replace("second_person: [", "second_person: [zzz, "),
                       encoding="utf-8")
-    assert "zzz" in features.word_data(edited)["payment_words"]
+    assert "zzz" in features.word_data(edited)["second_person"]
 
 
 def test_the_plain_text_path_does_not_import_yaml():
