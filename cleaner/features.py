@@ -1014,10 +1014,10 @@ def _prose_vocabulary(d: DocView) -> np.ndarray:
     """
     if np.count_nonzero(d.prose) < 2:      # no other prose unit to share words with
         return np.zeros(d.n)
-    words, place = d.distinct
     stop = stopwords(d.language)
-    content = np.fromiter((len(w) >= CONTENT_MIN_CHARS and w.isalpha() and w not in stop
-                           for w in words), dtype=bool, count=len(words))[place]
+    content = d.of_distinct(lambda w: len(w) >= CONTENT_MIN_CHARS and w.isalpha() and w not in stop,
+                            dtype=bool)
+    words, place = d.distinct
     unit = d.word_unit
     keep = (unit >= 0) & content
     # The distinct (word, unit) pairs; sorted by hand, as np.unique imports numpy.ma.
