@@ -201,22 +201,31 @@ def lexicon_column(row, table: dict[str, float]) -> np.ndarray:
 
 # ---------------------------------------------------------------- evaluation
 
+# A document "loses its article" when it keeps under half of its article lines,
+# of which it has at least this many (the issue's test for a dev case).
+LOST_ARTICLE_MIN_LINES = 3
+
+
 def evaluate(items, model: Model, mode: str):
-    """Article lines kept, boilerplate lines removed (pooled), macro token F1, per document set."""
+    """Article lines kept, boilerplate lines removed (pooled), macro token F1, and the
+    documents that lose their article (under half of 3+ article lines kept), per document set."""
     ck = cn = bk = bn = 0
     f1s = []
+    lost = 0
     for scores, labels, words, lines in items:
         keep = model.keep(scores, mode)
         lab = labels
         c, b = lab == 1, lab == 0
-        cn += lines[c].sum(); ck += lines[c & keep].sum()
+        doc_cn, doc_ck = lines[c].sum(), lines[c & keep].sum()
+        cn += doc_cn; ck += doc_ck
         bn += lines[b].sum(); bk += lines[b & keep].sum()
+        lost += bool(doc_cn >= LOST_ARTICLE_MIN_LINES and doc_ck < doc_cn / 2)
         tp = words[c & keep].sum(); fn = words[c & ~keep].sum(); fp = words[b & keep].sum()
         if tp + fn:
             p = tp / (tp + fp) if tp + fp else 0.0
             r = tp / (tp + fn)
             f1s.append(2 * p * r / (p + r) if p + r else 0.0)
-    return ck / max(cn, 1), 1 - bk / max(bn, 1), sum(f1s) / max(len(f1s), 1)
+    return ck / max(cn, 1), 1 - bk / max(bn, 1), sum(f1s) / max(len(f1s), 1), lost
 
 
 def model_with(line_beta, context_betas, thresholds, switch) -> Model:
@@ -355,7 +364,7 @@ def choose_thresholds(a, docs, honest, line_beta, betas, full_lexicon) -> None:
     if a.curve:
         for r in grid:
             print(f"  threshold {r[0]:+.3f} switch {r[1]:.1f}: kept {100 * r[2]:.2f}% "
-                  f"removed {100 * r[3]:.1f}% F1 {r[4]:.3f}")
+                  f"removed {100 * r[3]:.1f}% F1 {r[4]:.3f} lost {r[5]}")
 
     def pick(cands, mode):
         ok = [r for r in cands if r[2] >= TARGET_KEPT[mode]]
@@ -369,7 +378,7 @@ def choose_thresholds(a, docs, honest, line_beta, betas, full_lexicon) -> None:
     final = model_with(line_beta, betas, thresholds, switch)
 
     print("\nout of fold, folds grouped by site (article lines kept / boilerplate lines removed "
-          "/ token F1):")
+          f"/ token F1 / documents keeping under half of {LOST_ARTICLE_MIN_LINES}+ article lines):")
     by_source: dict[str, list] = defaultdict(list)
     for h, s, i in zip(honest, source, inputs):
         by_source[f"{s} {i}"].append(h)
@@ -378,9 +387,9 @@ def choose_thresholds(a, docs, honest, line_beta, betas, full_lexicon) -> None:
         for name, items in [("scrapinghub + readability, region + full", groups["target"]),
                             ("news, pooled", groups["news"]), ("wcxb, pooled", groups["wcxb"]),
                             *sorted(by_source.items())]:
-            kept, removed, f1 = evaluate(items, final, mode)
+            kept, removed, f1, lost = evaluate(items, final, mode)
             print(f"    {name:40s} {len(items):5d} docs  kept {100 * kept:6.2f}%  "
-                  f"removed {100 * removed:5.1f}%  F1 {f1:.3f}")
+                  f"removed {100 * removed:5.1f}%  F1 {f1:.3f}  lost {lost}")
 
     out = {
         "_comment": "Fitted by scripts/fit_weights.py on the dev corpus; see docs/heuristics.md.",
