@@ -702,15 +702,21 @@ _WORD, _NOT_WORD = 1, 2
 _WORD_CHAR = np.zeros(0x110000, dtype=np.uint8)
 
 
+def _sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct ``values``, sorted. Not np.unique: its first call imports
+    numpy.ma, ~13 ms of `clean`'s start-up."""
+    values = np.sort(values)
+    first = np.ones(len(values), dtype=bool)
+    first[1:] = values[1:] != values[:-1]
+    return values[first]
+
+
 def _word_chars(codes: np.ndarray) -> np.ndarray:
     """Whether each of the code points ``codes`` is a word character (``\\w``)."""
     word = _WORD_CHAR[codes]
     unknown = word == 0
     if unknown.any():
-        # The distinct new code points, sorted. Not np.unique: its first call
-        # imports numpy.ma, ~13 ms of `clean`'s start-up.
-        new = np.sort(codes[unknown])
-        new = new[np.concatenate(([True], new[1:] != new[:-1]))]
+        new = _sorted_distinct(codes[unknown])
         _WORD_CHAR[new] = [_WORD if c.isalnum() or c == "_" else _NOT_WORD for c in map(chr, new.tolist())]
         word = _WORD_CHAR[codes]
     return word == _WORD
@@ -1020,11 +1026,7 @@ def _prose_vocabulary(d: DocView) -> np.ndarray:
     words, place = d.distinct
     unit = d.word_unit
     keep = (unit >= 0) & content
-    # The distinct (word, unit) pairs; sorted by hand, as np.unique imports numpy.ma.
-    pairs = np.sort(place[keep].astype(np.int64) * d.n + unit[keep])
-    new = np.ones(len(pairs), dtype=bool)
-    new[1:] = pairs[1:] != pairs[:-1]
-    pairs = pairs[new]
+    pairs = _sorted_distinct(place[keep].astype(np.int64) * d.n + unit[keep])    # (word, unit), once each
     word, unit = pairs // d.n, pairs % d.n
     in_prose = (d.prose > 0)[unit]
     used_by = np.bincount(word[in_prose], minlength=len(words))           # prose units using it
