@@ -348,7 +348,7 @@ def _no_article(ev: "Evidence", keep: np.ndarray) -> str | None:
         among = slice(at[0], at[-1] + 1)
         among_removed = float(ev.view.n_words[among][~keep[among]].sum())
         kept = float(prose[keep].sum())
-        if among_removed >= max(ARTICLE_GUARD_MIN_WORDS, ARTICLE_GUARD_RATIO * kept):
+        if _outweighs(among_removed, kept):
             return (f"{apart} {among_removed:.0f} words among them, {ARTICLE_GUARD_RATIO:g} "
                     f"times the {kept:.0f} words of prose it kept or more")
     return _catalogue(ev, keep)
@@ -373,6 +373,12 @@ def _catalogue(ev: "Evidence", keep: np.ndarray) -> str | None:
             f"a catalogue")
 
 
+def _outweighs(removed: float, kept: float) -> bool:
+    """Whether the model removes enough words to call a guard in: at least
+    ARTICLE_GUARD_MIN_WORDS, and ARTICLE_GUARD_RATIO times the prose it keeps."""
+    return removed >= ARTICLE_GUARD_MIN_WORDS and removed >= ARTICLE_GUARD_RATIO * kept
+
+
 def _article_guard(out: list[Decision], ev: "Evidence", unit: np.ndarray) -> None:
     """Never drop the document's strongest article prose in favour of weaker text.
 
@@ -393,7 +399,7 @@ def _article_guard(out: list[Decision], ev: "Evidence", unit: np.ndarray) -> Non
     # Whole numbers of words: the sums do not depend on their order.
     kept_prose = float(prose[all_kept & (prose > 0)].sum())
     removed_prose = float(prose[removed].sum())
-    if removed_prose < ARTICLE_GUARD_MIN_WORDS or removed_prose < ARTICLE_GUARD_RATIO * kept_prose:
+    if not _outweighs(removed_prose, kept_prose):
         return
     note = (f"kept although the model removed it: the lines it kept held {kept_prose:.0f} words "
             f"of prose, the lines it removed {removed_prose:.0f}")
