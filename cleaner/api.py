@@ -76,6 +76,17 @@ def _window_end(text: str, pos: int, size: int) -> int | None:
     return None
 
 
+def _check_text(text: object, method: str, accepts: tuple[type, ...] = (str,),
+                what: str = "str") -> None:
+    """A clear TypeError for bytes or another argument that is not text (the
+    calls below would fail with a message about something else)."""
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        raise TypeError(f"Cleaner.{method}() takes {what}, not {type(text).__name__}: decode it "
+                        f"first, or use Cleaner.analyze_bytes()")
+    if not isinstance(text, accepts):
+        raise TypeError(f"Cleaner.{method}() takes {what}, not {type(text).__name__}")
+
+
 def windows(text: str, size: int | None = None) -> Iterator[tuple[int, str]]:
     """``(character offset, text)`` of the windows of a long text (see ``_window_end``).
 
@@ -184,6 +195,7 @@ class Cleaner:
         ``explain``: False when only the text is wanted: the model's removals
         then carry no detail (the same decisions otherwise).
         """
+        _check_text(text, "analyze")
         decisions: list[Decision] = []
         for offset, part in windows(text):
             decisions.extend(self._decide(part, name, common, len(decisions), offset,
@@ -197,6 +209,7 @@ class Cleaner:
         ``text`` may be the whole text or an iterable of its pieces (a stream
         decoded as it is read): the output is the same.
         """
+        _check_text(text, "iter_clean", (str, Iterable), "str or an iterable of str")
         first = 0
         renderer = writer.Renderer()
         parts = windows(text) if isinstance(text, str) else stream_windows(text)
@@ -257,12 +270,15 @@ class Cleaner:
         # (the windows' own pauses are then no-ops): back on, it finds next to
         # nothing young to walk, where after each window it walked every
         # decision (2% of the time of cleaning the dev corpus; see collector).
+        _check_text(text, "clean")
         with collector.paused():
             return self.analyze(text, common=common, explain=False).text
 
     def clean_many(self, texts: Iterable[str]) -> list[str]:
         """Clean several documents of one run, using lines they share as evidence."""
         texts = list(texts)
+        for text in texts:
+            _check_text(text, "clean_many", what="an iterable of str")
         from .repetition import CommonLines
 
         common = CommonLines.from_texts(texts) if self.repetition else None

@@ -241,6 +241,21 @@ def test_analyze_bytes_seed(default):
     assert res.text == seed_expected()
 
 
+@pytest.mark.parametrize("call", ["clean", "analyze", "iter_clean", "clean_many"])
+def test_bytes_or_none_given_as_text_is_a_type_error_that_says_what_to_do(call):
+    c = rules_only()
+    methods = {"clean": c.clean, "analyze": c.analyze,
+               "iter_clean": lambda t: list(c.iter_clean(t)),
+               "clean_many": lambda t: c.clean_many([t])}
+    # Without the check: "cannot use a string pattern on a bytes-like object",
+    # or "'NoneType' object has no attribute 'splitlines'".
+    with pytest.raises(TypeError, match=rf"Cleaner\.{call}\(\) takes .*not bytes: decode it first, "
+                                        r"or use Cleaner\.analyze_bytes\(\)"):
+        methods[call](b"Sign up for our free weekly newsletter\n")
+    with pytest.raises(TypeError, match=rf"Cleaner\.{call}\(\) takes .*not NoneType$"):
+        methods[call](None)
+
+
 def test_a_cleaner_reused_across_documents_gives_what_a_fresh_one_gives():
     """Rule matches are remembered by line text across documents; that must not leak
     decisions from one document into the next (the tail zone differs, say)."""
