@@ -51,7 +51,7 @@ from . import atomic
 from .api import Cleaner
 from .errors import CleanerError
 from .progress import View, view_for
-from .reader import decode, detect_format
+from .reader import decode, detect_format, is_jsonl_name
 from .repetition import CommonLines, DocumentKeys, LineTally, scan_document
 from .walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Message, Target, collect
 
@@ -245,6 +245,10 @@ def _why(e: OSError) -> str:
 
 
 def _scan_one(t: Target) -> Scan:
+    if is_jsonl_name(t.name):
+        # As text its records would pass through untouched: say so instead.
+        return Scan(t, message=Message("warning", f"{t.name}: JSON Lines are not rewritten by a batch "
+                                                  f"run, skipped (`clean {t.name} > OUT` cleans its records)"))
     got = _read(t)
     if isinstance(got, Message):
         return Scan(t, message=got)

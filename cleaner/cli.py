@@ -113,7 +113,7 @@ def main_command(
     json_report: bool = typer.Option(False, "--json", help="Print a JSON report per input (one line each) instead of the text."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the input (output is always UTF-8)."),
     format: str = typer.Option("auto", "--format", metavar="FORMAT",
-                               help="Input format: auto, text, html, or jsonl (one JSON object per line)."),
+                               help="Input format: auto (HTML told by its content, JSON Lines by a .jsonl or .ndjson name), text, html, or jsonl (one JSON object per line)."),
     text_field: str = typer.Option("text", "--text-field", metavar="KEY", help="jsonl: the field holding the text."),
     skip_bad: bool = typer.Option(False, "--skip-bad", help="jsonl: pass bad records (invalid JSON, no string text field) through unchanged and count them, instead of stopping."),
     annotate: bool = typer.Option(False, "--annotate", help='jsonl: add a field "clean" to each record: {"removed": [{"line", "reason", "text"}, ...]}.'),
@@ -189,7 +189,16 @@ def main_command(
     batch = in_place or check or output_dir is not None or (
         diff and any(os.path.isdir(f) for f in files or ()))
     reads_stdin = not files or "-" in files
+    jsonl_by = "--format jsonl"     # how the run came to read JSON Lines, for messages
     try:
+        if format == "auto" and not batch:
+            from .reader import format_by_name
+
+            format = format_by_name([stdin_filename if f == "-" else f for f in files or ["-"]])
+            if format == "jsonl":
+                jsonl_by = "JSON Lines input"
+                if verbose:
+                    note("inputs named as JSON Lines: read as JSON Lines (--format text reads them as text)")
         check_conflicts(given, stdin=reads_stdin, batch=batch, fmt=format)
         if color not in CHOICES:
             raise CleanerError(f"--color must be one of {', '.join(CHOICES)}, not {color!r}")
@@ -213,7 +222,8 @@ def main_command(
         raise fail(str(e))
     paint = diff and use_color(color, sys.stdout)
     if report is not None and (in_place or check or format == "jsonl"):
-        raise fail("--report works with FILEs and stdin, not with --in-place, --check or --format jsonl")
+        raise fail(f"--report works with FILEs and stdin, not with "
+                   f"{'--in-place, --check' if batch else jsonl_by}")
     if batch:
         if format not in ("auto", "text"):
             raise fail(f"--format {format} cannot be used with --in-place or --check")
@@ -232,7 +242,7 @@ def main_command(
         raise typer.Exit(status)
     if format == "jsonl":
         if diff or json_report:
-            raise fail(f"{'--diff' if diff else '--json'} cannot be used with --format jsonl "
+            raise fail(f"{'--diff' if diff else '--json'} cannot be used with {jsonl_by} "
                        f"(--annotate adds the removed lines to each record)")
         from .jsonl import run_jsonl  # lazy: the plain-text path does not need it
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import codecs
 import re
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 from .errors import InputError
 from .programs import compiled
 
 FORMATS = ("auto", "text", "html")
 AUTO = "auto"
+# JSON Lines are told by name, not by content: a scraped text may well open
+# with a line of JSON (a page's JSON-LD), and read as records it would be an
+# error on its second line.
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 GZIP_MAGIC = b"\x1f\x8b"
 # Codecs that are not encodings of a text file: domain names, escapes of
 # Python literals. They "decode" some inputs and fail on others in ways that
@@ -210,6 +214,27 @@ def _extract(html: str, favor_recall: bool) -> str:
         if text:
             return text
     return ""
+
+
+def is_jsonl_name(name: str) -> bool:
+    return name.lower().endswith(JSONL_SUFFIXES)
+
+
+def format_by_name(names: Sequence[str | None]) -> str:
+    """``auto``'s format for a run's inputs: "jsonl" when every input is named as
+    JSON Lines, else "auto" (None: stdin without a name, which is text).
+
+    A run that mixes the two is an InputError: records and text cannot go to
+    one output, and treating a file of records as text would pass it through
+    untouched."""
+    jsonl = [n for n in names if n is not None and is_jsonl_name(n)]
+    if not jsonl:
+        return AUTO
+    other = next((n for n in names if n is None or not is_jsonl_name(n)), False)
+    if other is not False:
+        raise InputError(f"{jsonl[0]} is JSON Lines and {other or '<stdin>'} is not: clean them "
+                         f"in separate runs, or give --format")
+    return "jsonl"
 
 
 def read_bytes(data: bytes, name: str = "<stdin>", *, encoding: str = "utf-8",

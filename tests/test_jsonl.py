@@ -247,6 +247,48 @@ def test_options_that_do_not_apply_are_refused(clean, args, needle):
     assert err.startswith("clean: error: ") and needle in err and len(err.splitlines()) == 1
 
 
+def test_files_named_as_json_lines_are_read_as_records_without_format(clean, tmp_path):
+    """--format auto reads a .jsonl / .ndjson (.gz) file, or stdin named so, as records.
+    Read as text, each record would be one line holding JSON, passed through untouched."""
+    data = (json.dumps({"id": 1, "text": DIRTY}) + "\n").encode()
+    expected = (json.dumps({"id": 1, "text": ARTICLE}) + "\n").encode()
+    (tmp_path / "pages.jsonl").write_bytes(data)
+    (tmp_path / "Pages.NDJSON.gz").write_bytes(gzip.compress(data))
+    for args, stdin in ((["pages.jsonl"], b""), (["Pages.NDJSON.gz"], b""),
+                        (["--stdin-filename", "in.jsonl"], data)):
+        p = clean("--no-heuristics", *args, input=stdin)
+        assert p.returncode == 0 and p.stdout == expected, (args, p.stderr)
+    # --format text still reads it as text, as asked: the record's line stays as it is.
+    p = clean("--no-heuristics", "--format", "text", "pages.jsonl")
+    assert p.returncode == 0 and p.stdout == data, p.stderr
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["pages.jsonl", "notes.txt"], "pages.jsonl is JSON Lines and notes.txt is not"),
+    (["pages.jsonl", "-"], "pages.jsonl is JSON Lines and <stdin> is not"),
+    (["--diff", "pages.jsonl"], "--diff cannot be used with JSON Lines input"),
+])
+def test_json_lines_by_name_refuse_what_records_cannot_do(clean, tmp_path, args, needle):
+    (tmp_path / "pages.jsonl").write_bytes((json.dumps({"text": DIRTY}) + "\n").encode())
+    (tmp_path / "notes.txt").write_text(DIRTY)
+    p = clean("--no-heuristics", *args, input=DIRTY.encode())
+    err = p.stderr.decode()
+    assert p.returncode == 2 and p.stdout == b"", err
+    assert err.startswith("clean: error: ") and needle in err and len(err.splitlines()) == 1
+
+
+def test_a_batch_run_skips_json_lines_and_says_how_to_clean_them(clean, tmp_path):
+    pages = tmp_path / "pages.jsonl"
+    data = (json.dumps({"text": DIRTY}) + "\n").encode()
+    pages.write_bytes(data)
+    p = clean("--in-place", "--include", "*.jsonl", ".")
+    err = p.stderr.decode()
+    assert p.returncode == 0, err
+    assert "warning: pages.jsonl: JSON Lines are not rewritten by a batch run, skipped " \
+           "(`clean pages.jsonl > OUT` cleans its records)" in err and "1 skipped" in err
+    assert pages.read_bytes() == data
+
+
 def test_command_stdin_and_file_give_the_same_bytes(clean, tmp_path):
     data = _synthetic(40) + b'{"text": null}\n'
     f = tmp_path / "in.jsonl"
