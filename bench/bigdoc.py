@@ -6,12 +6,18 @@ end, repeated up to each SIZE (in MB), pipes it through `clean` (stdin to
 of the process, as bytes of memory per byte of input. Cost must grow linearly:
 10x the input at most 12x the time, and peak memory under 10x the input.
 
-Run from the repository root:  python bench/bigdoc.py [--sizes 10 100] [--corpus PATH]
+``--shape paragraphs`` joins each run of non-blank lines into one line first: a
+paragraph a line, as many extractors write text. The same bytes then make far
+fewer, longer lines (a window of the cleaner is bounded in characters as well
+as in lines for that reason).
+
+Run from the repository root:  python bench/bigdoc.py [--sizes 10 100] [--shape lines|paragraphs] [--corpus PATH]
 """
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -23,8 +29,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def build(corpus: Path, mb: float, dest: Path) -> int:
+# A line break between two non-blank lines (not one next to a blank line).
+_INNER_BREAK = re.compile(r"(?<=[^\n])\n(?=[^\n])")
+
+
+def build(corpus: Path, mb: float, dest: Path, shape: str = "lines") -> int:
     texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*/*/scraped-full.txt"))]
+    if shape == "paragraphs":
+        texts = [_INNER_BREAK.sub(" ", t) for t in texts]
     if not texts:
         sys.exit(f"bench/bigdoc.py: no scraped-full.txt under {corpus}")
     target = int(mb * 1e6)
@@ -58,6 +70,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=REPO / ".." / "shared" / "corpus")
     ap.add_argument("--sizes", type=float, nargs="+", default=[10.0, 100.0], help="sizes in MB, ascending")
+    ap.add_argument("--shape", choices=("lines", "paragraphs"), default="lines",
+                    help="the pages' lines as scraped, or a paragraph a line")
     a = ap.parse_args()
     clean = str(Path(sys.executable).parent / "clean") if (Path(sys.executable).parent / "clean").is_file() \
         else shutil.which("clean")
@@ -68,7 +82,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for mb in a.sizes:
             path = Path(tmp) / f"big-{mb}.txt"
-            size = build(a.corpus, mb, path)
+            size = build(a.corpus, mb, path, a.shape)
             wall, cpu, rss, status = run(clean, path)
             rows.append((size, cpu))
             print(f"{size / 1e6:>8.1f}MB{wall:>10.1f}{cpu:>10.1f}{size / 1e6 / cpu:>12.2f}"

@@ -21,10 +21,13 @@ if TYPE_CHECKING:  # imported where used: one document never needs them (start-u
 # Distinct lines whose rule matches a Cleaner remembers (a few hundred bytes each).
 MATCH_CACHE_LINES = 50_000
 # A document longer than this is cleaned in windows of about this many lines,
-# cut at blank lines, so that time and memory stay linear in its size
-# (see ``windows``). Shorter documents, every page of the corpus among them,
-# are cleaned whole.
+# or this many characters, cut at blank lines, so that time and memory stay
+# linear in its size (see ``windows``). Shorter documents, every page of the
+# corpus among them, are cleaned whole. The characters bound texts whose
+# lines are whole paragraphs: 20,000 such lines are 40 MB, and the word
+# tables of a window cost about 35 bytes a character of it.
 WINDOW_LINES = 20_000
+WINDOW_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,13 @@ class CleanResult:
         return writer.json_report(self.decisions, self.name)
 
 
-def _window_end(text: str, pos: int, size: int) -> int | None:
+def _window_end(text: str, pos: int, size: int, chars: int) -> int | None:
     """Where the window starting at ``pos`` ends, or None when ``text`` ends first.
 
-    A window ends after the first blank line that follows ``size`` lines, or
-    after ``2 * size`` lines when no blank line comes. Lines are counted at "\n".
+    A window ends after the first blank line that follows ``size`` lines or
+    ``chars`` characters, or, when no blank line comes, at the end of the line
+    that makes it ``2 * size`` lines or ``2 * chars`` characters. Lines are
+    counted at "\n", and never cut: one line longer than that is a window.
     """
     cut, lines, n = pos, 0, len(text)
     while cut < n:
@@ -70,8 +75,9 @@ def _window_end(text: str, pos: int, size: int) -> int | None:
             return None
         nxt = nl + 1
         lines += 1
-        if lines > size and (not text[cut:nxt].strip() or lines > 2 * size):
-            return nxt
+        if lines > size or nxt - pos > chars:
+            if not text[cut:nxt].strip() or lines > 2 * size or nxt - pos > 2 * chars:
+                return nxt
         cut = nxt
     return None
 
@@ -87,32 +93,35 @@ def _check_text(text: object, method: str, accepts: tuple[type, ...] = (str,),
         raise TypeError(f"Cleaner.{method}() takes {what}, not {type(text).__name__}")
 
 
-def windows(text: str, size: int | None = None) -> Iterator[tuple[int, str]]:
+def windows(text: str, size: int | None = None, chars: int | None = None
+            ) -> Iterator[tuple[int, str]]:
     """``(character offset, text)`` of the windows of a long text (see ``_window_end``).
 
-    Paragraphs stay whole; a text of at most ``size`` lines is one window.
+    Paragraphs stay whole; a text of at most ``size`` lines and ``chars``
+    characters is one window.
     """
-    size = size or WINDOW_LINES
+    size, chars = size or WINDOW_LINES, chars or WINDOW_CHARS
     pos, n = 0, len(text)
-    if text.count("\n") <= size:   # too few lines for a window to end: no need to walk them
+    if n <= chars and text.count("\n") <= size:   # too short for a window to end
         if n:
             yield 0, text
         return
     while pos < n:
-        end = _window_end(text, pos, size) or n
+        end = _window_end(text, pos, size, chars) or n
         yield pos, text[pos:end]
         pos = end
 
 
-def stream_windows(chunks: Iterable[str], size: int | None = None) -> Iterator[tuple[int, str]]:
+def stream_windows(chunks: Iterable[str], size: int | None = None,
+                   chars: int | None = None) -> Iterator[tuple[int, str]]:
     """``windows`` of the text made of ``chunks``, read as they come: the same
     windows, while memory holds about one window and one chunk."""
-    size = size or WINDOW_LINES
+    size, chars = size or WINDOW_LINES, chars or WINDOW_CHARS
     buffer, offset = "", 0
     for chunk in chunks:
         buffer += chunk
         while True:
-            end = _window_end(buffer, 0, size)
+            end = _window_end(buffer, 0, size, chars)
             if end is None:
                 break
             yield offset, buffer[:end]

@@ -280,6 +280,34 @@ def test_windows_partition_a_long_text_at_blank_lines():
         assert part.endswith("\n\n") or offset + len(part) == len(text)   # cut after a blank line
 
 
+def test_windows_are_bounded_in_characters_as_well_as_lines():
+    """A paragraph a line: 20,000 such lines would be 40 MB in one window, and
+    the window's word tables some 35 times that."""
+    from cleaner.api import stream_windows, windows
+
+    paragraphs = [f"Paragraph {i}: " + "the council met and voted on the harbour plan. " * 40
+                  for i in range(200)]                     # ~1.9 KB a line, 400 lines
+    text = "\n\n".join(paragraphs) + "\n"
+    parts = list(windows(text, size=1000, chars=20_000))
+    assert len(parts) > 10                                 # the line bound alone: one window
+    assert "".join(p for _, p in parts) == text
+    for offset, part in parts:
+        assert text[offset:offset + len(part)] == part
+        assert part.endswith("\n\n") or offset + len(part) == len(text)   # cut after a blank line
+        assert len(part) <= 20_000 + 2 * len(paragraphs[-1]) + 4           # one paragraph past the bound
+    chunks = (text[i:i + 4096] for i in range(0, len(text), 4096))
+    assert list(stream_windows(chunks, size=1000, chars=20_000)) == parts
+    # Without blank lines a window ends at the line that takes it past twice
+    # the bound; a line is never cut, however long.
+    solid = "\n".join(paragraphs) + "\n"
+    parts = list(windows(solid, size=1000, chars=20_000))
+    assert len(parts) > 1 and all(p.endswith("\n") for _, p in parts)
+    assert max(len(p) for _, p in parts) <= 40_000 + len(paragraphs[-1]) + 1
+    one_line = "word " * 10_000 + "\n"
+    assert list(windows(one_line + one_line, size=1000, chars=20_000)) == [
+        (0, one_line), (len(one_line), one_line)]
+
+
 def test_a_document_cleaned_in_windows_numbers_its_lines_as_one(default):
     from cleaner import api
 
