@@ -284,7 +284,11 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
         # and a short text's guess (its stop words) must not move with them.
         view, view_lines = model_view(blocks, cuts, language=language, whole=whole, facts=facts)
     repeated = _repeated(written or blocks, common) if common else None
-    scores = model.score(view) if model is not None else None
+    # A lone unit is not the model's to remove: without it the window would
+    # keep no text, and the never-empty guard would give it back (``decide``).
+    # So it is not scored: a line of megabytes costs its rules only, not
+    # word tables ~35 times its size.
+    scores = model.score(view) if model is not None and view.n > 1 else None
     return Evidence(blocks, grouped, hits, cuts, view, view_lines, repeated, scores, zone, spared)
 
 

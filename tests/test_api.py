@@ -308,6 +308,20 @@ def test_windows_are_bounded_in_characters_as_well_as_lines():
         (0, one_line), (len(one_line), one_line)]
 
 
+def test_a_lone_unit_is_not_scored_and_cleans_as_the_rules_leave_it(default):
+    """The model cannot remove a window's only unit (never-empty gives it back),
+    so it is not scored: a line of megabytes costs its rules, not word tables."""
+    from cleaner.blocks import split_lines
+    from cleaner.evidence import gather
+
+    line = "Harbour Gazette | Coastal Media | Portsmouth Edition"     # no rule names it
+    ev = gather(split_lines(f"{line}\n\n"), default.rules, default.model)
+    assert ev.scores is None and ev.view.n == 1
+    assert default.clean(f"{line}\n") == f"{line}\n"
+    two = gather(split_lines(f"{line}\n\n{line} | Shop\n"), default.rules, default.model)
+    assert two.scores is not None and len(two.scores.own) == 2
+
+
 def test_a_document_cleaned_in_windows_numbers_its_lines_as_one(default):
     from cleaner import api
 
