@@ -8,8 +8,12 @@ the C4 line filter (datatrove's C4QualityFilter with its line rules only), with
 the ratio clean / C4.
 With --cli it also times the whole `clean` command on the concatenation of all
 documents (one big input on stdin) and with every document as a FILE argument.
+With --pieces KB it also cuts every text at line ends into documents of about
+KB kilobytes and times the default cleaner and the C4 filter on those: web
+corpora hold many small documents (C4's run about 2 KB), where what a document
+costs whatever its size weighs more.
 
-Run from the repository root:  python bench/throughput.py [--corpus PATH] [--name FILE] [--cli] [--repeat N]
+Run from the repository root:  python bench/throughput.py [--corpus PATH] [--name FILE] [--cli] [--pieces KB] [--repeat N]
 """
 from __future__ import annotations
 
@@ -75,6 +79,23 @@ def time_c4(texts: list[str], repeat: int) -> float | None:
     return best
 
 
+def pieces(texts: list[str], size: int) -> list[str]:
+    """Each text cut at line ends into documents of about ``size`` characters (the
+    last piece of a text may be shorter)."""
+    out = []
+    for text in texts:
+        piece, length = [], 0
+        for line in text.splitlines(keepends=True):
+            piece.append(line)
+            length += len(line)
+            if length >= size:
+                out.append("".join(piece))
+                piece, length = [], 0
+        if piece:
+            out.append("".join(piece))
+    return out
+
+
 def time_one_document(texts: list[str]) -> float:
     """CPU seconds of one Cleaner on all texts joined into one document."""
     from cleaner import Cleaner
@@ -98,6 +119,8 @@ def main() -> None:
     ap.add_argument("--name", default="scraped-full.txt",
                     help="file name to read in every case folder (default scraped-full.txt)")
     ap.add_argument("--repeat", type=int, default=1, help="passes over the corpus; the best is reported")
+    ap.add_argument("--pieces", type=float, metavar="KB",
+                    help="also time documents of about KB kilobytes cut from the texts")
     args = ap.parse_args()
     if not args.corpus.is_dir():
         sys.exit(f"bench/throughput.py: no corpus at {args.corpus}")
@@ -139,6 +162,20 @@ def main() -> None:
             print(f"ratio clean / C4 (MB/s): {c4 / default_secs:.2f}")
     else:
         print("C4 line filter: datatrove is not installed (pip install -e '.[datatrove]')")
+
+    if args.pieces:
+        small = pieces(docs, int(args.pieces * 1000))
+        small_mb = sum(len(t.encode("utf-8")) for t in small) / 1e6
+        print(f"\n{len(small)} documents of about {args.pieces:g} KB cut from the same texts")
+        _, secs, errors, _ = time_in_process([(Path(f"piece-{i}"), t) for i, t in enumerate(small)],
+                                             args.repeat)
+        print(f"{'in-process Cleaner().clean, default':<44}{'':>9}{secs:>10.2f}{small_mb / secs:>9.2f}"
+              f"{len(small) / secs:>9.0f}")
+        small_c4 = time_c4(small, args.repeat)
+        if small_c4 is not None:
+            print(f"{'C4 line filter (datatrove), line rules':<44}{'':>9}{small_c4:>10.2f}"
+                  f"{small_mb / small_c4:>9.2f}{len(small) / small_c4:>9.0f}")
+            print(f"ratio clean / C4 (MB/s): {small_c4 / secs:.2f}")
 
     if args.cli:
         clean = find_clean()
