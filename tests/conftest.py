@@ -29,8 +29,10 @@ if "CLEAN_CACHE_DIR" not in os.environ:
 
 _EOL = re.compile(r"\r\n|\r|\n")
 
-# Every signal a handler can be set for (SIGKILL and SIGSTOP cannot be caught).
-_SIGNALS = sorted(signal.valid_signals() - {signal.SIGKILL, signal.SIGSTOP})
+# Every signal a handler can be set for (SIGKILL and SIGSTOP cannot be caught),
+# but SIGALRM: pytest-timeout arms it around each test and disarms it when the
+# test fails, before this check runs.
+_SIGNALS = sorted(signal.valid_signals() - {signal.SIGKILL, signal.SIGSTOP, signal.SIGALRM})
 
 
 def pytest_report_header(config):
