@@ -212,6 +212,25 @@ def trimmed(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     return "".join(out)
 
 
+# How many of a line's non-blank neighbours on each side ``rules_near`` looks at.
+RULES_NEAR_RADIUS = 5
+
+
+def rules_near(blocks: Sequence[Block], removed: np.ndarray,
+               radius: int = RULES_NEAR_RADIUS) -> np.ndarray:
+    """Per line, the share of its non-blank neighbours (``radius`` on each side,
+    itself left out) that ``removed`` marks; 0 for blank lines."""
+    filled = np.fromiter((not b.blank for b in blocks), dtype=bool, count=len(blocks))
+    at = np.flatnonzero(filled)
+    gone = removed[at].astype(float)
+    total = np.concatenate(([0.0], np.cumsum(gone)))
+    k = np.arange(len(at))
+    lo, hi = np.maximum(k - radius, 0), np.minimum(k + radius + 1, len(at))
+    out = np.zeros(len(blocks))
+    out[at] = (total[hi] - total[lo] - gone) / np.maximum(hi - lo - 1, 1)
+    return out
+
+
 def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | None = None,
                whole: DocView | None = None, facts: units_mod.LineFacts | None = None
                ) -> tuple[DocView, np.ndarray]:
@@ -229,8 +248,10 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | Non
         left = np.ones(len(cuts), dtype=bool)
         left[gone] = False
         kept = np.flatnonzero(left)
+        near = rules_near(blocks, ~left)[kept]
     else:
         kept = np.arange(len(cuts), dtype=np.int64)
+        near = None
     same = kept.copy()                          # -1 for a trimmed line: a new text
     trimmed_at = np.searchsorted(kept, trims).tolist()
     same[trimmed_at] = -1
@@ -246,7 +267,8 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | Non
     grouped = units_mod.group(view_blocks, facts=facts, texts=texts)
     return (DocView(view_blocks, grouped.of_line, grouped.count, language=language,
                     parent=whole, from_parent=same if whole is not None else None,
-                    list_items=facts.item if facts is not None else None, texts=texts),
+                    list_items=facts.item if facts is not None else None, texts=texts,
+                    rules_near=near),
             kept)
 
 

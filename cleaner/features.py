@@ -247,14 +247,18 @@ class DocView:
 
     ``list_items``: whether each line opens with a list marker, when the
     caller has it already (``units.line_facts``, which grouping reads);
-    ``texts``: the blocks' texts, likewise.
+    ``texts``: the blocks' texts, likewise. ``rules_near``: per line, the
+    share of the document's lines around it that the rules removed
+    (``evidence.rules_near``; None: they removed none).
     """
 
     def __init__(self, blocks: Sequence[Block], unit_of_line: np.ndarray, n_units: int,
                  language: str | None = None, lexicon_table: dict[str, float] | None = None,
                  parent: "DocView | None" = None, from_parent: np.ndarray | None = None,
-                 list_items: np.ndarray | None = None, texts: list[str] | None = None):
+                 list_items: np.ndarray | None = None, texts: list[str] | None = None,
+                 rules_near: np.ndarray | None = None):
         self.blocks = blocks
+        self.rules_near = rules_near
         if texts is not None:    # the blocks' texts, when the caller has them: not made again
             self.texts = texts
         self.unit_of_line = unit_of_line
@@ -1007,6 +1011,19 @@ def _prose_distance(d: DocView) -> np.ndarray:
     before = idx[np.maximum(pos - 1, 0)]
     dist = np.minimum(np.abs(after - np.arange(d.n)), np.abs(np.arange(d.n) - before))
     return np.log1p(dist)
+
+
+@feature("rules_near")
+def _rules_near(d: DocView) -> np.ndarray:
+    """Share of the document's lines around the unit that the rules removed.
+
+    Teaser lists, menus and footers lose their dates, credits, bylines and
+    "read more" links to the rules, and what is left of them stands among
+    those gaps; an article's paragraphs stand together. Measured on the
+    document as it came: cleaned text has no such gaps, and the feature is
+    0 there, which can only raise a unit's log-odds on a second pass.
+    """
+    return np.zeros(d.n) if d.rules_near is None else d.at_first(d.rules_near)
 
 
 @feature("prose_vocabulary")

@@ -107,6 +107,48 @@ def test_prose_vocabulary_tells_the_article_from_the_headline_of_another_story()
     assert not column(f"{one}\n{rest}", "prose_vocabulary").any()
 
 
+def test_rules_near_counts_the_rule_removed_lines_among_a_lines_neighbours():
+    from cleaner.evidence import rules_near
+
+    blocks = split_lines("a\n\nb\nc\n\nd\ne\nf\n")      # non-blank: a b c d e f
+    removed = np.array([b.text in ("b", "d") for b in blocks])
+    near = rules_near(blocks, removed, radius=1)
+    by_text = dict(zip((b.text for b in blocks), near))
+    assert by_text["a"] == 1.0          # its one neighbour, b (blank lines are no neighbours)
+    assert by_text["c"] == 1.0          # b and d
+    assert by_text["e"] == 0.5          # d and f
+    assert by_text["f"] == 0.0          # e
+    assert near[1] == 0.0               # a blank line
+    assert rules_near(blocks, removed, radius=5)[0] == 2 / 5
+
+
+def test_rules_near_marks_what_stands_among_removed_lines_and_is_0_on_cleaned_text():
+    """A teaser between a credit, a date and a "read more" link the rules remove
+    scores high; the article's paragraphs, away from them, 0; and the cleaned
+    text, which has none of those lines, 0 everywhere (the feature can only raise
+    a unit's log-odds on a second pass)."""
+    from cleaner import Cleaner
+    from cleaner.evidence import gather
+
+    article = "".join(f"Paragraph {k}: the harbour board met on Tuesday and approved the ferries "
+                      f"budget after a long debate, officials said.\n\n" for k in range(8))
+    teaser = ("Getty Images\n\nCouncil approves new ferry timetable\n\n"
+              "Advertisement\n\nRead more: Ferries to run later in summer\n\n")
+    cleaner = Cleaner()
+    ev = gather(split_lines(article + teaser), cleaner.rules, None)
+    near = FEATURES["rules_near"](ev.view)
+    heading = [i for i in range(ev.view.n)
+               if ev.view.texts[int(ev.view.first_line[i])].startswith("Council approves")]
+    # Within five non-blank lines on either side: the last four paragraphs and the
+    # credit before it, the ad label and the link after it; three of seven removed.
+    assert heading and near[heading[0]] == 3 / 7
+    assert not near[:3].any()           # the paragraphs more than five lines away
+    assert 0 < near[3] < near[7] < near[heading[0]]
+    cleaned = cleaner.clean(article + teaser)
+    again = gather(split_lines(cleaned), cleaner.rules, None)
+    assert not FEATURES["rules_near"](again.view).any()
+
+
 def test_lexicon_knows_boilerplate_words_not_site_names():
     table = lexicon()
     # Words of what the rules leave to the model: menus, footers, shop widgets.

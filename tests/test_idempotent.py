@@ -51,28 +51,31 @@ def test_blank_lines_left_above_the_first_line_do_not_count():
     once = c.clean(text)
     assert once == text[len("Home\n\n"):]       # the rules took the menu link, then a blank line
 
-    def scores(t: str) -> list[float]:
-        return gather(split_lines(t), c.rules, c.model).scores.own.tolist()
+    def features(t: str) -> list[list[float]]:
+        # All but rules_near, which differs by design: "Teslamag.de" stood next to
+        # the menu link the rules removed, and on the cleaned text it does not.
+        scores = gather(split_lines(t), c.rules, c.model).scores
+        columns = [j for j, name in enumerate(c.model.line_names) if name != "rules_near"]
+        return scores.features[:, columns].tolist()
 
-    assert scores(text) == scores(once)
+    assert features(text) == features(once)
 
 
 SOURCES = ("seed", "scrapinghub", "readability", "trafilatura-eval", "wcxb")
-# Known gap, measured with the weights of 2026-12-05 over all 5,888 dev inputs:
-# 10 change on a second pass, nine wcxb inputs and one readability page (wapo-2's
-# full page). Some of the model's features are measured over the units it removes:
-# prose_before and prose_after (shares of the page's prose, which move when the
-# model removes prose-like comments and teasers), prose_vocabulary (words shared
-# with that prose), main_indent and indent_offset (the indentation of the prose),
-# the context passes' article mass. When the model removes units, the ones left
-# score a little differently on the second pass; a stretch the segmentation kept
-# only because its shortfall below the threshold was just under the switch cost
-# then goes. On wapo-2 a comment widget's report menu ("* Spam", "* Offensive")
-# falls short by 3.99 on the first pass and 4.02 on the second, against two
-# switches of 2.0. The bounds make any regression fail (readability and
-# trafilatura-eval allow one knife-edge page each, as trafilatura-eval did with
-# the weights before); the goal remains none.
-MAX_UNSTABLE_SHARE = {"readability": 0.005, "trafilatura-eval": 0.001, "wcxb": 0.025}
+# Known gap, measured with the weights of 2026-12-05 (rules_near) over all 5,888
+# dev inputs: 3 change on a second pass, all wcxb full or region pages (a plan
+# picker, a laptop comparison grid, a list of awards), none of them in the
+# sample below. Some of the model's features are measured over the units it
+# removes: prose_before and prose_after (shares of the page's prose, which move
+# when the model removes prose-like comments and teasers), prose_vocabulary
+# (words shared with that prose), main_indent and indent_offset (the indentation
+# of the prose), the context passes' article mass. When the model removes units,
+# the ones left score a little differently on the second pass; a stretch the
+# segmentation kept only because its shortfall below the threshold was just under
+# the switch cost then goes. Before, 10 changed (the no-article guard asked what
+# the model removed, and the answer moved between passes). The bound makes any
+# regression fail; the goal remains none.
+MAX_UNSTABLE_SHARE = {"wcxb": 0.005}
 
 
 # wcxb alone is 80 MB of inputs: the suite checks every 8th page of it (CLEAN_TEST_WCXB_EVERY=1

@@ -96,8 +96,8 @@ def test_cleaner_takes_another_weights_file(tmp_path):
     data["thresholds"] = {m: -100.0 for m in MODES}   # everything is article enough
     path = tmp_path / "lenient.json"
     path.write_text(json.dumps(data))
-    menu = "".join(f"* {s}\n" for s in ("Politics", "Business", "Culture", "Science", "Opinion",
-                                         "Travel", "Food", "Books", "Podcasts", "Video"))
+    menu = 2 * "".join(f"* {s}\n" for s in ("Politics", "Business", "Culture", "Science", "Opinion",
+                                             "Travel", "Food", "Books", "Podcasts", "Video"))
     text = (menu + "\nThe council met on Monday and agreed on the budget after a long debate, "
             "officials said.\n\nIt takes effect in July, and the council will review it in the "
             "autumn.\n\nThe vote was seven to four, and the mayor said she would sign the budget "
