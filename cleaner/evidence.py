@@ -28,7 +28,7 @@ import numpy as np
 
 from . import units as units_mod
 from .blocks import Block, merge_spans
-from .features import DocView
+from .features import DocView, window_mean
 from .signals import Hit, rule_hits
 from .speech import attribution
 
@@ -222,12 +222,8 @@ def rules_near(blocks: Sequence[Block], removed: np.ndarray,
     itself left out) that ``removed`` marks; 0 for blank lines."""
     filled = np.fromiter((not b.blank for b in blocks), dtype=bool, count=len(blocks))
     at = np.flatnonzero(filled)
-    gone = removed[at].astype(float)
-    total = np.concatenate(([0.0], np.cumsum(gone)))
-    k = np.arange(len(at))
-    lo, hi = np.maximum(k - radius, 0), np.minimum(k + radius + 1, len(at))
     out = np.zeros(len(blocks))
-    out[at] = (total[hi] - total[lo] - gone) / np.maximum(hi - lo - 1, 1)
+    out[at] = window_mean(removed[at].astype(float), radius)
     return out
 
 

@@ -706,6 +706,18 @@ _WORD, _NOT_WORD = 1, 2
 _WORD_CHAR = np.zeros(0x110000, dtype=np.uint8)
 
 
+def window_mean(values: np.ndarray, radius: int) -> np.ndarray:
+    """Mean of the values within ``radius`` of each position, the position itself
+    left out (0 where there is none): the neighbours' log-odds in the context
+    passes (``model``), the share of removed neighbours (``evidence.rules_near``)."""
+    n = len(values)
+    c = np.concatenate(([0.0], np.cumsum(values)))
+    i = np.arange(n)
+    hi, lo = np.minimum(i + radius + 1, n), np.maximum(i - radius, 0)
+    count = hi - lo - 1
+    return np.where(count > 0, (c[hi] - c[lo] - values) / np.maximum(count, 1), 0.0)
+
+
 def _sorted_distinct(values: np.ndarray) -> np.ndarray:
     """The distinct ``values``, sorted. Not np.unique: its first call imports
     numpy.ma, ~13 ms of `clean`'s start-up."""

@@ -29,7 +29,7 @@ from typing import Any, Mapping, NamedTuple
 import numpy as np
 
 from .errors import CleanerError
-from .features import DATA, FEATURES, DocView, unit_table
+from .features import DATA, FEATURES, DocView, unit_table, window_mean
 from .names import MODES
 
 RUN_BIASES = (0.0, 1.0, 2.0, 3.0)
@@ -76,16 +76,6 @@ def main_runs(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
-def _window_mean(z: np.ndarray, r: int) -> np.ndarray:
-    """Mean of the values within ``r`` of each unit, the unit itself left out (0 if none)."""
-    n = len(z)
-    c = np.concatenate(([0.0], np.cumsum(z)))
-    i = np.arange(n)
-    hi, lo = np.minimum(i + r + 1, n), np.maximum(i - r, 0)
-    count = hi - lo - 1
-    return np.where(count > 0, (c[hi] - c[lo] - z) / np.maximum(count, 1), 0.0)
-
-
 def _max_near(z: np.ndarray, r: int) -> np.ndarray:
     """The best value within ``r`` of each unit, itself left out (its own value if none)."""
     n = len(z)
@@ -118,7 +108,7 @@ def context_features(z: np.ndarray, sizes: np.ndarray,
     out[:, col["logit"]] = z
     for name, r in (("near1", 1), ("near3", 3), ("near10", 10)):
         if wanted(name):
-            out[:, col[name]] = _window_mean(z, r)
+            out[:, col[name]] = window_mean(z, r)
     if wanted("max_near2"):
         out[:, col["max_near2"]] = _max_near(z, 2)
     # The main run at each wanted bias, found for all of them at once; the
