@@ -216,13 +216,13 @@ def trimmed(text: str, spans: tuple[tuple[int, int], ...]) -> str:
 RULES_NEAR_RADIUS = 5
 
 
-def rules_near(blocks: Sequence[Block], removed: np.ndarray,
+def rules_near(filled: np.ndarray, removed: np.ndarray,
                radius: int = RULES_NEAR_RADIUS) -> np.ndarray:
     """Per line, the share of its non-blank neighbours (``radius`` on each side,
-    itself left out) that ``removed`` marks; 0 for blank lines."""
-    filled = np.fromiter((not b.blank for b in blocks), dtype=bool, count=len(blocks))
+    itself left out) that ``removed`` marks; 0 for blank lines (``filled``: the
+    lines that are not blank)."""
     at = np.flatnonzero(filled)
-    out = np.zeros(len(blocks))
+    out = np.zeros(len(filled))
     out[at] = window_mean(removed[at].astype(float), radius)
     return out
 
@@ -244,7 +244,9 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | Non
         left = np.ones(len(cuts), dtype=bool)
         left[gone] = False
         kept = np.flatnonzero(left)
-        near = rules_near(blocks, ~left)[kept]
+        filled = (facts.length > 0 if facts is not None else
+                  np.fromiter((not b.blank for b in blocks), dtype=bool, count=len(blocks)))
+        near = rules_near(filled, ~left)[kept]
     else:
         kept = np.arange(len(cuts), dtype=np.int64)
         near = None

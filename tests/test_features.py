@@ -112,14 +112,15 @@ def test_rules_near_counts_the_rule_removed_lines_among_a_lines_neighbours():
 
     blocks = split_lines("a\n\nb\nc\n\nd\ne\nf\n")      # non-blank: a b c d e f
     removed = np.array([b.text in ("b", "d") for b in blocks])
-    near = rules_near(blocks, removed, radius=1)
+    filled = np.array([not b.blank for b in blocks])
+    near = rules_near(filled, removed, radius=1)
     by_text = dict(zip((b.text for b in blocks), near))
     assert by_text["a"] == 1.0          # its one neighbour, b (blank lines are no neighbours)
     assert by_text["c"] == 1.0          # b and d
     assert by_text["e"] == 0.5          # d and f
     assert by_text["f"] == 0.0          # e
     assert near[1] == 0.0               # a blank line
-    assert rules_near(blocks, removed, radius=5)[0] == 2 / 5
+    assert rules_near(filled, removed, radius=5)[0] == 2 / 5
 
 
 def test_rules_near_marks_what_stands_among_removed_lines_and_is_0_on_cleaned_text():
