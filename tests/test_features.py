@@ -124,8 +124,8 @@ def test_rules_near_counts_the_rule_removed_lines_among_a_lines_neighbours():
 
 
 def test_rules_near_marks_what_stands_among_removed_lines_and_is_0_on_cleaned_text():
-    """A teaser between a credit, a date and a "read more" link the rules remove
-    scores high; the article's paragraphs, away from them, 0; and the cleaned
+    """A teaser between a photo credit, an ad label and a "read more" link the
+    rules remove scores high; the article's paragraphs, away from them, 0; and the cleaned
     text, which has none of those lines, 0 everywhere (the feature can only raise
     a unit's log-odds on a second pass)."""
     from cleaner import Cleaner
