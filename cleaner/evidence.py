@@ -227,15 +227,15 @@ def rules_near(filled: np.ndarray, removed: np.ndarray,
     return out
 
 
-def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | None = None,
-               whole: DocView | None = None, facts: units_mod.LineFacts | None = None
+def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], facts: units_mod.LineFacts,
+               language: str | None = None, whole: DocView | None = None
                ) -> tuple[DocView, np.ndarray]:
     """The lines the rules leave, as they will be written, in units; and their line indices.
 
     ``whole``: the view of all of ``blocks``; the lines the rules leave as
     they are take their words and other facts of their own text from it.
     ``facts``: the ``units.line_facts`` of ``blocks``, which those lines take
-    theirs from for grouping.
+    theirs from for grouping (and ``rules_near`` the blank lines from).
     """
     touched = list(compress(count(), map(is_not, cuts, repeat(NO_CUT))))   # lines with a hit
     gone = [i for i in touched if cuts[i].removes_line]
@@ -244,9 +244,7 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | Non
         left = np.ones(len(cuts), dtype=bool)
         left[gone] = False
         kept = np.flatnonzero(left)
-        filled = (facts.length > 0 if facts is not None else
-                  np.fromiter((not b.blank for b in blocks), dtype=bool, count=len(blocks)))
-        near = rules_near(filled, ~left)[kept]
+        near = rules_near(facts.length > 0, ~left)[kept]
     else:
         kept = np.arange(len(cuts), dtype=np.int64)
         near = None
@@ -260,12 +258,11 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], language: str | Non
         b = view_blocks[k]
         view_blocks[k] = Block(b.index, b.start, trimmed(b.text, cuts[i].spans), b.eol)
     texts = list(map(attrgetter("text"), view_blocks))
-    if facts is not None:
-        facts = facts.take(same, texts)
+    facts = facts.take(same, texts)
     grouped = units_mod.group(view_blocks, facts=facts, texts=texts)
     return (DocView(view_blocks, grouped.of_line, grouped.count, language=language,
                     parent=whole, from_parent=same if whole is not None else None,
-                    list_items=facts.item if facts is not None else None, texts=texts,
+                    list_items=facts.item, texts=texts,
                     rules_near=near),
             kept)
 
@@ -302,7 +299,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
         # The view guesses its language from its own words, not the whole
         # document's: the lines the rules remove are gone on a second pass,
         # and a short text's guess (its stop words) must not move with them.
-        view, view_lines = model_view(blocks, cuts, language=language, whole=whole, facts=facts)
+        view, view_lines = model_view(blocks, cuts, facts, language=language, whole=whole)
     repeated = _repeated(written or blocks, common) if common else None
     # A lone unit is not the model's to remove: without it the window would
     # keep no text, and the never-empty guard would give it back (``decide``).
