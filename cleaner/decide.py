@@ -360,12 +360,6 @@ def _catalogue(ev: "Evidence", keep: np.ndarray) -> str | None:
             f"a catalogue")
 
 
-def _outweighs(removed: float, kept: float) -> bool:
-    """Whether the model removes enough words to call a guard in: at least
-    ARTICLE_GUARD_MIN_WORDS, and ARTICLE_GUARD_RATIO times the prose it keeps."""
-    return removed >= ARTICLE_GUARD_MIN_WORDS and removed >= ARTICLE_GUARD_RATIO * kept
-
-
 def _article_guard(out: list[Decision], ev: "Evidence", unit: np.ndarray) -> None:
     """Never drop the document's strongest article prose in favour of weaker text.
 
@@ -386,7 +380,7 @@ def _article_guard(out: list[Decision], ev: "Evidence", unit: np.ndarray) -> Non
     # Whole numbers of words: the sums do not depend on their order.
     kept_prose = float(prose[all_kept & (prose > 0)].sum())
     removed_prose = float(prose[removed].sum())
-    if not _outweighs(removed_prose, kept_prose):
+    if removed_prose < ARTICLE_GUARD_MIN_WORDS or removed_prose < ARTICLE_GUARD_RATIO * kept_prose:
         return
     note = (f"kept although the model removed it: the lines it kept held {kept_prose:.0f} words "
             f"of prose, the lines it removed {removed_prose:.0f}")
