@@ -28,6 +28,11 @@ MATCH_CACHE_LINES = 50_000
 # tables of a window cost about 35 bytes a character of it.
 WINDOW_LINES = 20_000
 WINDOW_CHARS = 1_000_000
+# A line longer than a window's characters is a window of its own, and is
+# kept as written, unread by the rules and the model (``limit.long-line``):
+# no page shows a reader a line of a megabyte (such a line is data, or a whole
+# text whose line ends were lost), and reading it would cost some 35 bytes of
+# memory a character, for one decision.
 
 
 @dataclass(frozen=True)
@@ -66,20 +71,30 @@ def _window_end(text: str, pos: int, size: int, chars: int) -> int | None:
     A window ends after the first blank line that follows ``size`` lines or
     ``chars`` characters, or, when no blank line comes, at the end of the line
     that makes it ``2 * size`` lines or ``2 * chars`` characters. Lines are
-    counted at "\n", and never cut: one line longer than that is a window.
+    counted at "\n", and never cut: a line longer than ``chars`` is a window
+    of its own.
     """
     cut, lines, n = pos, 0, len(text)
     while cut < n:
         nl = text.find("\n", cut)
         if nl < 0:
-            return None
+            return cut if n - cut > chars and cut > pos else None
         nxt = nl + 1
+        if nxt - cut > chars:
+            return nxt if cut == pos else cut
         lines += 1
         if lines > size or nxt - pos > chars:
             if not text[cut:nxt].strip() or lines > 2 * size or nxt - pos > 2 * chars:
                 return nxt
         cut = nxt
     return None
+
+
+def long_line(block: Block) -> Decision:
+    """The decision on a line longer than a window: kept as written, unread
+    (``WINDOW_CHARS``), with a note that says so."""
+    return Decision(block, True, note=f"[limit.long-line] {len(block.text):,} characters, longer "
+                                      f"than a window ({WINDOW_CHARS:,}): no rule or model reads it")
 
 
 def _check_text(text: object, method: str, accepts: tuple[type, ...] = (str,),
@@ -264,6 +279,8 @@ class Cleaner:
 
         model = self.model
         blocks = split_lines(text, 0, offset)
+        if len(blocks) == 1 and len(text) > WINDOW_CHARS:
+            return [long_line(blocks[0])]
         # The rules and the model judge the lines as they read, Markdown's
         # inline markup set aside; the decisions are on the lines as written.
         reading = markup.read(blocks, text, offset)

@@ -306,6 +306,38 @@ def test_windows_are_bounded_in_characters_as_well_as_lines():
     one_line = "word " * 10_000 + "\n"
     assert list(windows(one_line + one_line, size=1000, chars=20_000)) == [
         (0, one_line), (len(one_line), one_line)]
+    # A line longer than the bound is a window of its own, after short lines
+    # too, and with or without a line end; read as a stream, the same windows.
+    short = "A short line of the page.\n" * 10
+    for text in (short + one_line + short, short + one_line.rstrip("\n")):
+        parts = list(windows(text, size=1000, chars=20_000))
+        assert [p for _, p in parts] == [short, one_line, short] if text.endswith(short) else \
+            [p for _, p in parts] == [short, one_line.rstrip("\n")]
+        chunks = (text[i:i + 4096] for i in range(0, len(text), 4096))
+        assert list(stream_windows(chunks, size=1000, chars=20_000)) == parts
+
+
+def test_a_line_longer_than_a_window_is_kept_as_written_and_says_why(monkeypatch):
+    """No rule or model reads a line longer than a window (a megabyte of text
+    with its line ends lost, or data): it is kept whole, with a note; the lines
+    around it are cleaned as ever."""
+    from cleaner import api
+
+    monkeypatch.setattr(api, "WINDOW_CHARS", 5_000)
+    long = "The market opened higher. (Advertisement) " + "The council met and voted on the harbour plan. " * 200
+    assert len(long) > 5_000
+    text = ("The council met on Tuesday to vote on the harbour plan.\n"
+            "Sign up for our newsletter\n" + long + "\nSign up for our newsletter\n")
+    result = Cleaner().analyze(text, "page.txt")
+    kept = {d.block.line_no: d for d in result.decisions}
+    assert kept[3].kept and kept[3].reason is None and kept[3].spans == ()
+    assert kept[3].note.startswith(f"[limit.long-line] {len(long):,} characters, longer than a window (5,000)")
+    assert [kept[n].reason for n in (2, 4)] == ["newsletter.signup-cta"] * 2
+    assert result.text == "The council met on Tuesday to vote on the harbour plan.\n" + long + "\n"
+    assert any("page.txt:3: keep line [limit.long-line]" in line for line in result.explain())
+    # The same line under the bound: the rules read it, and the ad label goes.
+    monkeypatch.setattr(api, "WINDOW_CHARS", 1_000_000)
+    assert Cleaner().clean(long + "\n") == long.replace("(Advertisement) ", "") + "\n"
 
 
 def test_a_lone_unit_is_not_scored_and_cleans_as_the_rules_leave_it(default):
@@ -358,6 +390,19 @@ def test_a_text_read_in_chunks_cleans_as_the_whole_text(default):
             assert "".join(default.iter_clean(chunks)) == whole, size
     finally:
         api.WINDOW_LINES = old
+
+
+def test_the_cli_keeps_a_line_longer_than_a_window_and_explains_it(run_clean):
+    """1.2 MB on one line (a text whose line ends were lost): the rules and the
+    model leave it, `--explain` says why, and the line before it is cleaned."""
+    long = "The council met and voted on the harbour plan. (Advertisement) " * 19_000
+    text = f"Sign up for our newsletter\n{long}\n".encode()
+    r = run_clean("--explain", input=text)
+    assert r.returncode == 0
+    assert r.stdout == f"{long}\n".encode()
+    notes = r.stderr.decode().splitlines()
+    assert notes[0].startswith("<stdin>:1: drop line [newsletter.signup-cta]")
+    assert notes[1].startswith(f"<stdin>:2: keep line [limit.long-line] {len(long):,} characters")
 
 
 @pytest.mark.slow
