@@ -9,9 +9,12 @@ of the process, as bytes of memory per byte of input. Cost must grow linearly:
 ``--shape paragraphs`` joins each run of non-blank lines into one line first: a
 paragraph a line, as many extractors write text. The same bytes then make far
 fewer, longer lines (a window of the cleaner is bounded in characters as well
-as in lines for that reason).
+as in lines for that reason). ``--shape pages`` makes each page one line (a
+text field whose line ends were lost), and ``--shape line`` the whole input a
+single line: a line longer than a window is kept unread (``limit.long-line``),
+so that one costs its copies only.
 
-Run from the repository root:  python bench/bigdoc.py [--sizes 10 100] [--shape lines|paragraphs] [--corpus PATH]
+Run from the repository root:  python bench/bigdoc.py [--sizes 10 100] [--shape lines|paragraphs|pages|line] [--corpus PATH]
 """
 from __future__ import annotations
 
@@ -37,17 +40,25 @@ def build(corpus: Path, mb: float, dest: Path, shape: str = "lines") -> int:
     texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*/*/scraped-full.txt"))]
     if shape == "paragraphs":
         texts = [_INNER_BREAK.sub(" ", t) for t in texts]
+    elif shape in ("pages", "line"):
+        texts = [" ".join(t.split()) for t in texts]
     if not texts:
         sys.exit(f"bench/bigdoc.py: no scraped-full.txt under {corpus}")
+    # Each text, then this between it and the next: one line for the whole input
+    # takes a space, and a newline closes it.
+    between = " " if shape == "line" else "\n"
     target = int(mb * 1e6)
     size = 0
     with open(dest, "w", encoding="utf-8") as f:
         while size < target:
             for t in texts:
-                f.write(t + "\n")
+                f.write(t + between)
                 size += len(t.encode("utf-8")) + 1
                 if size >= target:
                     break
+        if shape == "line":
+            f.write("\n")
+            size += 1
     return size
 
 
@@ -70,8 +81,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=REPO / ".." / "shared" / "corpus")
     ap.add_argument("--sizes", type=float, nargs="+", default=[10.0, 100.0], help="sizes in MB, ascending")
-    ap.add_argument("--shape", choices=("lines", "paragraphs"), default="lines",
-                    help="the pages' lines as scraped, or a paragraph a line")
+    ap.add_argument("--shape", choices=("lines", "paragraphs", "pages", "line"), default="lines",
+                    help="the pages' lines as scraped, a paragraph a line, a page a line, or all one line")
     a = ap.parse_args()
     clean = str(Path(sys.executable).parent / "clean") if (Path(sys.executable).parent / "clean").is_file() \
         else shutil.which("clean")
