@@ -217,7 +217,7 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
                           "left as the rules left it")
         return out
     if judged:
-        _keep_headline(out, ev, unit)
+        _keep_headline(out, ev, unit, model)
     _note_speech(out, ev)
     _underlines(out)
     return out
@@ -398,13 +398,17 @@ def _noted(out: list[Decision], guard: str, why: str) -> list[Decision]:
     return out
 
 
-def _keep_headline(out: list[Decision], ev: "Evidence", unit: np.ndarray) -> None:
+def _keep_headline(out: list[Decision], ev: "Evidence", unit: np.ndarray, model: "Model") -> None:
     """Keep the heading that leads into the first kept paragraph.
 
     Headlines are short, title-cased and unpunctuated, so line features alone
     rate them as navigation; but a short unit right above the article's first
     kept unit (blank lines and lines the rules removed between allowed) is its
-    headline or a subhead.
+    headline or a subhead, when it names what the article is about: most of
+    its content words are in the article's prose (``prose_vocabulary``). On a
+    whole page the unit above the first kept one is as often the last item of
+    a menu, a section's name or a live-video link, which share none; and a
+    headline is not a list item.
     """
     first = next((i for i, d in enumerate(out) if d.kept and not d.block.blank), None)
     if first is None:
@@ -415,9 +419,12 @@ def _keep_headline(out: list[Decision], ev: "Evidence", unit: np.ndarray) -> Non
     if j < 0 or out[j].reason not in MODEL_REASONS:
         return
     u = int(unit[j])
+    view = ev.view
+    if view.list_item[u] or model.feature(ev.scores, view, "prose_vocabulary")[u] <= 0:
+        return
     lines = ev.lines_of_unit(u)
-    words = int(ev.view.n_words[u])
-    last = ev.view.texts[int(ev.view.last_line[u])].strip()
+    words = int(view.n_words[u])
+    last = view.texts[int(view.last_line[u])].strip()
     if HEADLINE_WORDS[0] <= words <= HEADLINE_WORDS[1] and not last.endswith((".", ":", "|")):
         for i in lines:
             out[i] = Decision(out[i].block, True,

@@ -245,6 +245,14 @@ class Model:
         sizes = 1 + np.log1p(view.char_counts["chars"] / 6)
         return Scores(own, self.context_scores(own, sizes), feats)
 
+    def feature(self, scores: Scores, view: DocView, name: str) -> np.ndarray:
+        """One feature's values for a document's units (a guard's evidence): the
+        column of the table the model scored, or, for a feature the weights
+        leave out, computed."""
+        if name in self.line_names:
+            return scores.features[:, self.line_names.index(name)]
+        return FEATURES[name](view)
+
     def keep(self, scores: Scores, mode: str) -> np.ndarray:
         """The keep (True) / drop labelling of a document's units for a mode."""
         if len(scores.own) < self.short_document:

@@ -119,6 +119,24 @@ def test_the_article_guard_brings_back_prose_the_model_would_drop():
     assert any("[guard.article]" in line for line in result.explain())
 
 
+def test_the_headline_guard_keeps_the_headline_and_not_the_label_above_the_article():
+    # The model rates every line as boilerplate and the article guard brings
+    # the paragraphs back. The line right above them comes back when it names
+    # what they are about; a menu's last item or a live-video link there does
+    # not, nor a list item (a teaser's headline in a list above the story).
+    headline, body = ARTICLE.split("\n\n", 1)
+    cleaner = rates_everything_boilerplate()
+
+    def kept_by_guard(text: str) -> list[str]:
+        return [d.block.text for d in cleaner.analyze(text).decisions
+                if d.note.startswith("[guard.headline]")]
+
+    assert kept_by_guard(NAV + "\n" + ARTICLE) == [headline]
+    assert kept_by_guard(NAV + "\nWatch Live\n\n" + body) == []
+    assert kept_by_guard(NAV + "\n* Most Popular Stories Today\n\n" + body) == []
+    assert kept_by_guard(NAV + f"\n* {headline}\n\n" + body) == []
+
+
 def test_a_text_without_an_article_keeps_what_the_rules_kept():
     # A recipe's ingredient list has no prose unit: there is no article for
     # the model to find, so a model that rates every line as boilerplate
