@@ -236,6 +236,28 @@ def test_two_paragraphs_together_are_an_article_the_model_may_clean_around():
     assert {"* Town hall", "+ Council meetings", "+ Schools", "+ Museums"} <= set(removed)
 
 
+def test_a_brief_among_teasers_is_an_article_while_it_holds_half_the_prose():
+    # The brief (121 words), a menu, then teasers with a one-sentence summary
+    # each (22 words): eight prose units never three together. Beside three
+    # teasers the brief holds 65% of the prose, and the model's verdict
+    # stands; beside six it holds 48%, a feed with a story in it: no article.
+    def teasers(n: int) -> str:
+        return "".join(
+            f"Story number {k} about the council\n\nThe council met on day {k} to discuss the "
+            f"budget, which the mayor said would be balanced by spring, according to officials.\n\n"
+            f"* May {k}, 2024\n* 3 min read\n\n" for k in range(1, n + 1))
+
+    three = rates_everything_boilerplate().analyze(BRIEF + MENU + teasers(3))
+    assert not any("[guard.no-article]" in line for line in three.explain())
+    assert any(d.reason in MODEL_REASONS for d in three.decisions)
+    six = BRIEF + MENU + teasers(6)
+    result = rates_everything_boilerplate().analyze(six)
+    assert result.text == six
+    notes = [line for line in result.explain() if "[guard.no-article]" in line]
+    assert notes and ("its 8 prose units stand apart (at most 2 together, fewer than 3) and no "
+                      "two together of 120 words or more holding 50% of its prose") in notes[0]
+
+
 def test_two_paragraphs_apart_are_no_article():
     # The same two paragraphs with the menu between them: no two prose units
     # together, so a model that rates every line as boilerplate removes nothing.
