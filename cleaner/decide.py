@@ -83,11 +83,11 @@ NO_ARTICLE_PAIR_WORDS = 120
 # rules left: the guard kept 464 boilerplate lines of scrapinghub and
 # readability pages, every one an article (a paywalled teaser of two paragraphs,
 # a brief beside teasers), and 4 article lines. With the share, all 5,888 dev
-# inputs: 1,098
-# boilerplate lines more removed (1,078 of wcxb, 21 of scrapinghub) and 418 of
-# trafilatura-eval's, one article line lost (a "Contacts" heading). 0.4 loses
-# 4 article lines for 70 more, 0.6 removes 21 fewer; 100 words instead of 120
-# loses 7 for 546 more, 150 words removes 285 fewer.
+# inputs: 1,098 boilerplate lines more removed (1,078 of wcxb, 21 of
+# scrapinghub) and 418 of trafilatura-eval's, one article line lost (a
+# "Contacts" heading). 0.4 loses 4 article lines for 70 more, 0.6 removes 21
+# fewer; 100 words instead of 120 loses 7 for 546 more, 150 words removes 285
+# fewer.
 NO_ARTICLE_BRIEF_SHARE = 0.5
 # Nor has a document of NO_ARTICLE_PROSE_UNITS prose units or more that never
 # come NO_ARTICLE_PROSE_UNITS together (at most NO_ARTICLE_GAP other units, a
@@ -356,14 +356,14 @@ def _no_article(ev: "Evidence", keep: np.ndarray) -> str | None:
     if ((runs >= 2) & (words >= NO_ARTICLE_PAIR_WORDS)
             & (words >= NO_ARTICLE_BRIEF_SHARE * prose.sum())).any():
         return _catalogue(ev, keep)
-    brief = (f"no two together of {NO_ARTICLE_PAIR_WORDS} words or more "
-             f"holding {NO_ARTICLE_BRIEF_SHARE:.0%} of its prose")
+    no_brief = (f"no two together of {NO_ARTICLE_PAIR_WORDS} words or more "
+                f"holding {NO_ARTICLE_BRIEF_SHARE:.0%} of its prose")
     if units < NO_ARTICLE_PROSE_UNITS:
         return (f"the text has {units} prose unit{'' if units == 1 else 's'} "
-                f"(fewer than {NO_ARTICLE_PROSE_UNITS}) and {brief}")
+                f"(fewer than {NO_ARTICLE_PROSE_UNITS}) and {no_brief}")
     if run < NO_ARTICLE_PROSE_UNITS:
         return (f"its {units} prose units stand apart (at most {run} together, fewer than "
-                f"{NO_ARTICLE_PROSE_UNITS}) and {brief}")
+                f"{NO_ARTICLE_PROSE_UNITS}) and {no_brief}")
     return _catalogue(ev, keep)
 
 
