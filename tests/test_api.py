@@ -309,10 +309,10 @@ def test_windows_are_bounded_in_characters_as_well_as_lines():
     # A line longer than the bound is a window of its own, after short lines
     # too, and with or without a line end; read as a stream, the same windows.
     short = "A short line of the page.\n" * 10
-    for text in (short + one_line + short, short + one_line.rstrip("\n")):
+    for pieces in ([short, one_line, short], [short, one_line.rstrip("\n")]):
+        text = "".join(pieces)
         parts = list(windows(text, size=1000, chars=20_000))
-        assert [p for _, p in parts] == [short, one_line, short] if text.endswith(short) else \
-            [p for _, p in parts] == [short, one_line.rstrip("\n")]
+        assert [p for _, p in parts] == pieces
         chunks = (text[i:i + 4096] for i in range(0, len(text), 4096))
         assert list(stream_windows(chunks, size=1000, chars=20_000)) == parts
 

@@ -238,7 +238,7 @@ def test_two_paragraphs_together_are_an_article_the_model_may_clean_around():
 
 def test_a_brief_among_teasers_is_an_article_while_it_holds_half_the_prose():
     # The brief (121 words), a menu, then teasers with a one-sentence summary
-    # each (22 words): eight prose units never three together. Beside three
+    # each (22 words): prose units never three together. Beside three
     # teasers the brief holds 65% of the prose, and the model's verdict
     # stands; beside six it holds 48%, a feed with a story in it: no article.
     def teasers(n: int) -> str:
