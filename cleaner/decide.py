@@ -348,9 +348,8 @@ def _no_article_guard(out: list[Decision], ev: "Evidence", keep: np.ndarray) -> 
 def _no_article(ev: "Evidence", keep: np.ndarray) -> str | None:
     """Why the document has no article for the model to find, or None if it may have one."""
     prose = ev.prose
-    units = int(np.count_nonzero(prose > 0))
     runs, words = prose_runs(prose)
-    run = int(runs.max(initial=0))
+    units, run = int(runs.sum()), int(runs.max(initial=0))    # every prose unit is in one run
     # A brief: two prose units or more together, of NO_ARTICLE_PAIR_WORDS words
     # and NO_ARTICLE_BRIEF_SHARE of the document's prose at least.
     if ((runs >= 2) & (words >= NO_ARTICLE_PAIR_WORDS)
