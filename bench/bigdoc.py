@@ -11,8 +11,8 @@ paragraph a line, as many extractors write text. The same bytes then make far
 fewer, longer lines (a window of the cleaner is bounded in characters as well
 as in lines for that reason). ``--shape pages`` makes each page one line (a
 text field whose line ends were lost), and ``--shape line`` the whole input a
-single line: a line longer than a window is kept unread (``limit.long-line``),
-so that one costs its copies only.
+single line: a line longer than a window is kept unread (``limit.long-line``)
+and written out in pieces as it is read.
 
 Run from the repository root:  python bench/bigdoc.py [--sizes 10 100] [--shape lines|paragraphs|pages|line] [--corpus PATH]
 """

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, NamedTuple
 
 from . import collector, markup, writer
 from .blocks import Block, split_lines
@@ -28,11 +28,23 @@ MATCH_CACHE_LINES = 50_000
 # tables of a window cost about 35 bytes a character of it.
 WINDOW_LINES = 20_000
 WINDOW_CHARS = 1_000_000
-# A line longer than a window's characters is a window of its own, and is
-# kept as written, unread by the rules and the model (``limit.long-line``):
-# no page shows a reader a line of a megabyte (such a line is data, or a whole
-# text whose line ends were lost), and reading it would cost some 35 bytes of
-# memory a character, for one decision.
+# A line longer than a window's characters is kept as written, unread by the
+# rules and the model (``limit.long-line``): no page shows a reader a line of a
+# megabyte (such a line is data, or a whole text whose line ends were lost),
+# and reading it would cost some 35 bytes of memory a character, for one
+# decision. It comes in pieces of a window's characters (``Window.unread``),
+# so that a stream writes it out as it reads it, never holding it whole.
+
+
+class Window(NamedTuple):
+    """A part of a long text: its character offset in the text, and its text.
+
+    ``unread``: a piece of a line longer than a window, cut every ``chars``
+    characters from the line's start; its last piece ends the line.
+    """
+    offset: int
+    text: str
+    unread: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,8 +83,9 @@ def _window_end(text: str, pos: int, size: int, chars: int) -> int | None:
     A window ends after the first blank line that follows ``size`` lines or
     ``chars`` characters, or, when no blank line comes, at the end of the line
     that makes it ``2 * size`` lines or ``2 * chars`` characters. Lines are
-    counted at "\n", and never cut: a line longer than ``chars`` is a window
-    of its own.
+    counted at "\n", and never cut: a window ends before a line longer than
+    ``chars`` (``_long_line_at``), and such a line that holds a "\r" early on
+    is a window of its own.
     """
     cut, lines, n = pos, 0, len(text)
     while cut < n:
@@ -90,10 +103,31 @@ def _window_end(text: str, pos: int, size: int, chars: int) -> int | None:
     return None
 
 
-def long_line(block: Block) -> Decision:
-    """The decision on a line longer than a window: kept as written, unread
-    (``WINDOW_CHARS``), with a note that says so."""
-    return Decision(block, True, note=f"[limit.long-line] {len(block.text):,} characters, longer "
+def _long_line_at(text: str, pos: int, chars: int) -> bool:
+    """The line at ``pos`` is longer than ``chars``: its first ``chars``
+    characters hold no line end, and more follow. A "\r" among them leaves the
+    line to ``_window_end``: in a text whose lines end in a lone CR, the
+    lines split at "\r" are short, and read as ever."""
+    return (len(text) - pos > chars and text.find("\n", pos, pos + chars) < 0
+            and text.find("\r", pos, pos + chars) < 0)
+
+
+def _piece_end(text: str, pos: int, chars: int) -> tuple[int, bool] | None:
+    """Where the piece of a long line at ``pos`` ends, and whether the line
+    goes on after it; None when ``text`` ends first (a stream reads on)."""
+    nl = text.find("\n", pos, pos + chars)
+    if nl >= 0:
+        return nl + 1, False
+    if len(text) - pos >= chars:
+        return pos + chars, True
+    return None
+
+
+def long_line(block: Block, length: int) -> Decision:
+    """The decision on a line longer than a window (``length`` characters to
+    its "\n"), or on one of the lines a lone "\r" cuts it into: kept as
+    written, unread, with a note that says so."""
+    return Decision(block, True, note=f"[limit.long-line] {length:,} characters, longer "
                                       f"than a window ({WINDOW_CHARS:,}): no rule or model reads it")
 
 
@@ -108,9 +142,9 @@ def _check_text(text: object, method: str, accepts: tuple[type, ...] = (str,),
         raise TypeError(f"Cleaner.{method}() takes {what}, not {type(text).__name__}")
 
 
-def windows(text: str, size: int | None = None, chars: int | None = None
-            ) -> Iterator[tuple[int, str]]:
-    """``(character offset, text)`` of the windows of a long text (see ``_window_end``).
+def windows(text: str, size: int | None = None, chars: int | None = None) -> Iterator[Window]:
+    """The windows of a long text (see ``_window_end``), and the pieces of its
+    lines longer than a window (``Window.unread``).
 
     Paragraphs stay whole; a text of at most ``size`` lines and ``chars``
     characters is one window.
@@ -119,31 +153,60 @@ def windows(text: str, size: int | None = None, chars: int | None = None
     pos, n = 0, len(text)
     if n <= chars and text.count("\n") <= size:   # too short for a window to end
         if n:
-            yield 0, text
+            yield Window(0, text)
         return
+    in_line = False     # within a line longer than a window
     while pos < n:
-        end = _window_end(text, pos, size, chars) or n
-        yield pos, text[pos:end]
+        if in_line or _long_line_at(text, pos, chars):
+            end, in_line = _piece_end(text, pos, chars) or (n, False)
+            yield Window(pos, text[pos:end], True)
+        else:
+            end = _window_end(text, pos, size, chars) or n
+            yield Window(pos, text[pos:end])
         pos = end
 
 
 def stream_windows(chunks: Iterable[str], size: int | None = None,
-                   chars: int | None = None) -> Iterator[tuple[int, str]]:
+                   chars: int | None = None) -> Iterator[Window]:
     """``windows`` of the text made of ``chunks``, read as they come: the same
     windows, while memory holds about one window and one chunk."""
     size, chars = size or WINDOW_LINES, chars or WINDOW_CHARS
-    buffer, offset = "", 0
+    buffer, offset, in_line = "", 0, False
     for chunk in chunks:
         buffer += chunk
         while True:
-            end = _window_end(buffer, 0, size, chars)
-            if end is None:
-                break
-            yield offset, buffer[:end]
+            if in_line or _long_line_at(buffer, 0, chars):
+                piece = _piece_end(buffer, 0, chars)
+                if piece is None:
+                    break
+                (end, in_line), unread = piece, True
+            else:
+                end, unread = _window_end(buffer, 0, size, chars), False
+                if end is None:
+                    break
+            yield Window(offset, buffer[:end], unread)
             offset += end
             buffer = buffer[end:]
     if buffer:
-        yield offset, buffer
+        yield Window(offset, buffer, in_line)
+
+
+def whole_lines(parts: Iterable[Window]) -> Iterator[Window]:
+    """``parts`` with the pieces of each line longer than a window joined again."""
+    pieces: list[str] = []
+    start = 0
+    for part in parts:
+        if not part.unread:
+            yield part
+            continue
+        if not pieces:
+            start = part.offset
+        pieces.append(part.text)
+        if part.text.endswith("\n"):
+            yield Window(start, "".join(pieces), True)
+            pieces = []
+    if pieces:
+        yield Window(start, "".join(pieces), True)
 
 
 def as_written(decisions: list[Decision], blocks: list[Block],
@@ -221,9 +284,9 @@ class Cleaner:
         """
         _check_text(text, "analyze")
         decisions: list[Decision] = []
-        for offset, part in windows(text):
+        for offset, part, unread in whole_lines(windows(text)):
             decisions.extend(self._decide(part, name, common, len(decisions), offset,
-                                          explain=explain))
+                                          explain=explain, unread=unread))
         return CleanResult(name, text, decisions)
 
     def iter_clean(self, text: "str | Iterable[str]", name: str = "<text>", *,
@@ -237,7 +300,13 @@ class Cleaner:
         first = 0
         renderer = writer.Renderer()
         parts = windows(text) if isinstance(text, str) else stream_windows(text)
-        for offset, part in parts:
+        in_line = False     # within a line longer than a window: written out as it comes
+        for offset, part, unread in parts:
+            if unread:
+                yield renderer.feed_unread(part, start=not in_line)
+                in_line = not part.endswith("\n")
+                first += not in_line
+                continue
             # Paused until the window's decisions are written and freed (see clean).
             with collector.paused():
                 piece, lines = self._window_text(renderer, part, name, common, first, offset)
@@ -252,14 +321,14 @@ class Cleaner:
         decisions = self._decide(part, name, common, first, offset, explain=False)
         return renderer.feed(decisions), len(decisions)
 
-    def _decide(self, text: str, name: str, common: CommonLines | None,
-                first: int = 0, offset: int = 0, explain: bool = True) -> list[Decision]:
+    def _decide(self, text: str, name: str, common: CommonLines | None, first: int = 0,
+                offset: int = 0, explain: bool = True, unread: bool = False) -> list[Decision]:
         trim_cache(self._matches, MATCH_CACHE_LINES)   # bounded memory over a long run
         try:
             # Lines are numbered within the window while deciding, then moved
             # to their place in the whole text.
             with collector.paused():    # objects per line, no cycles: see collector
-                decisions = self._decide_window(text, common, first, offset, explain)
+                decisions = self._decide_window(text, common, first, offset, explain, unread)
         except CleanerError as e:   # name the input: with many files, which one failed?
             raise CleanerError(f"{name}: {e}") from None
         if first:
@@ -267,7 +336,7 @@ class Cleaner:
         return decisions
 
     def _decide_window(self, text: str, common: CommonLines | None, first: int, offset: int,
-                       explain: bool) -> list[Decision]:
+                       explain: bool, unread: bool) -> list[Decision]:
         """The decisions on one window (``_decide``'s work with the collector paused).
 
         A function of its own so that the evidence, its lists per line among
@@ -279,8 +348,11 @@ class Cleaner:
 
         model = self.model
         blocks = split_lines(text, 0, offset)
-        if len(blocks) == 1 and len(text) > WINDOW_CHARS:
-            return [long_line(blocks[0])]
+        # A line longer than a window: its pieces joined (``unread``), or a
+        # window of its own when a "\r" came early in it (``_long_line_at``).
+        if unread or (len(blocks) == 1 and len(text) > WINDOW_CHARS):
+            length = len(text) - len(blocks[-1].eol)
+            return [long_line(b, length) for b in blocks]
         # The rules and the model judge the lines as they read, Markdown's
         # inline markup set aside; the decisions are on the lines as written.
         reading = markup.read(blocks, text, offset)

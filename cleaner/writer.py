@@ -56,15 +56,7 @@ class Renderer:
             if b.blank:
                 pending.append(b.text + b.eol)
                 continue
-            if len(pending) > len(best):
-                best = pending
-            if started:
-                run = best if removed else pending
-                if after_cr and run and run[0] == "\n":
-                    run = ["\r", *run[1:]]     # not "\r" + "\n": that reads as one line end
-                out.extend(run)
-            elif not removed:
-                out.extend(pending)
+            out.extend(_blanks_before(pending, best, removed, started, after_cr))
             out.append(d.text + b.eol)
             after_cr = b.eol == "\r"
             started = True
@@ -73,11 +65,35 @@ class Renderer:
         self.started, self.after_cr = started, after_cr
         return "".join(out)
 
+    def feed_unread(self, piece: str, start: bool) -> str:
+        """The text of a piece of a line kept unread (a line longer than a window,
+        ``api.Window``): its first piece (``start``) takes a kept line's place, and
+        the others follow it."""
+        if not start:
+            return piece
+        blanks = _blanks_before(self.pending, self.best, self.removed, self.started, self.after_cr)
+        self.pending, self.best, self.removed, self.started = [], [], False, True
+        self.after_cr = False       # a piece ends in "\n", or goes on in the next one
+        return "".join(blanks) + piece
+
     def close(self) -> str:
         """What is left at the end of the text."""
-        if not self.started:
-            return "" if self.removed else "".join(self.pending)
         return "" if self.removed else "".join(self.pending)
+
+
+def _blanks_before(pending: list[str], best: list[str], removed: bool, started: bool,
+                   after_cr: bool) -> list[str]:
+    """The blank lines ``Renderer`` writes before a kept line: those since the last
+    kept line when nothing was removed there, else the longest run seen there
+    (none before the first kept line)."""
+    if len(pending) > len(best):
+        best = pending
+    if not started:
+        return [] if removed else pending
+    run = best if removed else pending
+    if after_cr and run and run[0] == "\n":
+        return ["\r", *run[1:]]     # not "\r" + "\n": that reads as one line end
+    return run
 
 
 def removed_lines(decisions: list[Decision]) -> int:

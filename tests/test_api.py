@@ -274,9 +274,9 @@ def test_windows_partition_a_long_text_at_blank_lines():
     text = "\n\n".join(paragraphs) + "\n"
     parts = list(windows(text, size=1000))
     assert len(parts) > 2
-    assert "".join(p for _, p in parts) == text
-    for offset, part in parts:
-        assert text[offset:offset + len(part)] == part
+    assert "".join(p.text for p in parts) == text
+    for offset, part, unread in parts:
+        assert text[offset:offset + len(part)] == part and not unread
         assert part.endswith("\n\n") or offset + len(part) == len(text)   # cut after a blank line
 
 
@@ -290,31 +290,49 @@ def test_windows_are_bounded_in_characters_as_well_as_lines():
     text = "\n\n".join(paragraphs) + "\n"
     parts = list(windows(text, size=1000, chars=20_000))
     assert len(parts) > 10                                 # the line bound alone: one window
-    assert "".join(p for _, p in parts) == text
-    for offset, part in parts:
-        assert text[offset:offset + len(part)] == part
+    assert "".join(p.text for p in parts) == text
+    for offset, part, unread in parts:
+        assert text[offset:offset + len(part)] == part and not unread
         assert part.endswith("\n\n") or offset + len(part) == len(text)   # cut after a blank line
         assert len(part) <= 20_000 + 2 * len(paragraphs[-1]) + 4           # one paragraph past the bound
     chunks = (text[i:i + 4096] for i in range(0, len(text), 4096))
     assert list(stream_windows(chunks, size=1000, chars=20_000)) == parts
     # Without blank lines a window ends at the line that takes it past twice
-    # the bound; a line is never cut, however long.
+    # the bound.
     solid = "\n".join(paragraphs) + "\n"
     parts = list(windows(solid, size=1000, chars=20_000))
-    assert len(parts) > 1 and all(p.endswith("\n") for _, p in parts)
-    assert max(len(p) for _, p in parts) <= 40_000 + len(paragraphs[-1]) + 1
-    one_line = "word " * 10_000 + "\n"
+    assert len(parts) > 1 and all(p.text.endswith("\n") for p in parts)
+    assert max(len(p.text) for p in parts) <= 40_000 + len(paragraphs[-1]) + 1
+
+
+def test_a_line_longer_than_a_window_comes_in_pieces_read_whole_or_as_a_stream():
+    """A line longer than the bound is never a window to read: it comes in
+    pieces of the bound, from the line's start, the last one with its line end,
+    after short lines too, and with or without a line end. Read as a stream in
+    chunks of any size, the same pieces."""
+    from cleaner.api import Window, stream_windows, whole_lines, windows
+
+    one_line = "word " * 10_000 + "\n"                     # 50,001 characters
+    pieces = [one_line[:20_000], one_line[20_000:40_000], one_line[40_000:]]
     assert list(windows(one_line + one_line, size=1000, chars=20_000)) == [
-        (0, one_line), (len(one_line), one_line)]
-    # A line longer than the bound is a window of its own, after short lines
-    # too, and with or without a line end; read as a stream, the same windows.
+        Window(0, pieces[0], True), Window(20_000, pieces[1], True), Window(40_000, pieces[2], True),
+        Window(50_001, pieces[0], True), Window(70_001, pieces[1], True),
+        Window(90_001, pieces[2], True)]
     short = "A short line of the page.\n" * 10
-    for pieces in ([short, one_line, short], [short, one_line.rstrip("\n")]):
-        text = "".join(pieces)
+    for lines in ([short, one_line, short], [short, one_line.rstrip("\n")],
+                  [short, "word " * 4_000 + "\n", short]):        # the bound exactly, and "\n"
+        text = "".join(lines)
         parts = list(windows(text, size=1000, chars=20_000))
-        assert [p for _, p in parts] == pieces
-        chunks = (text[i:i + 4096] for i in range(0, len(text), 4096))
-        assert list(stream_windows(chunks, size=1000, chars=20_000)) == parts
+        assert "".join(p.text for p in parts) == text
+        assert parts[0] == Window(0, short)                              # a window of short lines
+        assert all(p.unread for p in parts[1:len(parts) - (len(lines) == 3)])
+        assert [p.text for p in whole_lines(parts)] == lines             # joined, the lines again
+        for size in (4096, 7, 20_000, 20_001):
+            chunks = (text[i:i + size] for i in range(0, len(text), size))
+            assert list(stream_windows(chunks, size=1000, chars=20_000)) == parts
+    # Lines that end in a lone CR are short lines, whatever the "\n" says.
+    old_mac = "A line of an old Mac text.\r" * 2_000
+    assert not any(p.unread for p in windows(old_mac, size=1000, chars=20_000))
 
 
 def test_a_line_longer_than_a_window_is_kept_as_written_and_says_why(monkeypatch):
@@ -335,6 +353,14 @@ def test_a_line_longer_than_a_window_is_kept_as_written_and_says_why(monkeypatch
     assert [kept[n].reason for n in (2, 4)] == ["newsletter.signup-cta"] * 2
     assert result.text == "The council met on Tuesday to vote on the harbour plan.\n" + long + "\n"
     assert any("page.txt:3: keep line [limit.long-line]" in line for line in result.explain())
+    # Written out in pieces, whole or as a stream: the same text, the blank
+    # lines around a removal collapsed as around any kept line.
+    text = ("The council met on Tuesday to vote on the harbour plan.\n\n\n"
+            "Sign up for our newsletter\n\n" + long + "\n\nSign up for our newsletter\n\n")
+    expected = "The council met on Tuesday to vote on the harbour plan.\n\n\n" + long + "\n"
+    assert Cleaner().clean(text) == expected
+    assert "".join(Cleaner().iter_clean(text)) == expected
+    assert "".join(Cleaner().iter_clean(text[i:i + 999] for i in range(0, len(text), 999))) == expected
     # The same line under the bound: the rules read it, and the ad label goes.
     monkeypatch.setattr(api, "WINDOW_CHARS", 1_000_000)
     assert Cleaner().clean(long + "\n") == long.replace("(Advertisement) ", "") + "\n"
