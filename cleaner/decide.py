@@ -65,30 +65,38 @@ ARTICLE_GUARD_RATIO = 2.0
 # text instead of 88.0% (listing pages 53% -> 85%); on scrapinghub and
 # readability, where every page is an article, it changes one page's removals.
 NO_ARTICLE_PROSE_UNITS = 3
-# ...unless two of its prose units come together and hold NO_ARTICLE_PAIR_WORDS
-# words or more: a short article of two paragraphs (a news brief, a blog
-# post), whose page would otherwise keep all its menus. Counted over what the
-# rules leave, the guard flipped on such a page when a rule took a cookie
-# notice that had been its third prose unit. On the 5,888 dev inputs this
-# removes 252 more boilerplate lines of wcxb (none changes on scrapinghub or
-# readability) and 703 of trafilatura-eval's full pages, and no article line;
-# 80 words takes the same wcxb lines and 96 more of trafilatura-eval's, no
-# floor 90 more of wcxb's (4 of them scrapinghub's) and 168 more, 200 words
-# under half on wcxb and 36 lines on trafilatura-eval; none loses article lines.
-NO_ARTICLE_PAIR_WORDS = 120
-# The same brief among other prose (a short article with teasers' summaries,
-# a footer's blurb or a product's bullet around it) holds this share of the
-# document's prose at least. Until 2026-12-05 a document of three prose units
-# or more had no article unless three came together, and kept every line the
-# rules left: the guard kept 464 boilerplate lines of scrapinghub and
-# readability pages, every one an article (a paywalled teaser of two paragraphs,
-# a brief beside teasers), and 4 article lines. With the share, all 5,888 dev
-# inputs: 1,098 boilerplate lines more removed (1,078 of wcxb, 21 of
-# scrapinghub) and 418 of trafilatura-eval's, one article line lost (a
-# "Contacts" heading). 0.4 loses 4 article lines for 70 more, 0.6 removes 21
-# fewer; 100 words instead of 120 loses 7 for 546 more, 150 words removes 285
-# fewer.
-NO_ARTICLE_BRIEF_SHARE = 0.5
+# ...unless it holds a brief: two of its prose units together that hold at
+# least so many words and at least such a share of its prose, (words, share)
+# in NO_ARTICLE_BRIEFS: a short article (a news brief, a blog post), whose page
+# would otherwise keep all its menus.
+# - 120 words, the first: counted over what the rules leave, the guard flipped
+#   on such a page when a rule took a cookie notice that had been its third
+#   prose unit. On the 5,888 dev inputs this removes 252 more boilerplate lines
+#   of wcxb (none changes on scrapinghub or readability) and 703 of
+#   trafilatura-eval's full pages, and no article line; 80 words takes the same
+#   wcxb lines and 96 more of trafilatura-eval's, no floor 90 more of wcxb's (4
+#   of them scrapinghub's) and 168 more, 200 words under half on wcxb and 36
+#   lines on trafilatura-eval; none loses article lines.
+# - Half the prose: the same brief among other prose (a short article with
+#   teasers' summaries, a footer's blurb or a product's bullet around it). Until
+#   then a document of three prose units or more had no article unless three
+#   came together, and kept every line the rules left: the guard kept 464
+#   boilerplate lines of scrapinghub and readability pages, every one an
+#   article (a paywalled teaser of two paragraphs, a brief beside teasers), and
+#   4 article lines. With the share, all 5,888 dev inputs: 1,098 boilerplate
+#   lines more removed (1,078 of wcxb, 21 of scrapinghub) and 418 of
+#   trafilatura-eval's, one article line lost (a "Contacts" heading). 0.4 loses
+#   4 article lines for 70 more, 0.6 removes 21 fewer; 100 words instead of 120
+#   loses 7 for 546 more, 150 words removes 285 fewer.
+# - 60 words holding 80% of the prose: a shorter brief, with little prose
+#   around it (a paywalled teaser, a news site's brief under its lists of
+#   headlines: scrapinghub's Wall Street Journal and Jerusalem Post pages, 68
+#   and 69 words). All 5,888 dev inputs: 153 boilerplate lines more removed (89
+#   of scrapinghub, 55 of wcxb) and 300 of trafilatura-eval's (menus), 2 article
+#   lines lost (a shop's category page, wcxb 4158, whose closing blurb is the
+#   brief: the description at its top goes). 70% loses 46 article lines for 642
+#   more, 90% removes 21; 40 words loses 12 for 238.
+NO_ARTICLE_BRIEFS = ((120, 0.5), (60, 0.8))
 # Nor has a document of NO_ARTICLE_PROSE_UNITS prose units or more that never
 # come NO_ARTICLE_PROSE_UNITS together (at most NO_ARTICLE_GAP other units, a
 # subhead or a caption, between two of them): a list of teasers, a catalogue, a
@@ -350,13 +358,15 @@ def _no_article(ev: "Evidence", keep: np.ndarray) -> str | None:
     prose = ev.prose
     runs, words = prose_runs(prose)
     units, run = int(runs.sum()), int(runs.max(initial=0))    # every prose unit is in one run
-    # A brief: two prose units or more together, of NO_ARTICLE_PAIR_WORDS words
-    # and NO_ARTICLE_BRIEF_SHARE of the document's prose at least.
-    if ((runs >= 2) & (words >= NO_ARTICLE_PAIR_WORDS)
-            & (words >= NO_ARTICLE_BRIEF_SHARE * prose.sum())).any():
+    # A brief: two prose units or more together, of so many words and such a
+    # share of the document's prose at least (NO_ARTICLE_BRIEFS).
+    together, total = runs >= 2, prose.sum()
+    if any((together & (words >= least) & (words >= share * total)).any()
+           for least, share in NO_ARTICLE_BRIEFS):
         return _catalogue(ev, keep)
-    no_brief = (f"no two together of {NO_ARTICLE_PAIR_WORDS} words or more "
-                f"holding {NO_ARTICLE_BRIEF_SHARE:.0%} of its prose")
+    no_brief = "no two together of " + " or ".join(
+        f"{least} words or more holding {share:.0%}" for least, share in NO_ARTICLE_BRIEFS
+    ) + " of its prose"
     if units < NO_ARTICLE_PROSE_UNITS:
         return (f"the text has {units} prose unit{'' if units == 1 else 's'} "
                 f"(fewer than {NO_ARTICLE_PROSE_UNITS}) and {no_brief}")

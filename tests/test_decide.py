@@ -255,7 +255,32 @@ def test_a_brief_among_teasers_is_an_article_while_it_holds_half_the_prose():
     assert result.text == six
     notes = [line for line in result.explain() if "[guard.no-article]" in line]
     assert notes and ("its 8 prose units stand apart (at most 2 together, fewer than 3) and no "
-                      "two together of 120 words or more holding 50% of its prose") in notes[0]
+                      "two together of 120 words or more holding 50% or 60 words or more "
+                      "holding 80% of its prose") in notes[0]
+
+
+SHORT_BRIEF = ("The city council voted on Tuesday to close the old swimming pool on Elm Street at "
+               "the end of the summer, after engineers found that its roof was no longer safe.\n\n"
+               "A new pool with a sauna will open next to the library in two years, the mayor "
+               "said, and until then the school classes will swim in the next town.\n\n")
+TEASER = ("Story about the council\n\nThe council met on Monday to discuss the budget, which the "
+          "mayor said would be balanced by spring, according to officials.\n\n* 3 min read\n\n")
+
+
+def test_a_shorter_brief_is_an_article_while_it_holds_most_of_the_prose():
+    # Two paragraphs of 61 words under a menu, a paywalled teaser's or a
+    # news site's brief among headlines: the whole prose of the page, so the
+    # model's verdict stands. With one teaser's summary (21 words) below the
+    # menu, the brief holds 74% of the prose, under 80%: no article, the page
+    # stays whole.
+    alone = rates_everything_boilerplate().analyze(MENU + SHORT_BRIEF)
+    assert not any("[guard.no-article]" in line for line in alone.explain())
+    assert alone.text == SHORT_BRIEF               # the menu went, the brief stayed
+    with_teaser = MENU + SHORT_BRIEF + MENU + TEASER
+    result = rates_everything_boilerplate().analyze(with_teaser)
+    assert result.text == with_teaser
+    notes = [line for line in result.explain() if "[guard.no-article]" in line]
+    assert notes and "its 3 prose units stand apart (at most 2 together" in notes[0]
 
 
 def test_two_paragraphs_apart_are_no_article():
