@@ -305,7 +305,7 @@ class Cleaner:
             if unread:
                 yield renderer.feed_unread(part, start=not in_line)
                 in_line = not part.endswith("\n")
-                first += not in_line
+                first += not in_line        # the long line is one line, counted at its last piece
                 continue
             # Paused until the window's decisions are written and freed (see clean).
             with collector.paused():

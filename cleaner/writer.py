@@ -84,8 +84,8 @@ class Renderer:
 def _blanks_before(pending: list[str], best: list[str], removed: bool, started: bool,
                    after_cr: bool) -> list[str]:
     """The blank lines ``Renderer`` writes before a kept line: those since the last
-    kept line when nothing was removed there, else the longest run seen there
-    (none before the first kept line)."""
+    kept line when nothing was removed there, else the longest run seen there;
+    before the first kept line, those above it unless something was removed."""
     if len(pending) > len(best):
         best = pending
     if not started:
