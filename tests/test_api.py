@@ -320,12 +320,13 @@ def test_a_line_longer_than_a_window_comes_in_pieces_read_whole_or_as_a_stream()
         Window(90_001, pieces[2], True)]
     short = "A short line of the page.\n" * 10
     for lines in ([short, one_line, short], [short, one_line.rstrip("\n")],
-                  [short, "word " * 4_000 + "\n", short]):        # the bound exactly, and "\n"
+                  [short, "word " * 4_000 + "\n", short]):   # the bound's characters, then "\n"
         text = "".join(lines)
         parts = list(windows(text, size=1000, chars=20_000))
         assert "".join(p.text for p in parts) == text
         assert parts[0] == Window(0, short)                              # a window of short lines
-        assert all(p.unread for p in parts[1:len(parts) - (len(lines) == 3)])
+        last = -1 if lines[-1] == short else None        # short lines after it: a window
+        assert all(p.unread for p in parts[1:last]) and parts[-1].unread == (last is None)
         assert [p.text for p in whole_lines(parts)] == lines             # joined, the lines again
         for size in (4096, 7, 20_000, 20_001):
             chunks = (text[i:i + size] for i in range(0, len(text), size))
