@@ -123,11 +123,10 @@ def _piece_end(text: str, pos: int, chars: int) -> tuple[int, bool] | None:
     return None
 
 
-def long_line(block: Block, length: int) -> Decision:
-    """The decision on a line longer than a window (``length`` characters to
-    its "\n"), or on one of the lines a lone "\r" cuts it into: kept as
-    written, unread, with a note that says so."""
-    return Decision(block, True, note=f"[limit.long-line] {length:,} characters, longer "
+def long_line(block: Block) -> Decision:
+    """The decision on a line longer than a window: kept as written, unread
+    (``WINDOW_CHARS``), with a note that says so."""
+    return Decision(block, True, note=f"[limit.long-line] {len(block.text):,} characters, longer "
                                       f"than a window ({WINDOW_CHARS:,}): no rule or model reads it")
 
 
@@ -347,12 +346,15 @@ class Cleaner:
         from .evidence import gather
 
         model = self.model
+        if unread:
+            # A line longer than a window, its pieces joined: one line to its
+            # "\n", whatever lone "\r" it holds, as a stream writes it out.
+            eol = "\r\n" if text.endswith("\r\n") else "\n" if text.endswith("\n") else ""
+            return [long_line(Block(0, offset, text[:len(text) - len(eol)], eol))]
         blocks = split_lines(text, 0, offset)
-        # A line longer than a window: its pieces joined (``unread``), or a
-        # window of its own when a "\r" came early in it (``_long_line_at``).
-        if unread or (len(blocks) == 1 and len(text) > WINDOW_CHARS):
-            length = len(text) - len(blocks[-1].eol)
-            return [long_line(b, length) for b in blocks]
+        if len(blocks) == 1 and len(text) > WINDOW_CHARS:
+            # ...or a window of its own, when a "\r" came early in it (``_long_line_at``).
+            return [long_line(blocks[0])]
         # The rules and the model judge the lines as they read, Markdown's
         # inline markup set aside; the decisions are on the lines as written.
         reading = markup.read(blocks, text, offset)

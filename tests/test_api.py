@@ -336,6 +336,37 @@ def test_a_line_longer_than_a_window_comes_in_pieces_read_whole_or_as_a_stream()
     assert not any(p.unread for p in windows(old_mac, size=1000, chars=20_000))
 
 
+def test_texts_with_long_lines_clean_alike_whole_in_pieces_and_as_a_stream(monkeypatch):
+    """Random texts of short lines, boilerplate, blank lines, CR, LF and CRLF
+    ends, and lines longer than a window (bound set to 200 characters): the
+    whole text (``clean``), its windows (``iter_clean``) and a stream of chunks
+    of any size give the same output, and the windows and the stream the same
+    parts. Found a difference: a long line that ended in "\r\r\n" was two
+    lines whole and one line streamed."""
+    import random
+
+    from cleaner import api
+    from cleaner.api import stream_windows, windows
+
+    monkeypatch.setattr(api, "WINDOW_CHARS", 200)
+    parts = ["word ", "Sign up for our newsletter", "\n", "\n\n", "\r\n", "\r", "  ",
+             "The council met on Tuesday. ", "Share this article", "x" * 50]
+    ends = ["", "\n", "\r\n", "\n\n", "\r\r\n", "\r"]
+    rng = random.Random(7)
+    cleaner = Cleaner()
+    for _ in range(300):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 40)))
+        if rng.random() < 0.6:
+            text += "y" * rng.randint(150, 700) + rng.choice(ends)
+            text += "".join(rng.choice(parts) for _ in range(rng.randint(0, 10)))
+        size = rng.randint(1, 300)
+        chunks = [text[i:i + size] for i in range(0, len(text), size)]
+        assert list(stream_windows(chunks, size=5, chars=200)) == list(windows(text, size=5, chars=200))
+        whole = cleaner.clean(text)
+        assert "".join(cleaner.iter_clean(text)) == whole, text
+        assert "".join(cleaner.iter_clean(iter(chunks))) == whole, text
+
+
 def test_a_line_longer_than_a_window_is_kept_as_written_and_says_why(monkeypatch):
     """No rule or model reads a line longer than a window (a megabyte of text
     with its line ends lost, or data): it is kept whole, with a note; the lines
