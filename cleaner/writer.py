@@ -36,6 +36,7 @@ class Renderer:
         self.removed = False             # something was removed since the last kept line
         self.started = False
         self.after_cr = False            # the last line written ends in a lone CR
+        self.held: list[str] = []        # the pieces of a long line, all blank so far
 
     def feed(self, decisions: list[Decision]) -> str:
         """The text that these decisions settle (blank lines may wait for what follows)."""
@@ -68,7 +69,16 @@ class Renderer:
     def feed_unread(self, piece: str, start: bool) -> str:
         """The text of a piece of a line kept unread (a line longer than a window,
         ``api.Window``): its first piece (``start``) takes a kept line's place, and
-        the others follow it."""
+        the others follow it. A line of spaces is a blank line, as in ``feed``:
+        its pieces wait until one is not blank, or the line ends."""
+        if (start or self.held) and piece.isspace():
+            self.held.append(piece)
+            if piece.endswith("\n"):           # the line ends blank
+                self.pending.append("".join(self.held))
+                self.held = []
+            return ""
+        if self.held:
+            piece, start, self.held = "".join(self.held) + piece, True, []
         if not start:
             return piece
         blanks = _blanks_before(self.pending, self.best, self.removed, self.started, self.after_cr)
@@ -78,6 +88,9 @@ class Renderer:
 
     def close(self) -> str:
         """What is left at the end of the text."""
+        if self.held:                # a blank long line without a line end, last
+            self.pending.append("".join(self.held))
+            self.held = []
         return "" if self.removed else "".join(self.pending)
 
 

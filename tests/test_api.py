@@ -338,11 +338,13 @@ def test_a_line_longer_than_a_window_comes_in_pieces_read_whole_or_as_a_stream()
 
 def test_texts_with_long_lines_clean_alike_whole_in_pieces_and_as_a_stream(monkeypatch):
     """Random texts of short lines, boilerplate, blank lines, CR, LF and CRLF
-    ends, and lines longer than a window (bound set to 200 characters): the
-    whole text (``clean``), its windows (``iter_clean``) and a stream of chunks
-    of any size give the same output, and the windows and the stream the same
-    parts. Found a difference: a long line that ended in "\r\r\n" was two
-    lines whole and one line streamed."""
+    ends, and lines longer than a window (bound set to 200 characters), of
+    words or of spaces: the whole text (``clean``), its windows
+    (``iter_clean``) and a stream of chunks of any size give the same output,
+    and the windows and the stream the same parts. Found two differences: a
+    long line that ended in "\r\r\n" was two lines whole and one line
+    streamed, and a long line of spaces was a blank line whole and text
+    streamed."""
     import random
 
     from cleaner import api
@@ -357,7 +359,7 @@ def test_texts_with_long_lines_clean_alike_whole_in_pieces_and_as_a_stream(monke
     for _ in range(300):
         text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 40)))
         if rng.random() < 0.6:
-            text += "y" * rng.randint(150, 700) + rng.choice(ends)
+            text += rng.choice(["y", "z ", " "]) * rng.randint(150, 700) + rng.choice(ends)
             text += "".join(rng.choice(parts) for _ in range(rng.randint(0, 10)))
         size = rng.randint(1, 300)
         chunks = [text[i:i + size] for i in range(0, len(text), size)]
