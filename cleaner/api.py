@@ -216,7 +216,7 @@ def as_written(decisions: list[Decision], blocks: list[Block],
     out = list(decisions)
     for i, pieces in reading.kept.items():       # the lines whose reading differs
         d, b = decisions[i], blocks[i]
-        spans = markup.written_spans(pieces, len(b.text), d.spans) if d.spans else ()
+        spans = markup.written_spans(pieces, b.text, d.spans) if d.spans else ()
         out[i] = Decision(b, d.kept, d.reason, d.detail, spans, d.kind, d.note)
     return out
 

@@ -220,26 +220,57 @@ def _complement(gone: list[tuple[int, int]], size: int) -> list[tuple[int, int]]
     return pieces
 
 
-def written_spans(pieces: tuple[tuple[int, int], ...], size: int,
+def written_spans(pieces: tuple[tuple[int, int], ...], line: str,
                   spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-    """``spans`` of a line's reading as spans of the line as written (``size``
-    characters long), each taking the markup on its edges along (a removed
-    link goes with its brackets and target)."""
+    """``spans`` of a line's reading as spans of ``line`` as written, each taking
+    the markup on its edges along (a removed link goes with its brackets and
+    target) when that leaves the markup it removes balanced: in "**minutes**
+    (Advertisement)" the label goes, and the bold's closing "**" stays."""
+    size = len(line)
     ends = []          # offset in the reading where each piece ends
     at = 0
     for s, e in pieces:
         at += e - s
         ends.append(at)
 
-    def raw(pos: int, side: int) -> int:
+    def raw(pos: int, side: int) -> tuple[int, int]:
+        """Where a span's edge lies as written: with the markup beyond it, and without."""
         # side 0: the start of a span, 1: its end
         k = bisect_right(ends, pos) if side == 0 else bisect_right(ends, pos - 1)
         if k >= len(pieces):
-            return size
+            return size, size
         s, e = pieces[k]
         into = pos - (ends[k] - (e - s))
         if side == 0:
-            return (pieces[k - 1][1] if k else 0) if into == 0 else s + into
-        return (pieces[k + 1][0] if k + 1 < len(pieces) else size) if s + into == e else s + into
+            return ((pieces[k - 1][1] if k else 0), s) if into == 0 else (s + into, s + into)
+        if s + into == e:
+            return (pieces[k + 1][0] if k + 1 < len(pieces) else size), e
+        return s + into, s + into
 
-    return tuple((raw(s, 0), raw(e, 1)) for s, e in spans)
+    def balanced(a: int, b: int) -> bool:
+        """Whether the markup in ``line[a:b]`` (what no piece holds) opens what it closes."""
+        marks = [line[max(a, pe):min(b, ns)] for (_, pe), (ns, _) in
+                 zip(((0, 0), *pieces), (*pieces, (size, size))) if max(a, pe) < min(b, ns)]
+        text = _TARGET_RE.sub("]", " ".join(marks))   # apart: "_" and "_" are no "__"
+        if text.count("[") != text.count("]"):
+            return False
+        for pair in ("**", "__", "~~"):
+            if text.count(pair) % 2:
+                return False
+            text = text.replace(pair, "")
+        return text.count("*") % 2 == 0 and text.count("_") % 2 == 0
+
+    out = []
+    for s, e in spans:
+        (start_with, start_without), (end_with, end_without) = raw(s, 0), raw(e, 1)
+        for a, b in ((start_with, end_with), (start_without, end_with),
+                     (start_with, end_without), (start_without, end_without)):
+            if balanced(a, b):
+                break
+        else:
+            a, b = start_with, end_with
+        out.append((a, b))
+    return tuple(out)
+
+
+_TARGET_RE = compiled(_TARGET)

@@ -90,6 +90,10 @@ def test_a_link_target_alone_on_its_line_goes():
      "[Subscribe now](https://x.com/s) for $1."),
     ("**Read more:** [Story](/a)", "Read more:", "**Read more:**"),
     ("Text _then_ more", "then", "_then_"),
+    # ...but not the closing markup of what stays before it
+    ("Read the **council minutes** (Advertisement) first", " (Advertisement)", " (Advertisement)"),
+    ("Read [the minutes](https://x.com/a_b) (Advertisement) first", " (Advertisement)",
+     " (Advertisement)"),
 ])
 def test_spans_of_a_reading_map_back_to_the_line_as_written(line, span, written):
     text = line + "\n"
@@ -97,7 +101,7 @@ def test_spans_of_a_reading_map_back_to_the_line_as_written(line, span, written)
     assert r is not None and 0 in r.kept
     read_line = r.blocks[0].text
     s = read_line.index(span)
-    (a, b), = written_spans(r.kept[0], len(line), ((s, s + len(span)),))
+    (a, b), = written_spans(r.kept[0], line, ((s, s + len(span)),))
     assert line[a:b] == written
 
 
@@ -120,6 +124,14 @@ def test_a_markdown_scrape_keeps_its_lines_as_written():
     out = result.text
     assert "[protected bike lanes](https://example.com/lanes)" in out
     assert Cleaner().clean(out) == out          # idempotent
+
+
+def test_a_span_removed_after_emphasis_leaves_the_emphasis_closed():
+    # ads.inline-label trims "(Advertisement)"; the bold before it keeps its "**"
+    line = "Read the **council minutes** (Advertisement) before the vote, the mayor said."
+    d = Cleaner(heuristics=False).analyze(line + "\n").decisions[0]
+    assert d.kept and d.reason is not None
+    assert d.text == "Read the **council minutes** before the vote, the mayor said."
 
 
 def test_a_span_removed_from_a_reading_is_removed_with_its_markup():
