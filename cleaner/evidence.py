@@ -111,6 +111,32 @@ def tail_start(view: DocView, share: float = TAIL_SHARE) -> int:
     return int(view.last_line[unit]) + 1
 
 
+def read_trimmed(blocks: list[Block], hits: list[list[Hit]], rules: "RuleSet",
+                 zone: int | Callable[[], int], match_cache: dict | None) -> list[list[Hit]]:
+    """The hits, with a whole-line removal for each line that spans trim into a
+    line a rule removes whole ("(Advertisement) Related stories" trimmed of its
+    ad label is a lone related heading): a second pass would remove it, so the
+    first does, for that rule. Only a rule that removes its own line counts."""
+    after: dict[int, str] = {}     # line -> its text once the spans go
+    for i in compress(count(), hits):
+        hs = hits[i]
+        if not any(h.whole_line for h in hs):
+            text = trimmed(blocks[i].text, merge_spans([s for h in hs for s in h.spans]))
+            if text.strip():
+                after[i] = text
+    if not after:
+        return hits
+    # The trimmed lines in their places (tail-zone rules ask where), the others blank.
+    again = rule_hits([Block(b.index, b.start, after.get(b.index, ""), b.eol) for b in blocks],
+                      rules, zone, match_cache)
+    out = list(hits)
+    for i in after:
+        whole = [h for h in again[i] if h.whole_line and h.origin is None and h.rule.action == "drop"]
+        if whole:
+            out[i] = [whole[0], *hits[i]]
+    return out
+
+
 def protect_structures(hits: list[list[Hit]], grouped: units_mod.Units) -> list[list[Hit]]:
     """The hits without those that would cut inside a structure (code, table, front matter).
 
@@ -284,6 +310,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     # a tail-zone rule hits a line: on most documents none does.
     zone = cache(partial(tail_start, whole))
     found = rule_hits(blocks, rules, zone, match_cache, drop_rest_end(whole, len(blocks)))
+    found = read_trimmed(blocks, found, rules, zone, match_cache)
     found, spared = spare_speech(found, texts)
     hits = protect_structures(found, grouped)
     top = _first_kept(blocks, hits)

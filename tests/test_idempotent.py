@@ -61,6 +61,21 @@ def test_blank_lines_left_above_the_first_line_do_not_count():
     assert features(text) == features(once)
 
 
+def test_a_line_that_a_trimmed_label_leaves_as_boilerplate_goes_in_the_first_pass():
+    """An ad label trimmed from a line can leave a line that a rule removes
+    whole: "(Advertisement) Related stories" is a lone related heading once the
+    label goes. The first pass removes it, for that rule, so a second pass has
+    nothing left to do."""
+    text = ("The council met on Tuesday and voted on the harbour plan, officials said.\n\n"
+            "(Advertisement) Related stories\n\n"
+            "The mayor said the vote was close and the plan would go ahead in spring.\n")
+    result = Cleaner().analyze(text)
+    line = next(d for d in result.decisions if "Related stories" in d.block.text)
+    assert not line.kept and line.reason == "related.heading"
+    assert "Related stories" not in result.text
+    assert Cleaner().clean(result.text) == result.text
+
+
 SOURCES = ("seed", "scrapinghub", "readability", "trafilatura-eval", "wcxb")
 # Known gap, measured with the weights of 2026-12-05 (rules_near) over all 5,888
 # dev inputs: 3 change on a second pass, all wcxb full or region pages (a plan
