@@ -113,28 +113,72 @@ def tail_start(view: DocView, share: float = TAIL_SHARE) -> int:
 
 def read_trimmed(blocks: list[Block], hits: list[list[Hit]], rules: "RuleSet",
                  zone: int | Callable[[], int], match_cache: dict | None) -> list[list[Hit]]:
-    """The hits, with a whole-line removal for each line that spans trim into a
-    line a rule removes whole ("(Advertisement) Related stories" trimmed of its
-    ad label is a lone related heading): a second pass would remove it, so the
-    first does, for that rule. Only a rule that removes its own line counts."""
+    """The hits, with what a second pass would find on the lines that spans
+    trim, read as they are once trimmed: "(Advertisement) Related stories" is a
+    lone related heading once the ad label goes, and a rule that removes its
+    own line removes it now, for that rule; "... said. (Advertisement) Follow
+    us on Twitter" ends in a share call once the label goes, and that span goes
+    too. Read again until nothing more is found (each round only shortens the
+    lines). Drop-rest and drop-until markers are not read: their reach starts
+    from the line as written."""
+    out = list(hits)
     after: dict[int, str] = {}     # line -> its text once the spans go
     for i in compress(count(), hits):
-        hs = hits[i]
-        if not any(h.whole_line for h in hs):
-            text = trimmed(blocks[i].text, merge_spans([s for h in hs for s in h.spans]))
+        if not any(h.whole_line for h in hits[i]):
+            text = trimmed(blocks[i].text, _spans_of(hits[i]))
             if text.strip():
                 after[i] = text
-    if not after:
-        return hits
-    # The trimmed lines in their places (tail-zone rules ask where), the others blank.
-    again = rule_hits([Block(b.index, b.start, after.get(b.index, ""), b.eol) for b in blocks],
-                      rules, zone, match_cache)
-    out = list(hits)
-    for i in after:
-        whole = [h for h in again[i] if h.whole_line and h.origin is None and h.rule.action == "drop"]
-        if whole:
-            out[i] = [whole[0], *hits[i]]
+    while after:
+        # The trimmed lines in their places (tail-zone rules ask where), the others blank.
+        again = rule_hits([Block(b.index, b.start, after.get(b.index, ""), b.eol) for b in blocks],
+                          rules, zone, match_cache)
+        more: dict[int, str] = {}
+        for i in after:
+            found = [h for h in again[i] if h.origin is None and h.rule.action in ("drop", "drop-span")]
+            whole = [h for h in found if h.whole_line]
+            if whole:
+                out[i] = [whole[0], *out[i]]
+                continue
+            if not found:
+                continue
+            line = blocks[i].text
+            kept = _kept_pieces(_spans_of(out[i]), len(line))
+            out[i] = out[i] + [Hit(h.rule, tuple(_placed(kept, a, b) for a, b in h.spans))
+                               for h in found]
+            text = trimmed(line, _spans_of(out[i]))
+            if text.strip() and text != after[i]:
+                more[i] = text
+        after = more
     return out
+
+
+def _spans_of(hits: list[Hit]) -> tuple[tuple[int, int], ...]:
+    return merge_spans([s for h in hits for s in h.spans])
+
+
+def _kept_pieces(spans: tuple[tuple[int, int], ...], size: int) -> list[tuple[int, int]]:
+    """The parts of a line of ``size`` characters that no span removes."""
+    pieces, at = [], 0
+    for s, e in spans:
+        if s > at:
+            pieces.append((at, s))
+        at = max(at, e)
+    if at < size:
+        pieces.append((at, size))
+    return pieces
+
+
+def _placed(kept: list[tuple[int, int]], a: int, b: int) -> tuple[int, int]:
+    """A span ``a:b`` of the trimmed line (the ``kept`` pieces put together) as a
+    span of the line as written; it covers the removed text inside it."""
+    def at(pos: int, end: bool) -> int:
+        seen = 0
+        for s, e in kept:
+            if pos < seen + (e - s) or (end and pos == seen + (e - s)):
+                return s + (pos - seen)
+            seen += e - s
+        return kept[-1][1] if kept else 0
+    return at(a, False), at(b, True)
 
 
 def protect_structures(hits: list[list[Hit]], grouped: units_mod.Units) -> list[list[Hit]]:

@@ -61,11 +61,11 @@ def test_blank_lines_left_above_the_first_line_do_not_count():
     assert features(text) == features(once)
 
 
-def test_a_line_that_a_trimmed_label_leaves_as_boilerplate_goes_in_the_first_pass():
+def test_what_a_trimmed_label_leaves_as_boilerplate_goes_in_the_first_pass():
     """An ad label trimmed from a line can leave a line that a rule removes
-    whole: "(Advertisement) Related stories" is a lone related heading once the
-    label goes. The first pass removes it, for that rule, so a second pass has
-    nothing left to do."""
+    whole ("(Advertisement) Related stories" is a lone related heading once the
+    label goes), or one that a span rule trims further. The first pass takes
+    both, so a second pass has nothing left to do."""
     text = ("The council met on Tuesday and voted on the harbour plan, officials said.\n\n"
             "(Advertisement) Related stories\n\n"
             "The mayor said the vote was close and the plan would go ahead in spring.\n")
@@ -74,6 +74,14 @@ def test_a_line_that_a_trimmed_label_leaves_as_boilerplate_goes_in_the_first_pas
     assert not line.kept and line.reason == "related.heading"
     assert "Related stories" not in result.text
     assert Cleaner().clean(result.text) == result.text
+    # A trimmed line that ends in a share call once the label goes loses the
+    # call too, in the same pass.
+    text = ("The council met on Tuesday and voted on the harbour plan, officials said. "
+            "(Advertisement) Follow us on Twitter\n\n"
+            "The mayor said the vote was close and the plan would go ahead in spring.\n")
+    once = Cleaner().clean(text)
+    assert once.startswith("The council met on Tuesday and voted on the harbour plan, officials said.\n")
+    assert Cleaner().clean(once) == once
 
 
 SOURCES = ("seed", "scrapinghub", "readability", "trafilatura-eval", "wcxb")
