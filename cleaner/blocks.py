@@ -125,6 +125,19 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]
     return tuple((s, e) for s, e in merged)
 
 
+def complement(spans: Iterable[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """The parts of a line of ``size`` characters that no span covers (the
+    spans sorted and apart, as ``merge_spans`` gives them)."""
+    pieces, pos = [], 0
+    for s, e in spans:
+        if s > pos:
+            pieces.append((pos, s))
+        pos = e
+    if pos < size:
+        pieces.append((pos, size))
+    return pieces
+
+
 # A list item's marker: a bullet or "1." / "1)", then a space.
 LIST_MARKER_SOURCE = r"^[ \t]*(?:[*+•·▪►›»\-–—][ \t]|\d{1,3}[.)][ \t])"
 LIST_MARKER = compiled(LIST_MARKER_SOURCE)

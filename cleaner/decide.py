@@ -333,11 +333,6 @@ def prose_runs(prose: np.ndarray, gap: int = NO_ARTICLE_GAP) -> tuple[np.ndarray
     return np.diff(bounds), np.add.reduceat(prose[at], bounds[:-1] + 1)
 
 
-def longest_prose_run(prose: np.ndarray, gap: int = NO_ARTICLE_GAP) -> int:
-    """The most prose units that come together, at most ``gap`` other units between two."""
-    return int(prose_runs(prose, gap)[0].max(initial=0))
-
-
 def _no_article_guard(out: list[Decision], ev: "Evidence", keep: np.ndarray) -> bool:
     """Withdraw the model's removals from a document without an article; True if it did.
 

@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 import numpy as np
 
 from . import units as units_mod
-from .blocks import Block, merge_spans
+from .blocks import Block, complement, merge_spans
 from .features import DocView, window_mean
+from .markup import written_spans
 from .signals import Hit, rule_hits
 from .speech import attribution
 
@@ -141,10 +142,11 @@ def read_trimmed(blocks: list[Block], hits: list[list[Hit]], rules: "RuleSet",
                 continue
             if not found:
                 continue
+            # The trimmed line reads as the pieces of the line the spans leave:
+            # its spans go back on the line as written as a reading's do.
             line = blocks[i].text
-            kept = _kept_pieces(_spans_of(out[i]), len(line))
-            out[i] = out[i] + [Hit(h.rule, tuple(_placed(kept, a, b) for a, b in h.spans))
-                               for h in found]
+            kept = tuple(complement(_spans_of(out[i]), len(line)))
+            out[i] = out[i] + [Hit(h.rule, written_spans(kept, line, h.spans)) for h in found]
             text = trimmed(line, _spans_of(out[i]))
             if text.strip() and text != after[i]:
                 more[i] = text
@@ -154,31 +156,6 @@ def read_trimmed(blocks: list[Block], hits: list[list[Hit]], rules: "RuleSet",
 
 def _spans_of(hits: list[Hit]) -> tuple[tuple[int, int], ...]:
     return merge_spans([s for h in hits for s in h.spans])
-
-
-def _kept_pieces(spans: tuple[tuple[int, int], ...], size: int) -> list[tuple[int, int]]:
-    """The parts of a line of ``size`` characters that no span removes."""
-    pieces, at = [], 0
-    for s, e in spans:
-        if s > at:
-            pieces.append((at, s))
-        at = max(at, e)
-    if at < size:
-        pieces.append((at, size))
-    return pieces
-
-
-def _placed(kept: list[tuple[int, int]], a: int, b: int) -> tuple[int, int]:
-    """A span ``a:b`` of the trimmed line (the ``kept`` pieces put together) as a
-    span of the line as written; it covers the removed text inside it."""
-    def at(pos: int, end: bool) -> int:
-        seen = 0
-        for s, e in kept:
-            if pos < seen + (e - s) or (end and pos == seen + (e - s)):
-                return s + (pos - seen)
-            seen += e - s
-        return kept[-1][1] if kept else 0
-    return at(a, False), at(b, True)
 
 
 def protect_structures(hits: list[list[Hit]], grouped: units_mod.Units) -> list[list[Hit]]:

@@ -32,7 +32,7 @@ import re
 from bisect import bisect_right
 from typing import NamedTuple, Sequence
 
-from .blocks import Block, merge_spans
+from .blocks import Block, complement, merge_spans
 from .programs import compiled
 from .units import fenced_code
 
@@ -99,7 +99,7 @@ def read(blocks: Sequence[Block], text: str, offset: int = 0) -> Reading | None:
         gone = _gone(b.text, marks)
         if not gone:
             continue
-        pieces = _complement(gone, len(b.text))
+        pieces = complement(gone, len(b.text))
         out[i] = Block(b.index, b.start, "".join(b.text[s:e] for s, e in pieces), b.eol)
         kept[i] = tuple(pieces)
     return Reading(out, kept) if kept else None
@@ -207,17 +207,6 @@ def _opener(line: str, close: int) -> int | None:
                 return k
             depth -= 1
     return None
-
-
-def _complement(gone: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
-    pieces, pos = [], 0
-    for s, e in gone:
-        if s > pos:
-            pieces.append((pos, s))
-        pos = e
-    if pos < size:
-        pieces.append((pos, size))
-    return pieces
 
 
 def written_spans(pieces: tuple[tuple[int, int], ...], line: str,

@@ -162,14 +162,19 @@ def test_a_related_box_inside_the_article_does_not_cut_the_rest_of_it():
         assert p.strip() in out
 
 
-def test_longest_prose_run_allows_one_other_unit_between_two_prose_units():
-    from cleaner.decide import longest_prose_run
+def test_prose_runs_allow_one_other_unit_between_two_prose_units():
+    from cleaner.decide import prose_runs
+
+    def longest(prose, **gap):
+        return int(prose_runs(prose, **gap)[0].max(initial=0))
 
     prose = np.array([0, 30, 0, 25, 40, 0, 0, 12, 0, 0, 0, 9], dtype=float)
-    assert longest_prose_run(prose) == 3          # units 1, 3, 4: one caption between 1 and 3
-    assert longest_prose_run(prose, gap=0) == 2   # units 3, 4
-    assert longest_prose_run(prose, gap=2) == 4   # units 1, 3, 4, 7
-    assert longest_prose_run(np.zeros(5)) == 0
+    assert longest(prose) == 3          # units 1, 3, 4: one caption between 1 and 3
+    assert longest(prose, gap=0) == 2   # units 3, 4
+    assert longest(prose, gap=2) == 4   # units 1, 3, 4, 7
+    assert longest(np.zeros(5)) == 0
+    runs, words = prose_runs(prose)
+    assert runs.tolist() == [3, 1, 1] and words.tolist() == [95, 12, 9]
 
 
 TEASERS = "".join(
