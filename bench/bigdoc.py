@@ -14,7 +14,10 @@ text field whose line ends were lost), and ``--shape line`` the whole input a
 single line: a line longer than a window is kept unread (``limit.long-line``)
 and written out in pieces as it is read.
 
-Run from the repository root:  python bench/bigdoc.py [--sizes 10 100] [--shape lines|paragraphs|pages|line] [--corpus PATH]
+``--via in-place`` rewrites the file with `clean --in-place` instead (a batch
+run of one file: it reads the file whole, and cleans it window by window).
+
+Run from the repository root:  python bench/bigdoc.py [--sizes 10 100] [--shape lines|paragraphs|pages|line] [--via stdin|in-place] [--corpus PATH]
 """
 from __future__ import annotations
 
@@ -62,12 +65,17 @@ def build(corpus: Path, mb: float, dest: Path, shape: str = "lines") -> int:
     return size
 
 
-def run(clean: str, path: Path) -> tuple[float, float, int, int]:
-    """(wall s, CPU s, peak RSS bytes, exit status) of `clean < path`."""
+def run(clean: str, path: Path, via: str = "stdin") -> tuple[float, float, int, int]:
+    """(wall s, CPU s, peak RSS bytes, exit status) of `clean < path`, or of
+    `clean --in-place path` (``via``)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    with open(path, "rb") as stdin:
-        p = subprocess.run([clean], stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if via == "in-place":
+        p = subprocess.run([clean, "--in-place", "--quiet", str(path)], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    else:
+        with open(path, "rb") as stdin:
+            p = subprocess.run([clean], stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -83,6 +91,8 @@ def main() -> None:
     ap.add_argument("--sizes", type=float, nargs="+", default=[10.0, 100.0], help="sizes in MB, ascending")
     ap.add_argument("--shape", choices=("lines", "paragraphs", "pages", "line"), default="lines",
                     help="the pages' lines as scraped, a paragraph a line, a page a line, or all one line")
+    ap.add_argument("--via", choices=("stdin", "in-place"), default="stdin",
+                    help="pipe the text through `clean`, or rewrite the file with `clean --in-place`")
     a = ap.parse_args()
     clean = str(Path(sys.executable).parent / "clean") if (Path(sys.executable).parent / "clean").is_file() \
         else shutil.which("clean")
@@ -94,7 +104,7 @@ def main() -> None:
         for mb in a.sizes:
             path = Path(tmp) / f"big-{mb}.txt"
             size = build(a.corpus, mb, path, a.shape)
-            wall, cpu, rss, status = run(clean, path)
+            wall, cpu, rss, status = run(clean, path, a.via)
             rows.append((size, cpu))
             print(f"{size / 1e6:>8.1f}MB{wall:>10.1f}{cpu:>10.1f}{size / 1e6 / cpu:>12.2f}"
                   f"{rss / 1e6:>10.0f}MB{rss / size:>11.2f}")

@@ -15,6 +15,8 @@ from .rules import RuleSet, load_rules
 from .signals import trim_cache
 
 if TYPE_CHECKING:  # imported where used: one document never needs them (start-up time)
+    from collections import Counter
+
     from .model import Model
     from .repetition import CommonLines
 
@@ -289,11 +291,14 @@ class Cleaner:
         return CleanResult(name, text, decisions)
 
     def iter_clean(self, text: "str | Iterable[str]", name: str = "<text>", *,
-                   common: CommonLines | None = None) -> Iterator[str]:
+                   common: CommonLines | None = None,
+                   removed: "Counter[tuple[str, str]] | None" = None) -> Iterator[str]:
         """The cleaned text in pieces, one per window: memory stays bounded by a window.
 
         ``text`` may be the whole text or an iterable of its pieces (a stream
-        decoded as it is read): the output is the same.
+        decoded as it is read): the output is the same. ``removed``: a Counter
+        that receives (kind, reason) for each line removed whole, as each
+        window is cleaned (``writer.removal_kind``; what ``--stats`` reports).
         """
         _check_text(text, "iter_clean", (str, Iterable), "str or an iterable of str")
         first = 0
@@ -308,16 +313,20 @@ class Cleaner:
                 continue
             # Paused until the window's decisions are written and freed (see clean).
             with collector.paused():
-                piece, lines = self._window_text(renderer, part, name, common, first, offset)
+                piece, lines = self._window_text(renderer, part, name, common, first, offset,
+                                                 removed)
             first += lines
             yield piece
         yield renderer.close()
 
     def _window_text(self, renderer: writer.Renderer, part: str, name: str,
-                     common: CommonLines | None, first: int, offset: int) -> tuple[str, int]:
+                     common: CommonLines | None, first: int, offset: int,
+                     removed: "Counter[tuple[str, str]] | None") -> tuple[str, int]:
         """``iter_clean``'s text for one window, and the window's number of lines.
         The window's decisions are freed when it returns."""
         decisions = self._decide(part, name, common, first, offset, explain=False)
+        if removed is not None:
+            removed.update(writer.removed_kinds(decisions))
         return renderer.feed(decisions), len(decisions)
 
     def _decide(self, text: str, name: str, common: CommonLines | None, first: int = 0,

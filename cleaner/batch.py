@@ -44,7 +44,7 @@ import time
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence, TextIO
 
 from . import atomic
@@ -52,8 +52,9 @@ from .api import Cleaner
 from .errors import CleanerError
 from .progress import View, view_for
 from .reader import decode, detect_format, is_jsonl_name
-from .repetition import CommonLines, DocumentKeys, LineTally, scan_document
+from .repetition import MIN_DOCS, CommonLines, DocumentKeys, LineTally, scan_document
 from .walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Message, Target, collect
+from .writer import unified_diff
 
 __all__ = ["run_batch", "collect", "Target", "Message", "DEFAULT_INCLUDE", "DEFAULT_EXCLUDE"]
 
@@ -106,6 +107,9 @@ class BatchOptions:
     diff: bool = False             # return a unified diff for changed files
     encoding: str = "utf-8"
     output_dir: str | None = None  # write cleaned copies here instead (--output-dir)
+    # Scan each file's repetition keys: not when the cleaner counts no
+    # repetition, nor for fewer files than a common line needs (MIN_DOCS).
+    keys: bool = True
 
 
 @dataclass
@@ -200,6 +204,7 @@ _STOP = _Stop()
 
 _CLEANER: Cleaner | None = None
 _OPTIONS = BatchOptions()
+NO_KEYS = DocumentKeys(frozenset(), None)   # a file scanned without its keys (BatchOptions.keys)
 
 
 def _setup(cleaner: Cleaner, options: BatchOptions) -> None:
@@ -263,7 +268,7 @@ def _scan_one(t: Target) -> Scan:
         text = decode(data, t.name, _OPTIONS.encoding)
     except CleanerError as e:
         return Scan(t, message=Message("error", str(e)))
-    return Scan(t, keys=scan_document(text))
+    return Scan(t, keys=scan_document(text) if _OPTIONS.keys else NO_KEYS)
 
 
 def _analyze(t: Target, data: bytes, common: CommonLines | None) -> Outcome | tuple[bytes, Outcome]:
@@ -271,17 +276,18 @@ def _analyze(t: Target, data: bytes, common: CommonLines | None) -> Outcome | tu
     assert _CLEANER is not None
     try:
         text = decode(data, t.name, _OPTIONS.encoding)
+        removed: Counter = Counter()
         _STOP.enter()
         try:
-            result = _CLEANER.analyze(text, t.name, common=common)
+            new, same = _cleaned_bytes(text, t.name, common, removed)
         finally:
             _STOP.leave()
-        if not result.changed:
+        if same:
             return Outcome(t)
-        reasons: Counter = Counter(reason_group(d.reason) for d in result.decisions
-                                   if not d.kept and not d.block.blank)
-        diff = result.diff() if _OPTIONS.diff else None
-        new = result.text.encode(_OPTIONS.encoding)
+        reasons: Counter = Counter()
+        for (_, reason), n in removed.items():
+            reasons[reason_group(reason)] += n
+        diff = unified_diff(text, new.decode(_OPTIONS.encoding), t.name) if _OPTIONS.diff else None
     except CleanerError as e:
         # Decoding errors already name the file; rule errors (a pattern timing
         # out) name the rule and line, and need the file in front.
@@ -293,6 +299,26 @@ def _analyze(t: Target, data: bytes, common: CommonLines | None) -> Outcome | tu
         return Outcome(t, message=Message("error", f"{t.name}: internal error: "
                                                    f"{type(e).__name__}: {e}"))
     return new, Outcome(t, True, sum(reasons.values()), tuple(sorted(reasons.items())), diff)
+
+
+def _cleaned_bytes(text: str, name: str, common: CommonLines | None,
+                   removed: Counter) -> tuple[bytes, bool]:
+    """The cleaned text, encoded, and whether it is the text as it was.
+
+    Window by window, as `clean` writes stdout: each piece is compared with the
+    text where it would stand and encoded as it comes, so that memory holds
+    the text, its bytes and one window's decisions however big the file is
+    (the cleaned text whole, as a str, would take up to four bytes a character).
+    """
+    assert _CLEANER is not None
+    pieces: list[bytes] = []
+    at, same = 0, True
+    for piece in _CLEANER.iter_clean(text, name, common=common, removed=removed):
+        if same:
+            same = text.startswith(piece, at)
+            at += len(piece)
+        pieces.append(piece.encode(_OPTIONS.encoding))
+    return b"".join(pieces), same and at == len(text)
 
 
 def _clean_one(t: Target, common: CommonLines | None) -> Outcome:
@@ -540,6 +566,8 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
         for m in messages:
             say(m)
         summary.seen = len(targets)
+        if not (cleaner.repetition and len(targets) >= MIN_DOCS):
+            options = replace(options, keys=False)
         jobs = max(1, jobs or os.cpu_count() or 1)
         jobs = min(jobs, max(1, len(targets) // MIN_FILES_PER_WORKER))
         size = max(1, min(64, math.ceil(len(targets) / (jobs * 8))))

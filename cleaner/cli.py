@@ -30,7 +30,7 @@ with collector.paused(freeze=True):
     from .config import Config, find_config, load_config
     from .errors import CleanerError
     from .reader import check_encoding, read_bytes
-    from .writer import removal_kind, stats_lines
+    from .writer import removed_kinds, stats_lines
 
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
@@ -257,13 +257,15 @@ def main_command(
         raise fail(str(e))
     status = EXIT_OK
     docs = []
-    plain = not (explain or diff or json_report or page is not None or stdin_filename or stats)
+    # Plain text out (--stats counts as it goes): cleaned window by window.
+    plain = not (explain or diff or json_report or page is not None or stdin_filename)
     removed: Counter = Counter()     # (kind, reason) -> lines, for --stats
+    tally = removed if stats else None
     inputs = files or ["-"]
     read_already: dict[str, tuple[bytes, str]] = {}
     if plain and len(inputs) == 1 and encoding != "auto" and format in ("auto", "text"):
         try:
-            whole = _stream_plain(cleaner, inputs[0], encoding, format)
+            whole = _stream_plain(cleaner, inputs[0], encoding, format, tally)
         except CleanerError as e:
             raise fail(str(e))
         if whole is None:
@@ -296,13 +298,13 @@ def main_command(
             doc = docs.pop(0)    # let each text go once it is written
             if plain:
                 # Window by window: a huge input never holds all its decisions at once.
-                for piece in cleaner.iter_clean(doc.text, doc.name, common=common):
+                for piece in cleaner.iter_clean(doc.text, doc.name, common=common, removed=tally):
                     write_out(piece)
                 continue
             result = cleaner.analyze(doc.text, doc.name, common=common)
             _emit(result, explain, diff, json_report, paint)
             if stats:
-                removed.update((removal_kind(d), d.reason) for d in result.removed if not d.kept)
+                removed.update(removed_kinds(result.decisions))
             if page is not None:
                 page.add(result)
         sys.stdout.flush()
@@ -329,10 +331,11 @@ STREAM_AFTER = 16 * 2**20
 _CHUNK = 4 * 2**20
 
 
-def _stream_plain(cleaner: Cleaner, path: str, encoding: str,
-                  format: str) -> tuple[bytes, str] | None:
+def _stream_plain(cleaner: Cleaner, path: str, encoding: str, format: str,
+                  removed: Counter | None = None) -> tuple[bytes, str] | None:
     """Clean one big plain-text input as a stream (None); or, when it is small,
-    gzip or HTML, write nothing and return its bytes and name for the whole-text path."""
+    gzip or HTML, write nothing and return its bytes and name for the whole-text path.
+    ``removed``: counts the lines removed (``Cleaner.iter_clean``)."""
     import codecs
 
     from .reader import GZIP_MAGIC, detect_format
@@ -368,7 +371,7 @@ def _stream_plain(cleaner: Cleaner, path: str, encoding: str,
         yield decoder.decode(b"", final=True)
 
     try:
-        for piece in cleaner.iter_clean(chunks(), name):
+        for piece in cleaner.iter_clean(chunks(), name, removed=removed):
             write_out(piece)
     finally:
         if path != "-":

@@ -47,7 +47,7 @@ from .api import Cleaner
 from .errors import CleanerError, InputError
 from .programs import compiled
 from .repetition import CommonLines, DocumentKeys, LineTally, scan_document
-from .writer import removal_kind, stats_lines
+from .writer import removed_kinds, stats_lines
 
 ANNOTATION_KEY = "clean"
 # A chunk sent to a worker: this many bytes or records, whichever comes first.
@@ -247,7 +247,7 @@ def clean_record(cleaner: Cleaner, data: bytes, where: str, common: CommonLines 
     else:
         out = splice(line, loc, cleaned, annotation).encode("utf-8")
     n = sum(1 for d in removed if not d.kept)
-    reasons = Counter((removal_kind(d), d.reason) for d in removed if not d.kept) if opts.stats else None
+    reasons = Counter(removed_kinds(result.decisions)) if opts.stats else None
     return Outcome(out, changed, n, reasons, result.explain() if opts.explain else None)
 
 

@@ -26,7 +26,7 @@ import tempfile
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import IO, Callable, Iterable
+from typing import IO, Callable, Iterable, Iterator
 
 from .programs import compiled
 
@@ -64,9 +64,18 @@ def line_key(line: str) -> bytes | None:
     return hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest()
 
 
+def read_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` that the cleaner reads: not those longer than a
+    window (``api.WINDOW_CHARS``), which it keeps unread. Such a line is no
+    evidence, and its words alone would take some 25 bytes a character."""
+    from .api import WINDOW_CHARS    # at run time: tests shrink the window
+
+    return (line for line in text.splitlines() if len(line) <= WINDOW_CHARS)
+
+
 def document_keys(text: str) -> set[bytes]:
     """The distinct line keys of one document."""
-    keys = {line_key(line) for line in text.splitlines()}
+    keys = {line_key(line) for line in read_lines(text)}
     keys.discard(None)
     return keys
 
@@ -81,7 +90,7 @@ def document_signature(text: str) -> bytes | None:
     """
     mins = [_EMPTY] * BINS
     seen = False
-    for line in text.splitlines():
+    for line in read_lines(text):
         words = _WORD.findall(line.casefold())
         if len(words) >= LONG_WORDS:
             seen = True
@@ -109,7 +118,7 @@ def _sign_all_words(mins: list[int], text: str) -> bool:
     """The shingles of the text's words across line ends; False when it has none."""
     window: list[str] = []          # the last SHINGLE - 1 words, carried over line ends
     total = 0
-    for line in text.splitlines():
+    for line in read_lines(text):
         words = _WORD.findall(line.casefold())
         if not words:
             continue

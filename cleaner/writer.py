@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Iterator
 
 from .blocks import split_lines
 
@@ -111,6 +112,12 @@ def _blanks_before(pending: list[str], best: list[str], removed: bool, started: 
 
 def removed_lines(decisions: list[Decision]) -> int:
     return sum(1 for d in decisions if not d.kept and not d.block.blank)
+
+
+def removed_kinds(decisions: list[Decision]) -> Iterator[tuple[str, str]]:
+    """(kind, reason) of each line removed whole (``--stats``, a batch run's summary)."""
+    return ((removal_kind(d), d.reason or "") for d in decisions
+            if not d.kept and not d.block.blank)
 
 
 def explain(decisions: list[Decision], name: str = "<stdin>", width: int = 72) -> list[str]:

@@ -483,3 +483,28 @@ def test_a_big_input_is_cleaned_as_a_stream_by_the_cli(run_clean, tmp_path):
     assert (bad.returncode, bad.stdout) == (2, b"")
     assert bad.stderr.decode().strip() == (f"clean: error: <stdin>: not valid utf-8 at byte {at} "
                                            "(use --encoding to read another encoding)")
+
+
+def test_iter_clean_counts_the_lines_it_removes_window_by_window(default):
+    """``iter_clean(removed=...)`` counts (kind, reason) of each line removed
+    whole, as each window is cleaned: what ``analyze`` finds on the whole text
+    (``--stats`` and a batch run's summary read it; neither holds all decisions)."""
+    from collections import Counter
+
+    from cleaner import api
+    from cleaner.writer import removed_kinds
+
+    seed = SEED.joinpath("input.txt").read_text(encoding="utf-8")
+    text = "\n".join([seed] * 20)
+    old = api.WINDOW_LINES
+    try:
+        api.WINDOW_LINES = 200
+        removed: Counter = Counter()
+        pieces = list(default.iter_clean(text, removed=removed))
+        result = default.analyze(text)
+    finally:
+        api.WINDOW_LINES = old
+    assert len(pieces) > 2 and "".join(pieces) == result.text
+    assert removed == Counter(removed_kinds(result.decisions))
+    assert removed[("donation", "donation.message-from-appeal")] >= 14 * 19, removed
+    assert sum(removed.values()) == len([d for d in result.decisions if not d.kept and d.text.strip()])

@@ -18,6 +18,7 @@ from cleaner import Cleaner
 from cleaner.atomic import is_temp_name, read_file, replace_bytes
 from cleaner.batch import collect
 from cleaner.repetition import CommonLines
+from conftest import SEED
 
 # The real `clean` in a subprocess, test after test: slow, but for three that stay in the quick run.
 
@@ -470,3 +471,25 @@ def test_exclude_applies_to_named_files_in_excluded_folders(tmp_path, run_clean)
     (tmp_path / "pyproject.toml").write_text('[tool.clean]\nexclude = ["drafts"]\n')
     r = run_clean("--check", "drafts/a00.txt", "news/a00.txt", cwd=tmp_path)
     assert r.stdout.decode().split() == ["news/a00.txt"], r.stderr
+
+
+@pytest.mark.slow
+def test_a_file_longer_than_a_window_is_rewritten_as_clean_writes_it(tmp_path, run_clean):
+    """A batch cleans a file window by window, as `clean` writes stdout: the
+    rewritten file is the text `clean` prints, and the summary counts the
+    lines `--stats` counts. 500 copies of the seed are 22,500 lines, two windows."""
+    seed = (SEED / "input.txt").read_text(encoding="utf-8")
+    text = "\n".join([seed] * 500).encode()
+    p = tmp_path / "big.txt"
+    p.write_bytes(text)
+    out = run_clean("--stats", input=text)
+    stats = out.stderr.decode().splitlines()[0]          # "clean: 1 input, N lines removed"
+    removed = int(stats.split(", ")[1].split()[0])
+    assert out.returncode == 0 and removed >= 19 * 490, stats    # each copy loses its 19 lines
+    r = run_clean("--in-place", p)
+    assert r.returncode == 0, r.stderr
+    assert p.read_bytes() == out.stdout
+    assert f"cleaned {p} ({removed} lines removed)" in r.stderr.decode()
+    # Cleaned, it stays as it is: --check finds nothing to do.
+    r = run_clean("--check", p)
+    assert r.returncode == 0 and r.stdout == b"", r.stdout

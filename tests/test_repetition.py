@@ -230,3 +230,33 @@ def test_signature_memory_does_not_grow_with_the_text():
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         assert peak < 2_000_000 + len(text) * 5, peak   # splitlines' list, not a word list
+
+
+def test_a_line_longer_than_a_window_is_no_evidence(monkeypatch):
+    """The cleaner keeps a line longer than a window unread (``limit.long-line``),
+    so repetition neither counts nor signs it: its words alone would cost some
+    25 bytes of memory a character (a batch run over a 21 MB one-line file
+    peaked at 661 MB scanning it)."""
+    from cleaner import api
+
+    footer = "The Riverside Courier is published by Courier Media Group"
+    article = "The council met on Tuesday and voted on the harbour plan, officials said."
+    long = "The harbour plan was debated again and again by the council members. " * 5
+    monkeypatch.setattr(api, "WINDOW_CHARS", 200)
+    text = f"{footer}\n{article}\n{long}\n"
+    assert len(long) > 200
+    assert document_keys(text) == document_keys(f"{footer}\n{article}\n")
+    assert repetition.line_key(long) not in document_keys(text)
+    assert document_signature(text) == document_signature(f"{footer}\n{article}\n")
+    monkeypatch.setattr(api, "WINDOW_CHARS", 1_000)
+    assert repetition.line_key(long) in document_keys(text)
+    assert document_signature(text) != document_signature(f"{footer}\n{article}\n")
+    # At the real bound: 3 MB on one line, signed and keyed in the memory of a copy of it.
+    monkeypatch.undo()
+    text = f"{article}\n" + "word " * 600_000 + "\n"
+    tracemalloc.start()
+    document_signature(text)
+    document_keys(text)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 2 * len(text), peak
