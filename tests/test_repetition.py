@@ -260,3 +260,26 @@ def test_a_line_longer_than_a_window_is_no_evidence(monkeypatch):
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 2 * len(text), peak
+
+
+def test_a_signature_does_not_depend_on_the_blocks_its_words_are_hashed_in(monkeypatch):
+    """Shingles are hashed a block of words at a time; a shingle that spans two
+    blocks (of a text signed by all its words) or a line end must come out as in
+    one block. Blocks of 1 to 9 words against one block, on random texts of long
+    lines, of short lines only (signed across line ends), and of fewer words than
+    a shingle."""
+    rng = random.Random(11)
+    vocabulary = [f"w{i}" for i in range(40)]
+    for _ in range(200):
+        lines = []
+        for _ in range(rng.randint(1, 12)):
+            n = rng.choice([0, 1, 2, 3, 7, 8, 9, 15]) if rng.random() < 0.7 else rng.randint(0, 30)
+            lines.append(" ".join(rng.choice(vocabulary) for _ in range(n)))
+        text = "\n".join(lines)
+        whole = document_signature(text)
+        monkeypatch.setattr(repetition, "_BLOCK", rng.randint(1, 9))
+        assert document_signature(text) == whole, text
+        monkeypatch.undo()
+    # Fewer words than a shingle in all: one shingle of them; no words: no signature.
+    assert document_signature("Home News") != document_signature("News Home")
+    assert document_signature("...\n\n--") is None
