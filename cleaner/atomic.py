@@ -47,6 +47,7 @@ import secrets
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 TEMP_MARK = ".clean-tmp-"
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -211,9 +212,10 @@ def _copy_xattrs(src: int, dst: int) -> None:
                                 f"({e.strerror or e})") from None
 
 
-def replace_bytes(path: str | os.PathLike, data: bytes, *, expect: Snapshot | None = None,
-                  folder: tuple[int, int] | None = None) -> None:
-    """Atomically replace the content of the existing regular file ``path`` with ``data``.
+def replace_bytes(path: str | os.PathLike, data: bytes | Sequence[bytes], *,
+                  expect: Snapshot | None = None, folder: tuple[int, int] | None = None) -> None:
+    """Atomically replace the content of the existing regular file ``path`` with ``data``
+    (bytes, or its pieces in order).
 
     Keeps the permission bits, the owner (when running as root) and the
     extended attributes. With ``expect`` (from ``read_file``) the file is left
@@ -264,8 +266,9 @@ def replace_bytes(path: str | os.PathLike, data: bytes, *, expect: Snapshot | No
         _discard(tmp, dirfd)
 
 
-def write_new(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` (an output file, created or replaced) atomically.
+def write_new(path: str | os.PathLike, data: bytes | Sequence[bytes]) -> None:
+    """Write ``data`` (bytes, or its pieces in order) to ``path`` (an output file,
+    created or replaced) atomically.
 
     The rename replaces a symbolic link planted at ``path`` instead of writing
     through it.
@@ -299,10 +302,11 @@ def _create_temp(path: str | os.PathLike, dirfd: int, mode: int) -> tuple[str, i
     raise FileExistsError(errno.EEXIST, "no free temporary name", os.fspath(path))
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+def _write_all(fd: int, data: bytes | Sequence[bytes]) -> None:
+    for piece in (data,) if isinstance(data, bytes) else data:
+        view = memoryview(piece)
+        while view:
+            view = view[os.write(fd, view):]
 
 
 def _discard(tmp: str | None, dirfd: int) -> None:

@@ -271,8 +271,9 @@ def _scan_one(t: Target) -> Scan:
     return Scan(t, keys=scan_document(text) if _OPTIONS.keys else NO_KEYS)
 
 
-def _analyze(t: Target, data: bytes, common: CommonLines | None) -> Outcome | tuple[bytes, Outcome]:
-    """Clean one file's bytes: an Outcome for an unchanged file or an error, else (new bytes, Outcome)."""
+def _analyze(t: Target, data: bytes, common: CommonLines | None) -> Outcome | tuple[list[bytes], Outcome]:
+    """Clean one file's bytes: an Outcome for an unchanged file or an error, else
+    (the new bytes in pieces, Outcome)."""
     assert _CLEANER is not None
     try:
         text = decode(data, t.name, _OPTIONS.encoding)
@@ -287,7 +288,8 @@ def _analyze(t: Target, data: bytes, common: CommonLines | None) -> Outcome | tu
         reasons: Counter = Counter()
         for (_, reason), n in removed.items():
             reasons[reason_group(reason)] += n
-        diff = unified_diff(text, new.decode(_OPTIONS.encoding), t.name) if _OPTIONS.diff else None
+        diff = unified_diff(text, b"".join(new).decode(_OPTIONS.encoding), t.name) \
+            if _OPTIONS.diff else None
     except CleanerError as e:
         # Decoding errors already name the file; rule errors (a pattern timing
         # out) name the rule and line, and need the file in front.
@@ -302,13 +304,14 @@ def _analyze(t: Target, data: bytes, common: CommonLines | None) -> Outcome | tu
 
 
 def _cleaned_bytes(text: str, name: str, common: CommonLines | None,
-                   removed: Counter) -> tuple[bytes, bool]:
-    """The cleaned text, encoded, and whether it is the text as it was.
+                   removed: Counter) -> tuple[list[bytes], bool]:
+    """The cleaned text, encoded in pieces, and whether it is the text as it was.
 
     Window by window, as `clean` writes stdout: each piece is compared with the
     text where it would stand and encoded as it comes, so that memory holds
     the text, its bytes and one window's decisions however big the file is
-    (the cleaned text whole, as a str, would take up to four bytes a character).
+    (the cleaned text whole, as a str, would take up to four bytes a character;
+    the pieces are written as they are, not joined).
     """
     assert _CLEANER is not None
     pieces: list[bytes] = []
@@ -318,7 +321,7 @@ def _cleaned_bytes(text: str, name: str, common: CommonLines | None,
             same = text.startswith(piece, at)
             at += len(piece)
         pieces.append(piece.encode(_OPTIONS.encoding))
-    return b"".join(pieces), same and at == len(text)
+    return pieces, same and at == len(text)
 
 
 def _clean_one(t: Target, common: CommonLines | None) -> Outcome:
@@ -328,7 +331,7 @@ def _clean_one(t: Target, common: CommonLines | None) -> Outcome:
     data, snap = got
     done = _analyze(t, data, common)
     if _OPTIONS.output_dir is not None:
-        new, o = (data, done) if isinstance(done, Outcome) else done
+        new, o = ([data], done) if isinstance(done, Outcome) else done
         if o.message is not None:
             return o
         return _copy_out(t, new, o)
@@ -368,7 +371,7 @@ def _clean_one(t: Target, common: CommonLines | None) -> Outcome:
     return Outcome(t, True, o.removed, o.reasons, o.diff, written=True)
 
 
-def _copy_out(t: Target, new: bytes, o: Outcome) -> Outcome:
+def _copy_out(t: Target, new: list[bytes], o: Outcome) -> Outcome:
     """Write the cleaned (or unchanged) bytes under the output folder."""
     assert _OPTIONS.output_dir is not None
     dest = os.path.join(_OPTIONS.output_dir, t.out)

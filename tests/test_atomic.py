@@ -18,7 +18,7 @@ import pytest
 from cleaner import Cleaner
 from cleaner import batch
 from cleaner.atomic import (ChangedMeanwhile, NotRegular, folder_id, is_temp_name, read_file,
-                            replace_bytes)
+                            replace_bytes, write_new)
 from cleaner.batch import BatchOptions, run_batch
 from cleaner.walk import collect
 
@@ -173,3 +173,17 @@ def test_folder_id_is_the_folder_of_the_path(tmp_path):
     p.write_text("x\n")
     st = os.stat(tmp_path)
     assert folder_id(p) == (st.st_dev, st.st_ino)
+
+
+def test_the_new_content_may_come_in_pieces(tmp_path):
+    """A batch run writes a file's cleaned text as the pieces it was encoded in
+    (one per window), never joined into one more copy of the file."""
+    p = tmp_path / "a.txt"
+    p.write_bytes(b"old text\n")
+    data, snap = read_file(str(p))
+    replace_bytes(p, [b"first window\n", b"", b"second window\n"], expect=snap)
+    assert p.read_bytes() == b"first window\nsecond window\n"
+    out = tmp_path / "out" / "b.txt"
+    write_new(out, [b"one ", b"two\n"])
+    assert out.read_bytes() == b"one two\n"
+    assert not [q for q in tmp_path.rglob("*") if is_temp_name(q.name)]
