@@ -223,7 +223,8 @@ def clean_record(cleaner: Cleaner, data: bytes, where: str, common: CommonLines 
         if not line.strip():
             return Outcome(data if _utf8(opts.encoding) else line.encode("utf-8"))
         loc = locate(line, opts.field, annotate=opts.annotate)
-        result = cleaner.analyze(loc.text, where, common=common)
+        # Each removal's evidence only for --explain (~3% of the time of cleaning).
+        result = cleaner.analyze(loc.text, where, common=common, explain=opts.explain)
         cleaned = result.text
     except BadRecord as e:
         return Outcome(data, error=str(e))
