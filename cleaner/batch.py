@@ -51,7 +51,7 @@ from . import atomic
 from .api import Cleaner
 from .errors import CleanerError
 from .progress import View, view_for
-from .reader import decode, detect_format, is_jsonl_name
+from .reader import decode, decode_as, detect_format, is_jsonl_name
 from .repetition import MIN_DOCS, CommonLines, DocumentKeys, LineTally, scan_document
 from .walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Message, Target, collect
 from .writer import unified_diff
@@ -276,11 +276,13 @@ def _analyze(t: Target, data: bytes, common: CommonLines | None) -> Outcome | tu
     (the new bytes in pieces, Outcome)."""
     assert _CLEANER is not None
     try:
-        text = decode(data, t.name, _OPTIONS.encoding)
+        # Written back in the encoding it was read in: with --encoding auto,
+        # the one guessed for this file.
+        text, encoding = decode_as(data, t.name, _OPTIONS.encoding)
         removed: Counter = Counter()
         _STOP.enter()
         try:
-            new, same = _cleaned_bytes(text, t.name, common, removed)
+            new, same = _cleaned_bytes(text, t.name, common, removed, encoding)
         finally:
             _STOP.leave()
         if same:
@@ -288,7 +290,7 @@ def _analyze(t: Target, data: bytes, common: CommonLines | None) -> Outcome | tu
         reasons: Counter = Counter()
         for (_, reason), n in removed.items():
             reasons[reason_group(reason)] += n
-        diff = unified_diff(text, b"".join(new).decode(_OPTIONS.encoding), t.name) \
+        diff = unified_diff(text, b"".join(new).decode(encoding), t.name) \
             if _OPTIONS.diff else None
     except CleanerError as e:
         # Decoding errors already name the file; rule errors (a pattern timing
@@ -303,8 +305,8 @@ def _analyze(t: Target, data: bytes, common: CommonLines | None) -> Outcome | tu
     return new, Outcome(t, True, sum(reasons.values()), tuple(sorted(reasons.items())), diff)
 
 
-def _cleaned_bytes(text: str, name: str, common: CommonLines | None,
-                   removed: Counter) -> tuple[list[bytes], bool]:
+def _cleaned_bytes(text: str, name: str, common: CommonLines | None, removed: Counter,
+                   encoding: str) -> tuple[list[bytes], bool]:
     """The cleaned text, encoded in pieces, and whether it is the text as it was.
 
     Window by window, as `clean` writes stdout: each piece is compared with the
@@ -320,7 +322,7 @@ def _cleaned_bytes(text: str, name: str, common: CommonLines | None,
         if same:
             same = text.startswith(piece, at)
             at += len(piece)
-        pieces.append(piece.encode(_OPTIONS.encoding))
+        pieces.append(piece.encode(encoding))
     return pieces, same and at == len(text)
 
 

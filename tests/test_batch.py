@@ -493,3 +493,19 @@ def test_a_file_longer_than_a_window_is_rewritten_as_clean_writes_it(tmp_path, r
     # Cleaned, it stays as it is: --check finds nothing to do.
     r = run_clean("--check", p)
     assert r.returncode == 0 and r.stdout == b"", r.stdout
+
+
+def test_encoding_auto_rewrites_each_file_in_the_encoding_it_was_read_in(tmp_path, run_clean):
+    """--encoding auto guesses each file's encoding; a rewritten file keeps it
+    (it was an internal error: the text was encoded as "auto")."""
+    article = "Le conseil a voté mardi le plan du port, ont déclaré les responsables de la ville."
+    utf8, latin = tmp_path / "utf8.txt", tmp_path / "latin.txt"
+    utf8.write_bytes(f"Sign up for our newsletter\n{article}\n".encode("utf-8"))
+    latin.write_bytes(f"Sign up for our newsletter\n{article}\n".encode("latin-1"))
+    r = run_clean("--check", "--diff", "--encoding", "auto", tmp_path)
+    assert r.returncode == 1 and b"-Sign up for our newsletter" in r.stdout, r.stderr
+    assert "+" + article not in r.stdout.decode()          # the article is context, not a change
+    r = run_clean("--in-place", "--encoding", "auto", tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert utf8.read_bytes() == f"{article}\n".encode("utf-8")
+    assert latin.read_bytes() == f"{article}\n".encode("latin-1")
