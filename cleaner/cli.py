@@ -111,7 +111,7 @@ def main_command(
     explain: bool = typer.Option(False, "--explain", help="On stderr: each removed line, its number, reason and an excerpt."),
     diff: bool = typer.Option(False, "--diff", help="Print a unified diff of what would be removed instead of the text."),
     json_report: bool = typer.Option(False, "--json", help="Print a JSON report per input (one line each) instead of the text."),
-    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the input (output is always UTF-8)."),
+    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the input (output is UTF-8; a batch run writes each file back in its own)."),
     format: str = typer.Option("auto", "--format", metavar="FORMAT",
                                help="Input format: auto (HTML told by its content, JSON Lines by a .jsonl or .ndjson name), text, html, or jsonl (one JSON object per line)."),
     text_field: str = typer.Option("text", "--text-field", metavar="KEY", help="jsonl: the field holding the text."),
