@@ -35,6 +35,7 @@ them work, and may never tell them to stop.
 """
 from __future__ import annotations
 
+import codecs
 import math
 import os
 import signal
@@ -51,7 +52,7 @@ from . import atomic
 from .api import Cleaner
 from .errors import CleanerError
 from .progress import View, view_for
-from .reader import decode, decode_as, detect_format, is_jsonl_name
+from .reader import AUTO, decode, decode_as, detect_format, is_jsonl_name
 from .repetition import MIN_DOCS, CommonLines, DocumentKeys, LineTally, scan_document
 from .walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Message, Target, collect
 from .writer import unified_diff
@@ -244,6 +245,18 @@ def _read(t: Target) -> tuple[bytes, atomic.Snapshot] | Message:
         return Message("error", f"{t.name}: cannot read: {e.strerror or e}")
 
 
+def _looks_binary(data: bytes, encoding: str) -> bool:
+    """A NUL among the first ``BINARY_PROBE`` bytes; in a declared UTF-16 or
+    UTF-32, whose every character holds NUL bytes, among the first characters."""
+    probe = data[:BINARY_PROBE]
+    if encoding != AUTO and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        try:
+            return "\0" in codecs.getincrementaldecoder(encoding)(errors="replace").decode(probe)
+        except UnicodeError:     # no BOM where the codec needs one: decoding will say so
+            return False
+    return b"\0" in probe
+
+
 def _why(e: OSError) -> str:
     text = str(e)
     return text.split(": ", 1)[1] if ": " in text else text
@@ -258,7 +271,7 @@ def _scan_one(t: Target) -> Scan:
     if isinstance(got, Message):
         return Scan(t, message=got)
     data, _ = got
-    if b"\0" in data[:BINARY_PROBE]:
+    if _looks_binary(data, _OPTIONS.encoding):
         return Scan(t, message=Message("warning", f"{t.name}: binary file (NUL byte in the first "
                                                   f"8 KB), skipped"))
     if t.name.lower().endswith(HTML_SUFFIXES) or detect_format(data) == "html":
@@ -316,13 +329,17 @@ def _cleaned_bytes(text: str, name: str, common: CommonLines | None, removed: Co
     the pieces are written as they are, not joined).
     """
     assert _CLEANER is not None
+    # One encoder for the whole text: a BOM (UTF-16, utf-8-sig) once, at the
+    # start, and a stateful encoding's shifts (ISO-2022-JP) carried across pieces.
+    encoder = codecs.getincrementalencoder(encoding)()
     pieces: list[bytes] = []
     at, same = 0, True
     for piece in _CLEANER.iter_clean(text, name, common=common, removed=removed):
         if same:
             same = text.startswith(piece, at)
             at += len(piece)
-        pieces.append(piece.encode(encoding))
+        pieces.append(encoder.encode(piece))
+    pieces.append(encoder.encode("", final=True))
     return pieces, same and at == len(text)
 
 

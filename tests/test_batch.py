@@ -509,3 +509,23 @@ def test_encoding_auto_rewrites_each_file_in_the_encoding_it_was_read_in(tmp_pat
     assert r.returncode == 0, r.stderr
     assert utf8.read_bytes() == f"{article}\n".encode("utf-8")
     assert latin.read_bytes() == f"{article}\n".encode("latin-1")
+
+
+@pytest.mark.slow
+def test_a_utf16_file_is_cleaned_and_written_back_with_one_bom(tmp_path, run_clean):
+    """With --encoding utf-16 a NUL byte is no sign of a binary file (every
+    character holds one): a NUL character is. The file, two windows long, is
+    written back as one UTF-16 text: one BOM, not one per window."""
+    seed = (SEED / "input.txt").read_text(encoding="utf-8")
+    text = "\n".join([seed] * 500)
+    p = tmp_path / "wide.txt"
+    p.write_bytes(text.encode("utf-16"))
+    binary = tmp_path / "data.txt"
+    binary.write_bytes("ab\0cd\n".encode("utf-16"))
+    out = run_clean(input=text.encode())             # what the filter prints, in UTF-8
+    r = run_clean("--in-place", "--encoding", "utf-16", tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert f"warning: {binary}: binary file" in r.stderr.decode()
+    written = p.read_bytes()
+    assert written == out.stdout.decode("utf-8").encode("utf-16")
+    assert written.count(b"\xff\xfe") == 1 and written.startswith(b"\xff\xfe")
