@@ -188,6 +188,9 @@ def main_command(
     # ruff and black take folders for --diff too: a batch that writes nothing.
     batch = in_place or check or output_dir is not None or (
         diff and any(os.path.isdir(f) for f in files or ()))
+    # The option that made the run a batch, for messages.
+    batch_by = ("--in-place" if in_place else "--check" if check else
+                "--output-dir" if output_dir is not None else "--diff of a folder")
     reads_stdin = not files or "-" in files
     jsonl_by = "--format jsonl"     # how the run came to read JSON Lines, for messages
     try:
@@ -221,16 +224,16 @@ def main_command(
     except CleanerError as e:
         raise fail(str(e))
     paint = diff and use_color(color, sys.stdout)
-    if report is not None and (in_place or check or format == "jsonl"):
+    if report is not None and (batch or format == "jsonl"):
         raise fail(f"--report works with FILEs and stdin, not with "
-                   f"{'--in-place, --check' if batch else jsonl_by}")
+                   f"{batch_by if batch else jsonl_by}")
     if batch:
         if format not in ("auto", "text"):
-            raise fail(f"--format {format} cannot be used with --in-place or --check")
+            raise fail(f"--format {format} cannot be used with {batch_by}")
         if json_report or explain:
-            raise fail("--json and --explain cannot be used with --in-place or --check")
+            raise fail(f"--json and --explain cannot be used with {batch_by}")
         if not files or "-" in files:
-            raise fail("--in-place and --check need files or folders to work on (not stdin)")
+            raise fail(f"{batch_by} needs files or folders to work on (not stdin)")
         from .batch import run_batch  # lazy: the filter path does not need it
 
         status = run_batch(cleaner, files, write=in_place, check=check, diff=diff,

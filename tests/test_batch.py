@@ -299,7 +299,14 @@ def test_symbolic_links(tmp_path, run_clean):
 @pytest.mark.slow
 def test_usage_errors(tmp_path, run_clean):
     r = run_clean("--in-place")
-    assert r.returncode == 2 and b"need files or folders" in r.stderr
+    assert r.stderr == b"clean: error: --in-place needs files or folders to work on (not stdin)\n"
+    assert r.returncode == 2
+    # Each message names the option that made the run a batch.
+    r = run_clean("--output-dir", tmp_path / "out", "-", input=b"text\n")
+    assert r.stderr == b"clean: error: --output-dir needs files or folders to work on (not stdin)\n"
+    r = run_clean("--output-dir", tmp_path / "out", "--report", tmp_path / "r.html", tmp_path)
+    assert r.returncode == 2 and b"--report works with FILEs and stdin, not with --output-dir" in r.stderr
+    assert not (tmp_path / "out").exists() and not (tmp_path / "r.html").exists()
     r = run_clean("--check", "--json", tmp_path)
     assert r.returncode == 2 and b"--json and --explain cannot be used" in r.stderr
 
