@@ -55,7 +55,7 @@ from .progress import View, view_for
 from .reader import AUTO, decode, decode_as, detect_format, is_jsonl_name
 from .repetition import MIN_DOCS, CommonLines, DocumentKeys, LineTally, scan_document
 from .walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Message, Target, collect
-from .writer import unified_diff
+from .writer import stats_lines, unified_diff
 
 __all__ = ["run_batch", "collect", "Target", "Message", "DEFAULT_INCLUDE", "DEFAULT_EXCLUDE"]
 
@@ -88,7 +88,7 @@ class Outcome:
     target: Target
     changed: bool = False
     removed: int = 0                                # lines removed (or that would be)
-    reasons: tuple[tuple[str, int], ...] = ()       # removed lines per reason group
+    reasons: tuple[tuple[str, str, int], ...] = ()  # removed lines per (kind, reason)
     diff: str | None = None
     message: Message | None = None
     written: bool = False                           # rewritten, or copied to the output folder
@@ -121,13 +121,16 @@ class Summary:
     skipped: int = 0
     errors: int = 0
     removed: int = 0
-    reasons: Counter = field(default_factory=Counter)
+    reasons: Counter = field(default_factory=Counter)     # lines per reason group (the summary)
+    kinds: Counter = field(default_factory=Counter)       # lines per (kind, reason) (--stats)
 
     def count(self, o: Outcome) -> None:
         self.changed += o.changed
         self.written += o.written
         self.removed += o.removed
-        self.reasons.update(dict(o.reasons))
+        for kind, reason, n in o.reasons:
+            self.reasons[reason_group(reason)] += n
+            self.kinds[kind, reason] += n
 
 
 def reason_group(reason: str | None) -> str:
@@ -300,9 +303,6 @@ def _analyze(t: Target, data: bytes, common: CommonLines | None) -> Outcome | tu
             _STOP.leave()
         if same:
             return Outcome(t)
-        reasons: Counter = Counter()
-        for (_, reason), n in removed.items():
-            reasons[reason_group(reason)] += n
         diff = unified_diff(text, b"".join(new).decode(encoding), t.name) \
             if _OPTIONS.diff else None
     except CleanerError as e:
@@ -315,7 +315,8 @@ def _analyze(t: Target, data: bytes, common: CommonLines | None) -> Outcome | tu
     except Exception as e:  # a bug in the cleaner: name the file, keep the batch going
         return Outcome(t, message=Message("error", f"{t.name}: internal error: "
                                                    f"{type(e).__name__}: {e}"))
-    return new, Outcome(t, True, sum(reasons.values()), tuple(sorted(reasons.items())), diff)
+    return new, Outcome(t, True, sum(removed.values()),
+                        tuple(sorted((kind, reason, n) for (kind, reason), n in removed.items())), diff)
 
 
 def _cleaned_bytes(text: str, name: str, common: CommonLines | None, removed: Counter,
@@ -516,14 +517,15 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
               check: bool = False, jobs: int | None = None,
               include: Sequence[str] | None = None, exclude: Sequence[str] | None = None,
               encoding: str = "utf-8", exit_nonzero_on_fix: bool = False, quiet: bool = False,
-              ignore: bool = True, output_dir: str | None = None,
+              ignore: bool = True, output_dir: str | None = None, stats: bool = False,
               stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Clean files and folders in place (``write``), check them, diff them, or write
     cleaned copies under ``output_dir``; return the exit status.
 
     stdout gets, per changed file in input order, its unified diff (``diff``)
     or, in check mode, its path; stderr gets warnings, one-line errors,
-    ``cleaned PATH`` lines, a progress bar on a terminal, and a summary.
+    ``cleaned PATH`` lines, a progress bar on a terminal, and a summary (with
+    ``stats``, and the lines removed per kind and reason under it).
     Exit status: 2 if anything went wrong, else 1 if files would change
     (``check``) or changed with ``exit_nonzero_on_fix``, else 0; 128 + the
     signal number after SIGINT or SIGTERM.
@@ -680,6 +682,8 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
         view.close()
     if not quiet:
         err.write(_summary_line(summary, options) + "\n")
+    if stats:
+        err.writelines(f"clean:   {line}\n" for line in stats_lines(summary.kinds))
     if summary.errors:
         return EXIT_ERROR
     if summary.changed and (check or exit_nonzero_on_fix):

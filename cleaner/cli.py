@@ -240,7 +240,7 @@ def main_command(
                            jobs=jobs or cfg.jobs, include=include or cfg.include,
                            exclude=exclude or cfg.exclude, encoding=encoding,
                            exit_nonzero_on_fix=exit_nonzero_on_fix, quiet=quiet,
-                           ignore=not no_ignore,
+                           ignore=not no_ignore, stats=stats,
                            output_dir=str(output_dir) if output_dir is not None else None)
         raise typer.Exit(status)
     if format == "jsonl":

@@ -536,3 +536,16 @@ def test_a_utf16_file_is_cleaned_and_written_back_with_one_bom(tmp_path, run_cle
     written = p.read_bytes()
     assert written == out.stdout.decode("utf-8").encode("utf-16")
     assert written.count(b"\xff\xfe") == 1 and written.startswith(b"\xff\xfe")
+
+
+def test_stats_in_a_batch_run_are_the_filters_stats(tmp_path, run_clean):
+    """--stats was ignored by a batch run; it now prints, under the summary,
+    the lines removed per kind and reason, as the filter does for the same text."""
+    (p,) = make_batch(tmp_path, 1)
+    text = p.read_bytes()
+    filter_stats = run_clean("--stats", input=text).stderr.decode().splitlines()[1:]
+    assert "clean:     newsletter.signup-cta        1" in filter_stats, filter_stats
+    r = run_clean("--check", "--stats", p)
+    lines = r.stderr.decode().splitlines()
+    assert r.returncode == 1 and lines[0].startswith("clean: 1 files seen, 1 would change")
+    assert lines[1:] == filter_stats
