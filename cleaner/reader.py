@@ -59,7 +59,7 @@ class Document(NamedTuple):
     raw: str | None = None   # the decoded HTML source, for html documents
     encoding: str = "utf-8"  # the encoding used (the guess, with --encoding auto)
     gzip: bool = False       # the input was gzip-compressed
-    why_html: str = ""       # how auto detection told HTML ("doctype", "mostly markup")
+    why_html: str = ""       # how auto detection told HTML ("opens with <html", "mostly markup")
 
 
 def check_encoding(encoding: str, name: str = "--encoding") -> str:
@@ -139,7 +139,8 @@ def detect_format(data: bytes | str) -> str:
 
 
 def why_html(data: bytes | str) -> str:
-    """How ``data`` reads as HTML: "doctype", "mostly markup", or "" (it is text)."""
+    """How ``data`` reads as HTML: "opens with <!doctype html" (or <html, <head,
+    <body, <?xml, after what pages put before them), "mostly markup", or "" (text)."""
     head = data[:_SNIFF]
     if isinstance(head, bytes):
         head = head.decode("utf-8", "replace")
@@ -149,8 +150,10 @@ def why_html(data: bytes | str) -> str:
         if not m or m.end() == pos:
             break
         pos = m.end()
-    if head[pos:pos + 14].lower().startswith(_HTML_START):
-        return "doctype"
+    start = head[pos:pos + 14].lower()
+    for tag in _HTML_START:
+        if start.startswith(tag):
+            return f"opens with {tag}"
     lines = [ln for ln in head.splitlines()[:_SNIFF_LINES] if ln.strip()]
     tagged = sum(1 for ln in lines if _TAG_LINE.match(ln))
     if tagged >= MIN_TAG_LINES and tagged >= MARKUP_SHARE * len(lines):

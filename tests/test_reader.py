@@ -184,7 +184,8 @@ def test_an_article_about_html_stays_text():
 def test_read_bytes_reads_a_page_with_a_leading_comment_as_html():
     page = b"<!-- cached 2025-01-01 -->\n" + HTML_PAGE.read_bytes()
     doc = read_bytes(page, "page")
-    assert doc.format == "html" and doc.why_html == "doctype"
+    assert doc.format == "html" and doc.why_html == "opens with <!doctype html"
+    assert read_bytes(b"<html><body></body></html>", "e.html").why_html == "opens with <html"
     assert "Daring Fireball is written and produced by John Gruber." in doc.text
 
 
