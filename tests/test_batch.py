@@ -549,3 +549,38 @@ def test_stats_in_a_batch_run_are_the_filters_stats(tmp_path, run_clean):
     lines = r.stderr.decode().splitlines()
     assert r.returncode == 1 and lines[0].startswith("clean: 1 files seen, 1 would change")
     assert lines[1:] == filter_stats
+
+
+WIDE_AND_NARROW = ["utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16", "utf-16-le", "utf-32",
+                   "iso-2022-jp", "shift_jis"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("encoding", WIDE_AND_NARROW)
+def test_every_batch_mode_writes_what_the_filter_prints_in_the_files_encoding(
+        tmp_path, run_clean, encoding):
+    """Each batch mode, one encoding at a time: --check lists the file and --diff
+    shows the removal; --output-dir and --in-place write what `clean --encoding
+    ENC FILE` prints, encoded as the file was (one BOM where the encoding has
+    one, a stateful encoding's shifts kept). Found: UTF-16 files skipped as
+    binary, and a BOM per window."""
+    words = "Le conseil a voté mardi le plan du port" if encoding in ("latin-1", "cp1252") else \
+        "東京の議会は火曜日に港湾計画を可決した" if encoding in ("iso-2022-jp", "shift_jis") else \
+        "The council voted for the harbour plan — «on Tuesday», officials said"
+    text = f"Sign up for our newsletter\n{words}, and the vote was close.\n\nShare this article\n"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    p = folder / "a.txt"
+    p.write_bytes(text.encode(encoding))
+    printed = run_clean("--encoding", encoding, p)
+    assert printed.returncode == 0, printed.stderr
+    cleaned = printed.stdout.decode("utf-8")
+    assert cleaned == f"{words}, and the vote was close.\n"
+    r = run_clean("--check", "--diff", "--encoding", encoding, folder)
+    assert r.returncode == 1 and "-Sign up for our newsletter" in r.stdout.decode(), r.stderr
+    r = run_clean("--output-dir", tmp_path / "out", "--encoding", encoding, folder)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out" / "in" / "a.txt").read_bytes() == cleaned.encode(encoding)
+    r = run_clean("--in-place", "--encoding", encoding, folder)
+    assert r.returncode == 0, r.stderr
+    assert p.read_bytes() == cleaned.encode(encoding)
