@@ -15,7 +15,11 @@ import re
 
 from .programs import compiled
 
-_LINE = compiled(r"([^\r\n]*)(\r\n|\n|\r|)")
+# Where a line ends: CRLF, LF or a lone CR. Not at a form feed, NEL or U+2028,
+# where str.splitlines also ends one.
+_LINE_END_SOURCE = r"\r\n|\n|\r"
+_LINE = compiled(rf"([^\r\n]*)({_LINE_END_SOURCE}|)")
+_LINE_END = compiled(_LINE_END_SOURCE)
 # Chinese and Japanese run words together without spaces, so a whole sentence
 # would be one \w+ run; there each Han or kana character counts as a word.
 # Their words are one or two characters long, so a sentence then counts a few
@@ -83,6 +87,12 @@ def __getattr__(name: str):
     if name == "TOKEN":
         return token()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def line_texts(text: str) -> list[str]:
+    """The lines of ``text`` without their ends, split where ``split_lines``
+    splits (a text that ends in a line end has an empty last one)."""
+    return _LINE_END.split(text)
 
 
 def split_lines(text: str, first_index: int = 0, offset: int = 0) -> list[Block]:

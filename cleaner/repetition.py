@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Callable, Iterable, Iterator
 
+from .blocks import line_texts
 from .programs import compiled
 
 if TYPE_CHECKING:
@@ -56,7 +57,6 @@ SIMILAR = 0.7                # share of equal bins (estimated Jaccard) to join a
 _EMPTY = (1 << 64) - 1
 
 _SPACE = compiled(r"\s+")
-_LINE_END = compiled(r"\r\n|\n|\r")
 _WORD = compiled(r"\w+")
 
 
@@ -69,15 +69,14 @@ def line_key(line: str) -> bytes | None:
 
 
 def read_lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` as the cleaner reads them: split where
-    ``blocks.split_lines`` splits (at CR, LF and CRLF; not at a form feed, NEL
-    or U+2028, where ``str.splitlines`` also splits, so that a line holding one
-    has the key the cleaner looks up), and not those longer than a window
+    """The lines of ``text`` as the cleaner reads them: split where it splits
+    (``blocks.line_texts``: a line holding a form feed or NEL then has the key
+    the cleaner looks up), and not those longer than a window
     (``api.WINDOW_CHARS``), which it keeps unread. Such a line is no evidence,
     and its words alone would take some 25 bytes a character."""
     from .api import WINDOW_CHARS    # at run time: tests shrink the window
 
-    return (line for line in _LINE_END.split(text) if len(line) <= WINDOW_CHARS)
+    return (line for line in line_texts(text) if len(line) <= WINDOW_CHARS)
 
 
 def document_keys(text: str) -> set[bytes]:
