@@ -125,6 +125,18 @@ def _piece_end(text: str, pos: int, chars: int) -> tuple[int, bool] | None:
     return None
 
 
+def _cut(text: str, pos: int, size: int, chars: int,
+         in_line: bool) -> tuple[int | None, bool, bool]:
+    """Where the part of ``text`` at ``pos`` ends (None when ``text`` ends
+    first), whether it is a piece of a line longer than a window (``in_line``:
+    the part starts inside one), and whether that line goes on after it.
+    ``windows`` and ``stream_windows`` cut the same parts with it."""
+    if in_line or _long_line_at(text, pos, chars):
+        piece = _piece_end(text, pos, chars)
+        return (None, True, in_line) if piece is None else (piece[0], True, piece[1])
+    return _window_end(text, pos, size, chars), False, False
+
+
 def long_line(block: Block) -> Decision:
     """The decision on a line longer than a window: kept as written, unread
     (``WINDOW_CHARS``), with a note that says so."""
@@ -158,12 +170,10 @@ def windows(text: str, size: int | None = None, chars: int | None = None) -> Ite
         return
     in_line = False     # within a line longer than a window
     while pos < n:
-        if in_line or _long_line_at(text, pos, chars):
-            end, in_line = _piece_end(text, pos, chars) or (n, False)
-            yield Window(pos, text[pos:end], True)
-        else:
-            end = _window_end(text, pos, size, chars) or n
-            yield Window(pos, text[pos:end])
+        end, unread, in_line = _cut(text, pos, size, chars, in_line)
+        if end is None:     # the text ends: the rest is the last part
+            end, in_line = n, False
+        yield Window(pos, text[pos:end], unread)
         pos = end
 
 
@@ -176,15 +186,10 @@ def stream_windows(chunks: Iterable[str], size: int | None = None,
     for chunk in chunks:
         buffer += chunk
         while True:
-            if in_line or _long_line_at(buffer, 0, chars):
-                piece = _piece_end(buffer, 0, chars)
-                if piece is None:
-                    break
-                (end, in_line), unread = piece, True
-            else:
-                end, unread = _window_end(buffer, 0, size, chars), False
-                if end is None:
-                    break
+            end, unread, goes_on = _cut(buffer, 0, size, chars, in_line)
+            if end is None:     # read on: the part ends in a chunk to come
+                break
+            in_line = goes_on
             yield Window(offset, buffer[:end], unread)
             offset += end
             buffer = buffer[end:]
