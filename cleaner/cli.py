@@ -182,6 +182,10 @@ def main_command(
         if not files and not listed:
             raise typer.Exit(EXIT_OK)      # an empty list: nothing to do, not stdin
         files = [*(files or ()), *listed]
+        if files_from == "-" and "-" in files:
+            # stdin is read whole for the list: as an input it would be empty.
+            raise fail("--files-from - reads the list of files from stdin, "
+                       "so '-' cannot also be an input")
     if output_dir is not None and (in_place or check):
         raise fail(f"--output-dir cannot be used with {'--in-place' if in_place else '--check'} "
                    f"(it writes copies and leaves the inputs alone)")

@@ -456,6 +456,12 @@ def test_files_from_is_one_run(tmp_path, run_clean):
     assert r.stderr.count(b"\n") == 1
     r = run_clean("--check", "--files-from", "-", input=b"", cwd=tmp_path)
     assert (r.returncode, r.stdout) == (0, b"")
+    # stdin holds the list: it cannot be an input too, named or listed.
+    for args, listed in ((["-"], listing), ([], listing + "-\n")):
+        r = run_clean("--files-from", "-", *args, input=listed.encode(), cwd=tmp_path)
+        assert (r.returncode, r.stdout) == (2, b""), r.stderr
+        assert r.stderr == (b"clean: error: --files-from - reads the list of files from stdin, "
+                            b"so '-' cannot also be an input\n")
 
 
 @pytest.mark.slow
