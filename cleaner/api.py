@@ -155,6 +155,13 @@ def _check_text(text: object, method: str, accepts: tuple[type, ...] = (str,),
         raise TypeError(f"Cleaner.{method}() takes {what}, not {type(text).__name__}")
 
 
+def _pieces(chunks: Iterable[str]) -> Iterator[str]:
+    """``chunks``, each checked to be text (``iter_clean``'s stream)."""
+    for chunk in chunks:
+        _check_text(chunk, "iter_clean", what="str pieces")
+        yield chunk
+
+
 def windows(text: str, size: int | None = None, chars: int | None = None) -> Iterator[Window]:
     """The windows of a long text (see ``_window_end``), and the pieces of its
     lines longer than a window (``Window.unread``).
@@ -308,7 +315,7 @@ class Cleaner:
         _check_text(text, "iter_clean", (str, Iterable), "str or an iterable of str")
         first = 0
         renderer = writer.Renderer()
-        parts = windows(text) if isinstance(text, str) else stream_windows(text)
+        parts = windows(text) if isinstance(text, str) else stream_windows(_pieces(text))
         in_line = False     # within a line longer than a window: written out as it comes
         for offset, part, unread in parts:
             if unread:
@@ -390,6 +397,10 @@ class Cleaner:
 
     def clean_many(self, texts: Iterable[str]) -> list[str]:
         """Clean several documents of one run, using lines they share as evidence."""
+        if isinstance(texts, (str, bytes, bytearray, memoryview)):
+            # A str is an iterable too: of one-character texts.
+            raise TypeError(f"Cleaner.clean_many() takes an iterable of str, not one "
+                            f"{type(texts).__name__}: use Cleaner.clean() for one text")
         texts = list(texts)
         for text in texts:
             _check_text(text, "clean_many", what="an iterable of str")

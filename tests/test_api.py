@@ -256,6 +256,17 @@ def test_bytes_or_none_given_as_text_is_a_type_error_that_says_what_to_do(call):
         methods[call](None)
 
 
+def test_a_misplaced_text_is_a_type_error_not_a_wrong_answer():
+    c = rules_only()
+    # A str is an iterable of one-character texts: clean_many cleaned each letter.
+    with pytest.raises(TypeError, match=r"Cleaner\.clean_many\(\) takes an iterable of str, not one "
+                                        r"str: use Cleaner\.clean\(\) for one text"):
+        c.clean_many("Sign up for our free weekly newsletter\n")
+    # A stream's pieces are checked as they come ("can only concatenate str").
+    with pytest.raises(TypeError, match=r"Cleaner\.iter_clean\(\) takes str pieces, not bytes"):
+        list(c.iter_clean(iter(["Some text.\n", b"more\n"])))
+
+
 def test_a_cleaner_reused_across_documents_gives_what_a_fresh_one_gives():
     """Rule matches are remembered by line text across documents; that must not leak
     decisions from one document into the next (the tail zone differs, say)."""
