@@ -145,8 +145,12 @@ def explain(decisions: list[Decision], name: str = "<stdin>", width: int = 72) -
 
 
 def _lines(text: str) -> list[str]:
-    """Lines with their ends, split where blocks.split_lines splits (not at U+2028)."""
-    return [b.text + b.eol for b in split_lines(text)]
+    """Lines with their ends as patch(1) reads them: ended by LF (CRLF's CR stays
+    in its line, and so does a lone CR, where the cleaner ends a line too: patch
+    would read two diff lines as one), never at U+2028 or a form feed."""
+    lines = text.split("\n")
+    last = lines.pop()
+    return [line + "\n" for line in lines] + ([last] if last else [])
 
 
 def unified_diff(original: str, cleaned: str, name: str = "<stdin>") -> str:
@@ -156,7 +160,7 @@ def unified_diff(original: str, cleaned: str, name: str = "<stdin>") -> str:
 
     for line in difflib.unified_diff(_lines(original), _lines(cleaned),
                                      fromfile=f"a/{name}", tofile=f"b/{name}"):
-        if line.endswith(("\n", "\r")):
+        if line.endswith("\n"):
             out.append(line)
         else:
             out.append(line + "\n\\ No newline at end of file\n")

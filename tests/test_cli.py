@@ -481,6 +481,21 @@ def test_diff_applies_with_patch_when_last_line_has_no_newline(run, seed_file, s
     assert d.returncode == 0
     assert _apply_patch(tmp_path, seed_input, d.stdout) == seed_expected
 
+@pytest.mark.parametrize("eol", ["\r\n", "\r"])
+@pytest.mark.slow
+def test_diff_applies_with_patch_when_lines_end_in_cr(run, seed_input, tmp_path, eol):
+    # CRLF whose last line ends in a lone CR, and old Mac CR-only lines: patch
+    # ends a line at LF only, so a diff line ending in CR ran into the next.
+    data = seed_input.replace(b"\n", eol.encode()) + b"\r"
+    f = tmp_path / "story.txt"
+    f.write_bytes(data)
+    want = run(f).stdout
+    assert want != data
+    d = run("--diff", f)
+    assert d.returncode == 0
+    assert _apply_patch(tmp_path, data, d.stdout) == want
+
+
 @pytest.mark.slow
 def test_diff_of_several_files_starts_each_header_on_its_own_line(run, seed_file, tmp_path):
     other = tmp_path / "other.txt"
