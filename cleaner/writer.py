@@ -10,6 +10,9 @@ from .blocks import split_lines
 from .decide import Decision
 
 
+BOM = "\ufeff"
+
+
 def render(decisions: list[Decision]) -> str:
     """The kept lines, byte for byte, with blank runs left by removals collapsed.
 
@@ -23,6 +26,10 @@ def render(decisions: list[Decision]) -> str:
     ends in a lone CR; written as they were, the two ends would read back as
     one CRLF and the blank line would be gone on the next read. Such a blank
     line is written with CR, the end of the line before it.
+
+    A byte order mark (U+FEFF opening the text) belongs to the file, not to its
+    first line: when that line goes (or a trimmed span takes the mark along),
+    the mark still opens the text written, unless nothing is.
     """
     r = Renderer()
     return r.feed(decisions) + r.close()
@@ -38,10 +45,13 @@ class Renderer:
         self.started = False
         self.after_cr = False            # the last line written ends in a lone CR
         self.held: list[str] = []        # the pieces of a long line, all blank so far
+        self.bom: str | None = None      # the text's byte order mark, until written (None: not seen yet)
 
     def feed(self, decisions: list[Decision]) -> str:
         """The text that these decisions settle (blank lines may wait for what follows)."""
         out: list[str] = []
+        if self.bom is None and decisions:
+            self.bom = BOM if decisions[0].block.text.startswith(BOM) else ""
         # The state lives in locals while the loop runs (one pass per line of
         # every document: attribute reads and writes on self cost more than the
         # work), and goes back on self at the end.
@@ -58,6 +68,8 @@ class Renderer:
             if b.blank:
                 pending.append(b.text + b.eol)
                 continue
+            if not started and self.bom:
+                out.append(self._bom_for(d.text))
             out.extend(_blanks_before(pending, best, removed, started, after_cr))
             out.append(d.text + b.eol)
             after_cr = b.eol == "\r"
@@ -80,12 +92,21 @@ class Renderer:
             return ""
         if self.held:
             piece, start, self.held = "".join(self.held) + piece, True, []
+        if self.bom is None:
+            self.bom = BOM if piece.startswith(BOM) else ""
         if not start:
             return piece
+        bom = self._bom_for(piece) if not self.started and self.bom else ""
         blanks = _blanks_before(self.pending, self.best, self.removed, self.started, self.after_cr)
         self.pending, self.best, self.removed, self.started = [], [], False, True
         self.after_cr = False       # a piece ends in "\n", or goes on in the next one
-        return "".join(blanks) + piece
+        return bom + "".join(blanks) + piece
+
+    def _bom_for(self, first: str) -> str:
+        """The mark to write before the first kept line ``first``: none when the
+        line still opens with it (nothing above it was removed)."""
+        self.bom = ""
+        return "" if first.startswith(BOM) else BOM
 
     def close(self) -> str:
         """What is left at the end of the text."""

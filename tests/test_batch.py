@@ -557,6 +557,21 @@ def test_stats_in_a_batch_run_are_the_filters_stats(tmp_path, run_clean):
     assert lines[1:] == filter_stats
 
 
+def test_a_utf8_bom_stays_when_the_first_line_goes(tmp_path, run_clean):
+    """Windows editors open UTF-8 files with a BOM: a rewrite that removes the
+    first line keeps the file's mark (it took it along, a change no one asked for)."""
+    p = tmp_path / "a.txt"
+    p.write_bytes(b"\xef\xbb\xbfSign up for our newsletter\n\n"
+                  b"The council voted for the harbour plan on Tuesday, officials said.\n")
+    printed = run_clean(p)
+    assert printed.stdout == (b"\xef\xbb\xbfThe council voted for the harbour plan on Tuesday, "
+                              b"officials said.\n"), printed.stderr
+    r = run_clean("--in-place", p)
+    assert r.returncode == 0, r.stderr
+    assert p.read_bytes() == printed.stdout
+    assert run_clean("--check", p).returncode == 0
+
+
 WIDE_AND_NARROW = ["utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16", "utf-16-le", "utf-32",
                    "iso-2022-jp", "shift_jis"]
 

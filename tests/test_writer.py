@@ -267,6 +267,34 @@ def test_unified_diff_lines_are_the_cleaners_lines(sep):
     assert f" A line with a{sep}separator inside." in body
 
 
+BOM = "\ufeff"
+
+
+@pytest.mark.parametrize("text, drop, spans, want", [
+    # the first line goes: the mark still opens the file
+    (BOM + "Sign up\n\nStory.\n", {BOM + "Sign up"}, None, BOM + "Story.\n"),
+    # the first line stays: one mark, as it was
+    (BOM + "Story.\nSign up\n", {"Sign up"}, None, BOM + "Story.\n"),
+    # a trimmed span takes the mark along: it is written again, once
+    (BOM + "Ad: Story.\n", set(), {BOM + "Ad: Story.": ((0, 5),)}, BOM + "Story.\n"),
+    # nothing is kept: nothing is written, not a lone mark
+    (BOM + "Sign up\n", {BOM + "Sign up"}, None, ""),
+    # a mark later in the text is text: left alone
+    ("Sign up\n" + BOM + "Story.\n", {"Sign up"}, None, BOM + "Story.\n"),
+    ("Sign up\nStory.\n", {"Sign up"}, None, "Story.\n"),
+])
+def test_a_byte_order_mark_opens_the_text_written(text, drop, spans, want):
+    """A UTF-8 file's BOM is read as U+FEFF opening its first line; removing that
+    line took the mark along, and a file rewritten in place lost it."""
+    assert clean(text, drop, spans) == want
+    ds = decide_by(text, drop, spans)
+    for cut in range(len(ds) + 1):
+        from cleaner.writer import Renderer
+
+        r = Renderer()
+        assert r.feed(ds[:cut]) + r.feed(ds[cut:]) + r.close() == want, cut
+
+
 def test_rendering_in_pieces_gives_the_same_text():
     from cleaner.writer import Renderer
 
