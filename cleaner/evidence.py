@@ -326,7 +326,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     facts = units_mod.line_facts(texts)
     grouped = units_mod.group(blocks, facts=facts, texts=texts)
     whole = DocView(blocks, grouped.of_line, grouped.count, language=language, list_items=facts.item,
-                    texts=texts)
+                    texts=texts, lexicon_table=model.lexicon if model is not None else None)
     # Measured on the document's prose (its words, their language) only when
     # a tail-zone rule hits a line: on most documents none does.
     zone = cache(partial(tail_start, whole))

@@ -264,7 +264,9 @@ class DocView:
         self.unit_of_line = unit_of_line
         self.n = n_units
         self._language = language
-        self._lexicon = lexicon_table
+        # A view derived from another reads its words with the same lexicon.
+        self._lexicon = lexicon_table if lexicon_table is not None or parent is None \
+            else parent._lexicon
         self._parent = parent if from_parent is not None else None
         self._from_parent = from_parent
         self._list_items = list_items

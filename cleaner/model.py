@@ -17,19 +17,21 @@ Everything is vectorised over the document except the Viterbi recursion.
 A ``Model`` is built from a weights mapping (``data/weights.json`` by default,
 or any file or dict a user or ``scripts/fit_weights.py`` passes): a weight
 whose feature does not exist is a load error naming it; a feature without a
-weight counts 0.
+weight counts 0. A mapping may name the lexicon its ``lexicon`` weight was
+fitted with (``"lexicon": "file.json"``, beside the weights file); without
+one, the shipped lexicon.
 """
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Mapping, NamedTuple
 
 import numpy as np
 
 from .errors import CleanerError
-from .features import DATA, FEATURES, DocView, unit_table, window_mean
+from .features import DATA, FEATURES, DocView, read_lexicon, unit_table, window_mean
 from .names import MODES
 
 RUN_BIASES = (0.0, 1.0, 2.0, 3.0)
@@ -190,8 +192,21 @@ class Scores(NamedTuple):
 class Model:
     """A fitted model: weights by feature name, context passes, thresholds per mode."""
 
-    def __init__(self, data: Mapping[str, Any], source: str = "<weights>"):
+    def __init__(self, data: Mapping[str, Any], source: str = "<weights>",
+                 folder: Path | None = None):
+        """``folder``: where a lexicon the weights name is found (the weights
+        file's own folder; the working folder for a mapping)."""
         self.source = source
+        lexicon = data.get("lexicon") if isinstance(data, Mapping) else None
+        if lexicon is not None:
+            if not isinstance(lexicon, str):
+                raise WeightsError(f"{source}: 'lexicon' must name a file, not {lexicon!r}")
+            path = (folder or Path()) / lexicon
+            if not path.is_file():
+                raise WeightsError(f"{source}: no lexicon file {str(path)!r}")
+            self._lexicon_file: Path | None = path
+        else:
+            self._lexicon_file = None
         try:
             line = dict(data["line"])
             context = [dict(p) for p in data["context"]]
@@ -224,7 +239,18 @@ class Model:
             data = json.loads(Path(path).read_text("utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
             raise WeightsError(f"{path}: cannot read weights: {e}") from None
-        return cls(data, str(path))
+        return cls(data, str(path), Path(path).parent)
+
+    @cached_property
+    def lexicon(self) -> dict[str, float] | None:
+        """The lexicon the weights name, read on first use; None: the shipped one."""
+        if self._lexicon_file is None:
+            return None
+        try:
+            return read_lexicon(self._lexicon_file)
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, AttributeError) as e:
+            raise WeightsError(f"{self._lexicon_file}: not a lexicon file "
+                               f"({type(e).__name__}: {e})") from None
 
     def own_scores(self, features: np.ndarray) -> np.ndarray:
         return features @ self.line_w if len(features) else np.zeros(0)

@@ -91,6 +91,38 @@ def test_a_feature_without_a_weight_counts_zero():
     assert dropped != 0.0
 
 
+def test_weights_may_name_the_lexicon_they_were_fitted_with(tmp_path):
+    """A weights file's ``lexicon`` (a file beside it) is the table its
+    ``lexicon`` feature reads: a fold's weights go with the fold's lexicon."""
+    from cleaner.blocks import split_lines
+    from cleaner.evidence import gather
+    from cleaner.features import lexicon_json
+
+    text = ("The council met on Monday and agreed on the budget, officials said.\n\n"
+            "The vote was seven to four, and the mayor said she would sign it.\n")
+    (tmp_path / "lex.json").write_text(lexicon_json({"council": 2.0, "vote": -3.0}, "test"))
+    data = _weights()
+    data["lexicon"] = "lex.json"
+    (tmp_path / "w.json").write_text(json.dumps(data))
+    named = Model.from_file(tmp_path / "w.json")
+    assert named.lexicon == {"council": 2.0, "vote": -3.0}
+    assert default_model().lexicon is None          # the shipped table
+    rules = Cleaner().rules
+    at = named.line_names.index("lexicon")
+    ours = gather(split_lines(text), rules, named).scores.features[:, at]
+    shipped = gather(split_lines(text), rules, default_model()).scores.features[:, at]
+    # The mean over a unit's words: "council" 1 of 12, "vote" 1 of 14.
+    assert ours == pytest.approx([2.0 / 12, -3.0 / 14])
+    assert not np.allclose(ours, shipped)
+    data["lexicon"] = "gone.json"
+    with pytest.raises(WeightsError, match=r"w\.json: no lexicon file .*gone\.json"):
+        (tmp_path / "w.json").write_text(json.dumps(data))
+        Model.from_file(tmp_path / "w.json")
+    data["lexicon"] = 3
+    with pytest.raises(WeightsError, match="'lexicon' must name a file"):
+        Model(data)
+
+
 def test_cleaner_takes_another_weights_file(tmp_path):
     data = _weights()
     data["thresholds"] = {m: -100.0 for m in MODES}   # everything is article enough
