@@ -31,6 +31,11 @@ mode are ``cleaner.model``'s own functions.
 all three measured out of fold on the scraped text (region and full page) of the
 hand-annotated news pages (scrapinghub, readability). wcxb (2025 pages of every
 kind) is fitted on with the same weight per document and reported as its own row.
+
+``--fold-weights DIR`` also writes each fold's model: the weights and lexicon
+fitted without that fold's sites, with the thresholds and switch chosen here,
+and which fold each site is in. ``scripts/heldout.py`` cleans every page with
+its fold's model: the whole cleaner (rules, model and guards), out of fold.
 """
 from __future__ import annotations
 
@@ -247,6 +252,8 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "cleaner" / "data" / "weights.json"))
     ap.add_argument("--dump", help="also pickle the out-of-fold scores here")
     ap.add_argument("--from-dump", help="only choose the thresholds again, from a --dump file")
+    ap.add_argument("--fold-weights", metavar="DIR",
+                    help="also write each fold's weights and lexicon, fitted without its sites")
     a = ap.parse_args()
 
     t0 = time.time()
@@ -282,8 +289,10 @@ def main() -> None:
                     boiler.update(toks)
         return fit_lexicon(by_site)
 
+    fold_lexicons = []
     for f in range(a.folds):
         table = lexicon_of([k for k in range(len(docs)) if fold[k] != f])
+        fold_lexicons.append(table)
         for k in np.flatnonzero(fold == f):
             rows[k][0][:, lex_col] = lexicon_column(rows[k], table)
     full_lexicon = lexicon_of(range(len(docs)))
@@ -303,25 +312,28 @@ def main() -> None:
                 np.concatenate([unit_weights(k) for k in ks]))
 
     def out_of_fold(X_of, names, signed: bool):
-        pred = {}
+        """Predictions out of fold, each fold's coefficients, and those fitted on all."""
+        pred, per_fold = {}, []
         fit = fit_signed if signed else (lambda X, y, w, l2, _n: fit_logistic(X, y, w, l2))
         for f in range(a.folds):
             beta = fit(*stack([k for k in range(len(docs)) if fold[k] != f], X_of), a.l2, names)
+            per_fold.append(beta)
             for k in np.flatnonzero(fold == f):
                 pred[k] = X_of(k) @ beta
-        return pred, fit(*stack(range(len(docs)), X_of), a.l2, names)
+        return pred, per_fold, fit(*stack(range(len(docs)), X_of), a.l2, names)
 
-    line_oof, line_beta = out_of_fold(lambda k: rows[k][0], LINE_NAMES, False)
+    line_oof, line_folds, line_beta = out_of_fold(lambda k: rows[k][0], LINE_NAMES, False)
     print(f"stage 1 fitted ({time.time() - t0:.0f} s)", flush=True)
     ctx = {k: context_features(line_oof[k], rows[k][2]) for k in range(len(docs))}
-    betas = []
+    betas, fold_betas = [], []
     ctx_oof = line_oof
     for p in range(CONTEXT_PASSES):
         if p:
             ctx = {k: np.hstack([ctx[k], context_features(ctx_oof[k], rows[k][2])[:, 1:]])
                    for k in range(len(docs))}
-        ctx_oof, beta = out_of_fold(lambda k: ctx[k], pass_names(p), True)
+        ctx_oof, per_fold, beta = out_of_fold(lambda k: ctx[k], pass_names(p), True)
         betas.append(beta)
+        fold_betas.append(per_fold)
     print(f"context passes fitted ({time.time() - t0:.0f} s)", flush=True)
 
     honest = [(Scores(line_oof[k], ctx_oof[k], rows[k][0]), rows[k][1], rows[k][3], rows[k][4])
@@ -332,9 +344,37 @@ def main() -> None:
         with open(a.dump, "wb") as f:
             pickle.dump({"docs": [(d.case, d.input, d.source) for d in docs], "honest": honest,
                          "line_beta": line_beta, "betas": betas}, f)
-    choose_thresholds(a, [(d.case, d.input, d.source) for d in docs], honest, line_beta, betas,
-                      full_lexicon)
+    thresholds, switch = choose_thresholds(a, [(d.case, d.input, d.source) for d in docs], honest,
+                                           line_beta, betas, full_lexicon)
+    if a.fold_weights:
+        folder = Path(a.fold_weights)
+        folder.mkdir(parents=True, exist_ok=True)
+        for f in range(a.folds):
+            write_weights(folder / f"fold{f}.json", line_folds[f], [b[f] for b in fold_betas],
+                          thresholds, switch, lexicon=f"fold{f}.lexicon.json")
+            (folder / f"fold{f}.lexicon.json").write_text(lexicon_json(
+                fold_lexicons[f], f"Fitted by scripts/fit_weights.py without the sites of fold {f}."))
+        (folder / "folds.json").write_text(json.dumps(
+            {"folds": a.folds, "fold_of_site": fold_of_site}, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {a.folds} folds' weights and lexicons to {folder}")
     print(f"done in {time.time() - t0:.0f} s")
+
+
+def write_weights(path: Path, line_beta, betas, thresholds, switch, lexicon: str | None = None):
+    """A weights file (``cleaner.model.Model`` reads it)."""
+    out = {
+        "_comment": "Fitted by scripts/fit_weights.py on the dev corpus; see docs/heuristics.md.",
+        "line": {n: round(float(v), 4) for n, v in zip(LINE_NAMES, line_beta)},
+        "context": [{n: round(float(v), 4) for n, v in zip(pass_names(k), b)}
+                    for k, b in enumerate(betas)],
+        "thresholds": thresholds,
+        "switch": switch,
+        "short_document": SHORT_DOCUMENT,
+        "short_floor": SHORT_FLOOR,
+    }
+    if lexicon is not None:
+        out["lexicon"] = lexicon
+    Path(path).write_text(json.dumps(out, indent=1) + "\n")
 
 
 def _load_dump(path: str):
@@ -345,7 +385,7 @@ def _load_dump(path: str):
     return d["docs"], d["honest"], d["line_beta"], d["betas"]
 
 
-def choose_thresholds(a, docs, honest, line_beta, betas, full_lexicon) -> None:
+def choose_thresholds(a, docs, honest, line_beta, betas, full_lexicon) -> tuple[dict, float]:
     """Pick each mode's threshold and the switch cost on out-of-fold scores; write the weights.
 
     ``docs`` are (case, input, source) per document; ``full_lexicon`` None keeps
@@ -391,20 +431,10 @@ def choose_thresholds(a, docs, honest, line_beta, betas, full_lexicon) -> None:
             print(f"    {name:40s} {len(items):5d} docs  kept {100 * kept:6.2f}%  "
                   f"removed {100 * removed:5.1f}%  F1 {f1:.3f}  lost {lost}")
 
-    out = {
-        "_comment": "Fitted by scripts/fit_weights.py on the dev corpus; see docs/heuristics.md.",
-        "line": {n: round(float(v), 4) for n, v in zip(LINE_NAMES, line_beta)},
-        "context": [{n: round(float(v), 4) for n, v in zip(pass_names(k), b)}
-                    for k, b in enumerate(betas)],
-        "thresholds": thresholds,
-        "switch": switch,
-        "short_document": SHORT_DOCUMENT,
-        "short_floor": SHORT_FLOOR,
-    }
-    Path(a.out).write_text(json.dumps(out, indent=1) + "\n")
+    write_weights(a.out, line_beta, betas, thresholds, switch)
     print(f"wrote {a.out}")
     if full_lexicon is None:
-        return
+        return thresholds, switch
     lex_out = Path(a.out).with_name("lexicon.json")
     lex_out.write_text(lexicon_json(full_lexicon, (
         "Fitted by scripts/fit_weights.py: log((dev-corpus sites using the word in article "
@@ -412,6 +442,7 @@ def choose_thresholds(a, docs, honest, line_beta, betas, full_lexicon) -> None:
         f"{LEXICON_MIN_SITES} sites; words with digits are '#'. Each word is listed under "
         "its log-odds. See docs/heuristics.md.")))
     print(f"wrote {lex_out} ({len(full_lexicon)} words)")
+    return thresholds, switch
 
 
 if __name__ == "__main__":

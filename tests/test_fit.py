@@ -23,7 +23,8 @@ MENU = "".join(f"{item}\n\n" for item in ("Weather", "Traffic", "Obituaries", "C
                                             "Real Estate", "Autos", "Puzzles", "Horoscopes", "Events"))
 
 
-def test_the_fit_counts_the_documents_that_keep_under_half_of_their_article():
+def test_the_fit_counts_the_documents_that_keep_under_half_of_their_article(corpus):
+    # ``corpus``: the scripts read the scorer beside it (../shared/eval), or skip.
     sys.path.insert(0, str(SCRIPTS))
     import fit_weights
 
@@ -43,3 +44,48 @@ def test_the_fit_counts_the_documents_that_keep_under_half_of_their_article():
     assert story.all() and menu.sum() < len(menu) / 2
     assert lost == 1                       # the menu "lost its article"; the story did not
     assert kept == (story.sum() + menu.sum()) / (len(story) + len(menu))
+
+
+def test_each_page_is_cleaned_with_the_weights_of_the_fold_that_left_its_site_out(tmp_path, corpus):
+    """scripts/heldout.py: a page goes to its site's fold's weights, which carry
+    that fold's lexicon (fit_weights.write_weights), and is scored as score.py scores."""
+    sys.path.insert(0, str(SCRIPTS))
+    import fit_weights
+    import heldout
+    from cleaner.features import lexicon_json
+
+    data = json.loads((DATA / "weights.json").read_text("utf-8"))
+    line = [data["line"].get(n, 0.0) for n in fit_weights.LINE_NAMES]
+    betas = [[p.get(n, 0.0) for n in fit_weights.pass_names(k)] for k, p in enumerate(data["context"])]
+    folds = tmp_path / "folds"
+    folds.mkdir()
+    for f in range(2):
+        fit_weights.write_weights(folds / f"fold{f}.json", line, betas, data["thresholds"],
+                                  data["switch"], lexicon=f"fold{f}.lexicon.json")
+        (folds / f"fold{f}.lexicon.json").write_text(lexicon_json({"harbour": float(f)}, "test"))
+    (folds / "folds.json").write_text(json.dumps(
+        {"folds": 2, "fold_of_site": {"a.example": 0, "b.example": 1}}))
+    assert Model.from_file(folds / "fold1.json").lexicon == {"harbour": 1.0}
+    corpus = tmp_path / "corpus"
+    for source, case, domain in (("scrapinghub", "p1", "www.b.example"), ("wcxb", "p2", "a.example"),
+                                 ("wcxb", "p3", "unseen.example")):
+        d = corpus / source / case
+        d.mkdir(parents=True)
+        (d / "meta.json").write_text(json.dumps({"domain": domain, "page_type": "article"}))
+        (d / "expected.txt").write_text(STORY)
+        (d / "scraped-full.txt").write_text(MENU + STORY)
+    todo = heldout.jobs(folds, corpus, ("scrapinghub", "wcxb"), heldout.INPUTS, None)
+    # www. is not part of a site; a site the fit never saw has no fold
+    assert [(Path(job[0]).name, Path(job[2]).name, rows) for job, rows in todo] == [
+        ("p1", "fold1.json", ["scrapinghub scraped-full.txt", "scrapinghub pooled",
+                              "scrapinghub + readability"]),
+        ("p2", "fold0.json", ["wcxb scraped-full.txt", "wcxb pooled", "wcxb article pages"])]
+    held, shipped = heldout.score_page(todo[0][0])
+    page = corpus / "scrapinghub" / "p1"
+    for result, weights in ((held, folds / "fold1.json"), (shipped, None)):
+        out = Cleaner(weights=weights, repetition=False).clean(MENU + STORY)
+        assert result == heldout.score.score_case(STORY, out, heldout.score.reference_text(
+            page, "scraped-full.txt"))
+    assert held["lines"]["content"] == 3 and held["lines"]["content_kept"] == 3
+    lost = {"lines": {"content": 4, "content_kept": 1}}
+    assert heldout.half_lost([held, lost, {"lines": {"content": 2, "content_kept": 0}}]) == 1

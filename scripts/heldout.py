@@ -1,0 +1,130 @@
+"""The whole cleaner out of fold: each dev page cleaned with the model fitted without its site.
+
+    python scripts/fit_weights.py --out /tmp/w.json --fold-weights /tmp/folds
+    python scripts/heldout.py /tmp/folds [--jobs 2]
+
+``fit_weights.py`` reports the model alone out of fold, before the guards and
+the rules' removals are counted. This cleans every scraped page of the
+reference-scored sources with the real ``Cleaner`` (rules, repetition off,
+model, guards), its weights and lexicon those of the fold that left the
+page's site out, and scores the output with ``../shared/eval/score.py``'s own
+functions: F1b, article lines kept and boilerplate lines removed, per source
+and input, as ``score.py`` prints them, beside the same figures for the
+shipped weights (fitted on every page: in-sample). The rules are in-sample in
+both: they were written reading these pages.
+
+Documents that keep under half of their article lines (of 3 or more) are
+counted as the issue counts them.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dataset  # noqa: E402  (site_of, and score.py from ../shared/eval)
+from dataset import score  # noqa: E402
+
+SOURCES = ("scrapinghub", "readability", "wcxb")
+INPUTS = ("scraped-region.txt", "scraped-full.txt")
+HALF_LOST_MIN_LINES = 3
+
+_cleaners: dict = {}
+
+
+def _cleaner(weights: str | None):
+    """One Cleaner per weights file per worker process."""
+    from cleaner import Cleaner
+
+    if weights not in _cleaners:
+        _cleaners[weights] = Cleaner(weights=weights, repetition=False)
+    return _cleaners[weights]
+
+
+def score_page(job: tuple[str, str, str, str | None]) -> tuple[dict, dict]:
+    """(held-out result, in-sample result) for one page's input."""
+    case_dir, name, weights, in_sample = job
+    d = Path(case_dir)
+    text = (d / name).read_text(encoding="utf-8")
+    expected = (d / "expected.txt").read_text(encoding="utf-8")
+    reference = score.reference_text(d, name)
+    results = [score.score_case(expected, _cleaner(w).clean(text), reference)
+               for w in (weights, in_sample)]
+    return results[0], results[1]
+
+
+def jobs(folds_dir: Path, corpus: Path, sources, inputs,
+         in_sample: str | None) -> list[tuple[tuple[str, str, str, str | None], list[str]]]:
+    """Each input's job for ``score_page``, and the rows it counts in."""
+    folds = json.loads((folds_dir / "folds.json").read_text("utf-8"))
+    fold_of_site = folds["fold_of_site"]
+    out = []
+    for source in sources:
+        for d in sorted((corpus / source).iterdir()):
+            if not (d / "expected.txt").is_file():
+                continue
+            meta_path = d / "meta.json"
+            meta = json.loads(meta_path.read_text("utf-8")) if meta_path.is_file() else {}
+            fold = fold_of_site.get(dataset.site_of(meta, f"{source}/{d.name}"))
+            if fold is None:     # a page the fit had no labelled unit of
+                continue
+            for name in inputs:
+                if not (d / name).is_file():
+                    continue
+                rows = [f"{source} {name}", f"{source} pooled"]
+                if source != "wcxb":
+                    rows.append("scrapinghub + readability")
+                elif meta.get("page_type"):     # the issue's half-lost count is of article pages
+                    rows.append(f"wcxb {meta['page_type']} pages")
+                out.append(((str(d), name, str(folds_dir / f"fold{fold}.json"), in_sample), rows))
+    return out
+
+
+def half_lost(results: list[dict]) -> int:
+    return sum(1 for r in results
+               if r["lines"]["content"] >= HALF_LOST_MIN_LINES
+               and r["lines"]["content_kept"] < r["lines"]["content"] / 2)
+
+
+def row(label: str, results: list[dict]) -> str:
+    a = score.aggregate(results)
+    return (f"{label:48s} {a['cases']:5d}  F1b {a['f1_bench']:.4f}  kept {100 * a['content_kept']:6.2f}%  "
+            f"removed {100 * a['bp_removed']:5.1f}%  half lost {half_lost(results)}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("folds", type=Path, help="the folder fit_weights.py --fold-weights wrote")
+    ap.add_argument("--corpus", type=Path, default=dataset.SHARED / "corpus")
+    ap.add_argument("--source", action="append", choices=SOURCES,
+                    help="only this source (repeatable; default: all three)")
+    ap.add_argument("--weights", help="the in-sample weights to compare with (default: the shipped "
+                                      "ones; fit_weights.py's --out for the same fit)")
+    ap.add_argument("--jobs", type=int, default=2)
+    a = ap.parse_args()
+    t0 = time.time()
+    todo = jobs(a.folds, a.corpus, a.source or SOURCES, INPUTS, a.weights)
+    held: dict[str, list] = defaultdict(list)
+    shipped: dict[str, list] = defaultdict(list)
+    with ProcessPoolExecutor(a.jobs) as pool:
+        done = pool.map(score_page, [job for job, _ in todo], chunksize=16)
+        for (ours, theirs), (_, rows) in zip(done, todo):
+            for key in rows:
+                held[key].append(ours)
+                shipped[key].append(theirs)
+    print(f"{len(todo)} inputs ({time.time() - t0:.0f} s); held out: each page's fold's weights "
+          f"and lexicon; in sample: {a.weights or 'the shipped weights'}, fitted on all pages")
+    for key in sorted(held):
+        print(row(f"{key}, held out", held[key]))
+        print(row(f"{key}, in sample", shipped[key]))
+
+
+if __name__ == "__main__":
+    main()
