@@ -78,7 +78,8 @@ def test_each_page_is_cleaned_with_the_weights_of_the_fold_that_left_its_site_ou
     # www. is not part of a site; a site the fit never saw has no fold
     assert [(Path(job[0]).name, Path(job[2]).name, rows) for job, rows in todo] == [
         ("p1", "fold1.json", ["scrapinghub scraped-full.txt", "scrapinghub pooled",
-                              "scrapinghub + readability"]),
+                              "scrapinghub + readability",
+                              "scrapinghub + readability scraped-full.txt"]),
         ("p2", "fold0.json", ["wcxb scraped-full.txt", "wcxb pooled", "wcxb article pages"])]
     held, shipped = heldout.score_page(todo[0][0])
     page = corpus / "scrapinghub" / "p1"
