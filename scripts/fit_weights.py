@@ -73,9 +73,10 @@ NEWS = ("seed", "scrapinghub", "readability", "trafilatura-eval")
 # the region and the full page, as the scorer's targets are stated.
 TARGET_SOURCES = ("scrapinghub", "readability")
 TARGET_INPUTS = ("scraped-region.txt", "scraped-full.txt")
-# Out of fold, the scorer's content-kept on these pages comes out a few tenths
-# above these figures (the guards bring back prose; rules and weights are
-# in-sample there), so balanced aims at 98.0% to land near 98.5%.
+# These are the model's own shares. The whole cleaner out of fold
+# (scripts/heldout.py) lands near them on these pages: the guards bring prose
+# back where the rules take some (2026-12-06: balanced 98.07% here, 98.09%
+# for the cleaner at switch 3.0; careful 98.90% here, 98.50% there).
 TARGET_KEPT = {"careful": 0.986, "balanced": 0.980, "thorough": 0.970}
 SOURCE_WEIGHT = {"wcxb": 1.0}
 LINE_NAMES = tuple(FEATURES)
