@@ -5,8 +5,6 @@ import json
 from collections import Counter
 from typing import Iterator
 
-from .blocks import split_lines
-
 from .decide import Decision
 
 
