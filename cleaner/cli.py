@@ -473,6 +473,13 @@ def rules_test(
     except CleanerError as e:
         raise fail(str(e))
     failures = check_examples(ruleset)
+    if paths:
+        # Tested alone, a file may reuse a built-in rule's id, which `clean
+        # --rules` refuses (and --no-builtin-rules allows): say so here.
+        builtin = {r.id: r.source for r in Cleaner(heuristics=False).rules}
+        failures += [f"{r.source}: rule {r.id}: the id of a built-in rule ({builtin[r.id]}): "
+                     f"`clean --rules` refuses it unless --no-builtin-rules"
+                     for r in ruleset if r.id in builtin]
     for f in failures:
         sys.stderr.write(f + "\n")
     n = sum(len(r.examples_drop) + len(r.examples_keep) for r in ruleset)

@@ -303,6 +303,25 @@ def test_rules_test_failing_examples(run, tmp_path):
     assert err.splitlines()[-1] == "1 rules, 3 examples, 2 failed"
 
 @pytest.mark.slow
+def test_rules_test_names_a_built_in_rules_id_that_clean_would_refuse(run, tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        "- id: share.label\n"
+        "  pattern: '^share it$'\n"
+        "  examples:\n"
+        "    drop: ['Share it']\n"
+        "    keep: ['They share it, he said.']\n", encoding="utf-8")
+    assert run("--rules", mine, input=b"text\n").returncode == 2    # duplicate rule id
+    p = run("rules", "test", mine)
+    assert p.returncode == 1
+    err = p.stderr.decode().splitlines()
+    assert err[0].startswith(f"{mine}:1: rule share.label: the id of a built-in rule (")
+    assert err[0].endswith("`clean --rules` refuses it unless --no-builtin-rules")
+    assert err[-1] == "1 rules, 2 examples, 1 failed"
+    assert run("--no-builtin-rules", "--rules", mine, input=b"Share it\n").stdout == b""
+
+
+@pytest.mark.slow
 def test_rules_test_invalid_file(run, tmp_path):
     bad = tmp_path / "broken.yaml"
     bad.write_text("- id: x.ok\n  pattern: 'a'\n- id: x.bad\n  pattern: '(a'\n", encoding="utf-8")
