@@ -17,7 +17,10 @@ sees it, and the writer writes it as it was:
 - emphasis markers (a pair of ``**``, ``*``, ``_`` … around text on one line)
   and the backslash of an escaped punctuation character (``\\-``) are left out;
 - a link's target left alone on a line (its text wrapped onto the line
-  above) is left out with its brackets.
+  above) is left out with its brackets;
+- a byte order mark opening the text (strict UTF-8 reads it as the first
+  line's first character), which no reader sees: "Share this article" after
+  it is a share label like any other.
 
 List markers, headings' ``#``, quotes' ``>``, code and autolinks
 (``<https://…>``, which a reader sees as written) stay. Nothing is parsed
@@ -48,6 +51,7 @@ _MARKUP = compiled(rf"(?P<target>{_TARGET})"
                    r"|(?P<emph>(?<![\s*])\*+|(?<![\s_])_+|(?:\*+|_+)(?![\s*_])|_+(?=[\r\n]|\Z))"
                    r"|(?P<escape>\\)(?=[!-/:-@\[-`{-~])")
 _MARKUP_START = compiled(r"[\]*_\\]")
+_BOM = compiled("(?P<bom>\ufeff)")
 # What may lie between an unpaired run of emphasis markers and the line's
 # start or end for the run to be markup: spaces, bullets, heading and quote
 # marks, brackets.
@@ -75,6 +79,8 @@ def read(blocks: Sequence[Block], text: str, offset: int = 0) -> Reading | None:
     keeps read the same on a second pass.
     """
     found = [m for m in _markup(text) if m.lastgroup != "emph" or m.end() - m.start() <= MAX_RUN]
+    if not offset and (bom := _BOM.match(text)) is not None:    # the text's first window
+        found.insert(0, bom)
     if not found:
         return None
     starts = [b.start - offset for b in blocks]

@@ -41,6 +41,23 @@ def test_each_line_reads_the_same_in_any_document():
     assert reading("Intro.\n" + line + "\n* [Home](/)\n")[1] == alone[0]
 
 
+def test_a_byte_order_mark_opening_the_text_is_not_read():
+    """Strict UTF-8 reads a file's BOM as U+FEFF opening its first line, and
+    rules anchored at a line's start missed that line ("Share this article"
+    stayed); written out, the mark stays where it was."""
+    assert reading("\ufeffShare this article\nStory.\n") == ["Share this article", "Story."]
+    # elsewhere U+FEFF is a character of the text, as before (a zero-width no-break space)
+    assert reading("Story.\n\ufeffShare\n") == ["Story.", "\ufeffShare"]
+    text = "\ufeffShare this article\nStory.\n"
+    assert read(split_lines(text, 0, 40), text, 40) is None    # a later window: not the file's start
+    story = "The council met on Tuesday and voted on the harbour plan, officials said.\n"
+    result = Cleaner(heuristics=False).analyze("\ufeffShare this article\n" + story)
+    assert [d.reason for d in result.removed] == ["share.label"]
+    assert result.text == "\ufeff" + story
+    kept = Cleaner(heuristics=False).analyze("\ufeff" + story + "Share this article\n")
+    assert kept.text == "\ufeff" + story
+
+
 def test_links_read_as_their_text_images_as_their_alt_text():
     text = (
         "* [Share on Facebook](https://facebook.com/sharer?u=https://example.com/a \"Share\")\n"
