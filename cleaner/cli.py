@@ -238,6 +238,9 @@ def main_command(
             raise fail(f"--json and --explain cannot be used with {batch_by}")
         if not files or "-" in files:
             raise fail(f"{batch_by} needs files or folders to work on (not stdin)")
+        if output_dir is not None and output_dir.exists() and not output_dir.is_dir():
+            # else each file fails on its own: "DIR/a.txt: cannot write: File exists"
+            raise fail(f"--output-dir {output_dir}: is a file, not a folder")
         from .batch import run_batch  # lazy: the filter path does not need it
 
         status = run_batch(cleaner, files, write=in_place, check=check, diff=diff,

@@ -436,6 +436,11 @@ def test_output_dir_writes_cleaned_copies_of_everything(tmp_path, run_clean):
     r = run_clean("--in-place", "-o", "out", "in", cwd=tmp_path)
     assert r.returncode == 2
     assert r.stderr == b"clean: error: --output-dir cannot be used with --in-place (it writes copies and leaves the inputs alone)\n"
+    # A file where the folder should be: one error naming it, not one per input.
+    (tmp_path / "taken").write_text("a file\n")
+    r = run_clean("-o", "taken", "in", cwd=tmp_path)
+    assert (r.returncode, r.stderr) == (2, b"clean: error: --output-dir taken: is a file, not a folder\n")
+    assert (tmp_path / "taken").read_text() == "a file\n"
 
 
 @pytest.mark.slow
