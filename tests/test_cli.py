@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -282,15 +283,18 @@ def test_rules_test_builtin(run):
     assert re.search(r"^\d+ rules, \d+ examples, \d+ failed$", p.stderr.decode(), re.M)
     assert "Traceback" not in p.stderr.decode()
 
+def rule_file(path: Path, rule_id: str, pattern: str, drop: list[str], keep: list[str]) -> Path:
+    """A rules file of one rule with its examples."""
+    path.write_text(f"- id: {rule_id}\n  pattern: '{pattern}'\n  examples:\n"
+                    f"    drop: {drop!r}\n    keep: {keep!r}\n", encoding="utf-8")
+    return path
+
+
 @pytest.mark.slow
 def test_rules_test_failing_examples(run, tmp_path):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(
-        "- id: bad.greedy\n"
-        "  pattern: 'budget'\n"
-        "  examples:\n"
-        "    drop: ['Subscribe to our budget newsletter', 'Nothing to see here']\n"
-        "    keep: ['The budget was passed on Monday.']\n", encoding="utf-8")
+    bad = rule_file(tmp_path / "bad.yaml", "bad.greedy", "budget",
+                    ["Subscribe to our budget newsletter", "Nothing to see here"],
+                    ["The budget was passed on Monday."])
     p = run("rules", "test", bad)
     assert p.returncode == 1
     err = p.stderr.decode()
@@ -304,13 +308,8 @@ def test_rules_test_failing_examples(run, tmp_path):
 
 @pytest.mark.slow
 def test_rules_test_names_a_built_in_rules_id_that_clean_would_refuse(run, tmp_path):
-    mine = tmp_path / "mine.yaml"
-    mine.write_text(
-        "- id: share.label\n"
-        "  pattern: '^share it$'\n"
-        "  examples:\n"
-        "    drop: ['Share it']\n"
-        "    keep: ['They share it, he said.']\n", encoding="utf-8")
+    mine = rule_file(tmp_path / "mine.yaml", "share.label", "^share it$", ["Share it"],
+                     ["They share it, he said."])
     assert run("--rules", mine, input=b"text\n").returncode == 2    # duplicate rule id
     p = run("rules", "test", mine)
     assert p.returncode == 1
