@@ -5,13 +5,14 @@
 
 ``fit_weights.py`` reports the model alone out of fold, before the guards and
 the rules' removals are counted. This cleans every scraped page of the
-reference-scored sources with the real ``Cleaner`` (rules, repetition off,
-model, guards), its weights and lexicon those of the fold that left the
-page's site out, and scores the output with ``../shared/eval/score.py``'s own
-functions: F1b, article lines kept and boilerplate lines removed, per source
-and input, as ``score.py`` prints them, beside the same figures for the
-shipped weights (fitted on every page: in-sample). The rules are in-sample in
-both: they were written reading these pages.
+scored sources with the real ``Cleaner`` (rules, repetition off, model,
+guards), its weights and lexicon those of the fold that left the page's site
+out, and scores the output with ``../shared/eval/score.py``'s own functions:
+F1b, article lines kept and boilerplate lines removed, per source and input,
+as ``score.py`` prints them (trafilatura-eval's full pages: the must-keep and
+must-drop snippets, as ``snippets.py`` counts them), beside the same figures
+for the shipped weights (fitted on every page: in-sample). The rules are
+in-sample in both: they were written reading these pages.
 
 Documents that keep under half of their article lines (of 3 or more) are
 counted as the issue counts them. ``--mode``, ``--threshold`` and ``--switch``
@@ -34,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dataset  # noqa: E402  (site_of, and score.py from ../shared/eval)
 from dataset import score  # noqa: E402
 
-SOURCES = ("scrapinghub", "readability", "wcxb")
+SOURCES = ("scrapinghub", "readability", "wcxb", "trafilatura-eval")
+SNIPPET_INPUT = "scraped-full.txt"      # trafilatura-eval: snippets instead of a reference
 INPUTS = ("scraped-region.txt", "scraped-full.txt")
 HALF_LOST_MIN_LINES = 3
 
@@ -66,14 +68,28 @@ def _cleaner(weights: str | None):
 
 
 def score_page(job: tuple[str, str, str, str | None]) -> tuple[dict, dict]:
-    """(held-out result, in-sample result) for one page's input."""
+    """(held-out result, in-sample result) for one page's input: ``score.py``'s
+    result, or for a page with snippets instead of a reference, the counts
+    ``snippets.py`` makes of them (kept, leaked, lost, absent)."""
     case_dir, name, weights, in_sample = job
     d = Path(case_dir)
     text = (d / name).read_text(encoding="utf-8")
+    outputs = [_cleaner(w).clean(text) for w in (weights, in_sample)]
+    if not (d / "expected.txt").is_file():
+        import snippets     # beside score.py
+
+        meta = json.loads((d / "meta.json").read_text("utf-8"))
+        keep, drop = meta.get("must_keep") or [], meta.get("must_drop") or []
+        results = []
+        for out in outputs:
+            seen = snippets.norm(out)
+            kept = sum(snippets.norm(k) in seen for k in keep)
+            leaked = sum(snippets.norm(k) in seen for k in drop)
+            results.append({"snippets": (kept, leaked, len(keep) - kept, len(drop) - leaked)})
+        return results[0], results[1]
     expected = (d / "expected.txt").read_text(encoding="utf-8")
     reference = score.reference_text(d, name)
-    results = [score.score_case(expected, _cleaner(w).clean(text), reference)
-               for w in (weights, in_sample)]
+    results = [score.score_case(expected, out, reference) for out in outputs]
     return results[0], results[1]
 
 
@@ -85,12 +101,16 @@ def jobs(folds_dir: Path, corpus: Path, sources, inputs,
     out = []
     for source in sources:
         for d in sorted((corpus / source).iterdir()):
-            if not (d / "expected.txt").is_file():
-                continue
             meta_path = d / "meta.json"
             meta = json.loads(meta_path.read_text("utf-8")) if meta_path.is_file() else {}
             fold = fold_of_site.get(dataset.site_of(meta, f"{source}/{d.name}"))
             if fold is None:     # a page the fit had no labelled unit of
+                continue
+            weights = str(folds_dir / f"fold{fold}.json")
+            if not (d / "expected.txt").is_file():
+                if (meta.get("must_keep") or meta.get("must_drop")) and (d / SNIPPET_INPUT).is_file():
+                    out.append(((str(d), SNIPPET_INPUT, weights, in_sample),
+                                [f"{source} {SNIPPET_INPUT} snippets"]))
                 continue
             for name in inputs:
                 if not (d / name).is_file():
@@ -100,7 +120,7 @@ def jobs(folds_dir: Path, corpus: Path, sources, inputs,
                     rows += ["scrapinghub + readability", f"scrapinghub + readability {name}"]
                 elif meta.get("page_type"):     # the issue's half-lost count is of article pages
                     rows.append(f"wcxb {meta['page_type']} pages")
-                out.append(((str(d), name, str(folds_dir / f"fold{fold}.json"), in_sample), rows))
+                out.append(((str(d), name, weights, in_sample), rows))
     return out
 
 
@@ -111,6 +131,10 @@ def half_lost(results: list[dict]) -> int:
 
 
 def row(label: str, results: list[dict]) -> str:
+    if "snippets" in results[0]:
+        kept, leaked, lost, absent = map(sum, zip(*(r["snippets"] for r in results)))
+        return (f"{label:48s} {len(results):5d}  keep {kept / max(1, kept + lost):.3f}  "
+                f"drop {absent / max(1, absent + leaked):.3f}  (snippets.py's shares)")
     a = score.aggregate(results)
     return (f"{label:48s} {a['cases']:5d}  F1b {a['f1_bench']:.4f}  kept {100 * a['content_kept']:6.2f}%  "
             f"removed {100 * a['bp_removed']:5.1f}%  half lost {half_lost(results)}")
@@ -121,7 +145,7 @@ def main() -> None:
     ap.add_argument("folds", type=Path, help="the folder fit_weights.py --fold-weights wrote")
     ap.add_argument("--corpus", type=Path, default=dataset.SHARED / "corpus")
     ap.add_argument("--source", action="append", choices=SOURCES,
-                    help="only this source (repeatable; default: all three)")
+                    help="only this source (repeatable; default: all four)")
     ap.add_argument("--weights", help="the in-sample weights to compare with (default: the shipped "
                                       "ones; fit_weights.py's --out for the same fit)")
     ap.add_argument("--mode", default="balanced", choices=("careful", "balanced", "thorough"))

@@ -74,13 +74,24 @@ def test_each_page_is_cleaned_with_the_weights_of_the_fold_that_left_its_site_ou
         (d / "meta.json").write_text(json.dumps({"domain": domain, "page_type": "article"}))
         (d / "expected.txt").write_text(STORY)
         (d / "scraped-full.txt").write_text(MENU + STORY)
-    todo = heldout.jobs(folds, corpus, ("scrapinghub", "wcxb"), heldout.INPUTS, None)
+    # a page with snippets instead of a reference, as trafilatura-eval's
+    d = corpus / "trafilatura-eval" / "p4"
+    d.mkdir(parents=True)
+    (d / "meta.json").write_text(json.dumps({"url": "https://a.example/x", "must_keep": [
+        "ferries budget on Tuesday", "not in the page"], "must_drop": ["Obituaries"]}))
+    (d / "scraped-full.txt").write_text(MENU + STORY)
+    todo = heldout.jobs(folds, corpus, ("scrapinghub", "wcxb", "trafilatura-eval"), heldout.INPUTS,
+                        None)
     # www. is not part of a site; a site the fit never saw has no fold
     assert [(Path(job[0]).name, Path(job[2]).name, rows) for job, rows in todo] == [
         ("p1", "fold1.json", ["scrapinghub scraped-full.txt", "scrapinghub pooled",
                               "scrapinghub + readability",
                               "scrapinghub + readability scraped-full.txt"]),
-        ("p2", "fold0.json", ["wcxb scraped-full.txt", "wcxb pooled", "wcxb article pages"])]
+        ("p2", "fold0.json", ["wcxb scraped-full.txt", "wcxb pooled", "wcxb article pages"]),
+        ("p4", "fold0.json", ["trafilatura-eval scraped-full.txt snippets"])]
+    out = Cleaner(weights=folds / "fold0.json", repetition=False).clean(MENU + STORY)
+    leaked = int("Obituaries" in out)
+    assert heldout.score_page(todo[2][0])[0] == {"snippets": (1, leaked, 1, 1 - leaked)}
     held, shipped = heldout.score_page(todo[0][0])
     page = corpus / "scrapinghub" / "p1"
     for result, weights in ((held, folds / "fold1.json"), (shipped, None)):
