@@ -253,6 +253,8 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "cleaner" / "data" / "weights.json"))
     ap.add_argument("--dump", help="also pickle the out-of-fold scores here")
     ap.add_argument("--from-dump", help="only choose the thresholds again, from a --dump file")
+    ap.add_argument("--switch", type=float, choices=GRID_SWITCH,
+                    help="the switch cost, instead of the one the model alone does best with")
     ap.add_argument("--fold-weights", metavar="DIR",
                     help="also write each fold's weights and lexicon, fitted without its sites")
     a = ap.parse_args()
@@ -413,7 +415,9 @@ def choose_thresholds(a, docs, honest, line_beta, betas, full_lexicon) -> tuple[
             return max(cands, key=lambda r: r[2])
         return max(ok, key=lambda r: (r[3], r[4]))
 
-    switch = pick(grid, "balanced")[1]
+    # The switch is picked on the model alone unless given: the guards can
+    # make another one better for the whole cleaner (scripts/heldout.py --switch).
+    switch = a.switch if a.switch is not None else pick(grid, "balanced")[1]
     chosen = {mode: pick([r for r in grid if r[1] == switch], mode) for mode in MODES}
     thresholds = {mode: r[0] for mode, r in chosen.items()}
     final = model_with(line_beta, betas, thresholds, switch)
