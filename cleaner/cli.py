@@ -8,7 +8,7 @@ import sys
 import threading
 from collections import Counter
 from pathlib import Path
-from typing import List, NoReturn, Optional
+from typing import List, NoReturn, Optional, Sequence
 
 from . import collector
 
@@ -42,6 +42,20 @@ rules_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exce
                         context_settings={"help_option_names": ["-h", "--help"]})
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
+
+
+def _settings_start(files: Sequence[str]) -> Path | None:
+    """The folder the settings search starts in for ``files``: the deepest one
+    holding them all (a folder given counts as its own); None for stdin."""
+    paths = [f for f in files if f != "-"]
+    if not paths:
+        return None
+    folders = [os.path.abspath(f) if os.path.isdir(f) else os.path.dirname(os.path.abspath(f))
+               for f in paths]
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:      # no common folder (other drives): the working directory
+        return None
 
 
 def fail(message: str) -> "typer.Exit":
@@ -210,9 +224,11 @@ def main_command(
         if color not in CHOICES:
             raise CleanerError(f"--color must be one of {', '.join(CHOICES)}, not {color!r}")
         check_encoding(encoding)
-        # Settings are found from the working directory, or from the folder
-        # piped input says it comes from.
-        start = Path(stdin_filename).parent if stdin_filename and reads_stdin else None
+        # Settings are found from the folder the files lie in (as black and
+        # ruff find theirs), from the folder piped input says it comes from,
+        # else from the working directory.
+        start = Path(stdin_filename).parent if stdin_filename and reads_stdin \
+            else _settings_start(files or ())
         cfg = Config() if no_config else (load_config(config) if config else find_config(start))
         for warning in cfg.warnings:
             sys.stderr.write(f"clean: warning: {warning}\n")

@@ -1,6 +1,7 @@
 """Project settings: ``[tool.clean]`` in ``pyproject.toml`` or a ``.clean.yaml``.
 
-The search starts in the working directory and goes upward; the first folder
+The search starts in the folder holding the files a run is given (the
+working directory for stdin; ``cli``) and goes upward; the first folder
 that has a ``.clean.yaml`` or a ``pyproject.toml`` with a ``[tool.clean]``
 table wins, and the search stops there. It also stops at a folder holding
 ``.git`` (the top of a repository), so a checkout never picks up settings from

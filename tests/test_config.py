@@ -53,6 +53,26 @@ def test_pyproject_found_upward_rules_relative_to_it(project, run_clean):
 
 
 @pytest.mark.slow
+def test_settings_are_found_from_the_files_not_the_working_directory(project, run_clean, tmp_path):
+    """As black and ruff find theirs: `clean ~/project/data/a.txt` run from
+    elsewhere uses the project's settings, and so does a batch over its folder."""
+    (project / ".clean.yaml").write_text("rules: [rules]\nexclude: [deep]\nheuristics: false\n")
+    (project / "data" / "b.txt").write_text(TEXT)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    r = run_clean("-v", project / "data" / "b.txt", cwd=elsewhere)
+    assert r.returncode == 0, r.stderr
+    assert MARKER not in r.stdout.decode()                  # the project's rule pack
+    assert f"settings: {project / '.clean.yaml'}" in r.stderr.decode()
+    r = run_clean("--check", project / "data", cwd=elsewhere)
+    assert r.returncode == 1, r.stderr
+    assert r.stdout.decode().split() == [str(project / "data" / "b.txt")]   # deep/ excluded
+    # piped input: the working directory, unless --stdin-filename says where it comes from
+    r = run_clean("-v", input=TEXT.encode(), cwd=elsewhere)
+    assert "settings: none found" in r.stderr.decode() and MARKER in r.stdout.decode()
+
+
+@pytest.mark.slow
 def test_yaml_config_and_batch_globs(project, run_clean):
     (project / ".clean.yaml").write_text("include: ['*.article']\nexclude: [skip]\njobs: 1\n")
     (project / "data" / "one.article").write_text(TEXT)
