@@ -24,7 +24,8 @@ counter and one chunk of files per worker, not the batch's text.
 
 Interrupts (``_Stop``): SIGINT and SIGTERM never cut a rewrite short. A signal
 is recorded; it aborts work only where aborting loses nothing (cleaning a
-text, waiting for a worker), and is otherwise acted on at the next file. Workers
+text), and is otherwise acted on at the next file; the parent, waiting for a
+worker, looks for it every ``SIGNAL_POLL`` seconds. Workers
 ignore SIGINT (Ctrl-C reaches the whole process group; the parent coordinates);
 the parent sends them SIGTERM, each returns the outcomes of the files it has
 finished, rewrites included, and the parent counts those before it reports,
@@ -65,6 +66,8 @@ BINARY_PROBE = 8192
 MIN_FILES_PER_WORKER = 16
 # How long the parent waits, after an interrupt, for workers to finish their current file.
 STOP_GRACE = 30.0
+# How often the parent, waiting for a chunk, looks whether a signal came.
+SIGNAL_POLL = 0.05
 # The parent's word to the workers of a broken pool: finish the file being
 # written, then exit. A worker killed while it held the pool's task-queue lock
 # leaves the others waiting for that lock forever, and the pool's own way of
@@ -475,11 +478,14 @@ class _Feed:
             return
         while self.pending:
             fut = self.pending[0]
-            _STOP.enter()
-            try:
-                wait([fut])
-            finally:
-                _STOP.leave()
+            # Polled, not abortable: the handler's exception, raised inside
+            # wait(), could leave the future's lock held (or its waiter
+            # installed), and the pool's thread, then the shutdown after the
+            # interrupt, would wait on it for ever.
+            while not fut.done():
+                if _STOP.signum is not None:
+                    raise Interrupted(_STOP.signum)
+                wait([fut], timeout=SIGNAL_POLL)
             result = fut.result()
             self.pending.popleft()
             nxt = next(self.it, None)
