@@ -20,6 +20,15 @@ sys.path.insert(0, str(SHARED / "eval"))
 import score  # noqa: E402  (the scorer's own labelling)
 
 INPUTS = ("scraped-region.txt", "scraped-full.txt", "scraped-article.txt")
+# A document "loses its article" when it keeps under half of its article lines,
+# of which it has at least this many (the issue's test for a dev case).
+LOST_ARTICLE_MIN_LINES = 3
+
+
+def lost_article(content_lines: int, kept_lines: int) -> bool:
+    """Whether a document with ``content_lines`` article lines, ``kept_lines``
+    of them kept, lost its article (fit_weights.py, heldout.py)."""
+    return content_lines >= LOST_ARTICLE_MIN_LINES and kept_lines < content_lines / 2
 
 
 @dataclass

@@ -207,11 +207,6 @@ def lexicon_column(row, table: dict[str, float]) -> np.ndarray:
 
 # ---------------------------------------------------------------- evaluation
 
-# A document "loses its article" when it keeps under half of its article lines,
-# of which it has at least this many (the issue's test for a dev case).
-LOST_ARTICLE_MIN_LINES = 3
-
-
 def evaluate(items, model: Model, mode: str):
     """Article lines kept, boilerplate lines removed (pooled), macro token F1, and the
     documents that lose their article (under half of 3+ article lines kept), per document set."""
@@ -225,7 +220,7 @@ def evaluate(items, model: Model, mode: str):
         doc_cn, doc_ck = lines[c].sum(), lines[c & keep].sum()
         cn += doc_cn; ck += doc_ck
         bn += lines[b].sum(); bk += lines[b & keep].sum()
-        lost += bool(doc_cn >= LOST_ARTICLE_MIN_LINES and doc_ck < doc_cn / 2)
+        lost += dataset.lost_article(doc_cn, doc_ck)
         tp = words[c & keep].sum(); fn = words[c & ~keep].sum(); fp = words[b & keep].sum()
         if tp + fn:
             p = tp / (tp + fp) if tp + fp else 0.0
@@ -423,7 +418,8 @@ def choose_thresholds(a, docs, honest, line_beta, betas, full_lexicon) -> tuple[
     final = model_with(line_beta, betas, thresholds, switch)
 
     print("\nout of fold, folds grouped by site (article lines kept / boilerplate lines removed "
-          f"/ token F1 / documents keeping under half of {LOST_ARTICLE_MIN_LINES}+ article lines):")
+          f"/ token F1 / documents keeping under half of {dataset.LOST_ARTICLE_MIN_LINES}+ "
+          "article lines):")
     by_source: dict[str, list] = defaultdict(list)
     for h, s, i in zip(honest, source, inputs):
         by_source[f"{s} {i}"].append(h)

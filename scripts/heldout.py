@@ -1,7 +1,7 @@
 """The whole cleaner out of fold: each dev page cleaned with the model fitted without its site.
 
-    python scripts/fit_weights.py --out /tmp/w.json --fold-weights /tmp/folds
-    python scripts/heldout.py /tmp/folds [--jobs 2]
+    python scripts/fit_weights.py --switch 3.0 --out /tmp/w.json --fold-weights /tmp/folds
+    python scripts/heldout.py /tmp/folds [--mode M] [--switch S] [--jobs 2]
 
 ``fit_weights.py`` reports the model alone out of fold, before the guards and
 the rules' removals are counted. This cleans every scraped page of the
@@ -38,7 +38,6 @@ from dataset import score  # noqa: E402
 SOURCES = ("scrapinghub", "readability", "wcxb", "trafilatura-eval")
 SNIPPET_INPUT = "scraped-full.txt"      # trafilatura-eval: snippets instead of a reference
 INPUTS = ("scraped-region.txt", "scraped-full.txt")
-HALF_LOST_MIN_LINES = 3
 
 _cleaners: dict = {}
 # The mode cleaned in, and that mode's threshold and the switch cost if given
@@ -125,9 +124,8 @@ def jobs(folds_dir: Path, corpus: Path, sources, inputs,
 
 
 def half_lost(results: list[dict]) -> int:
-    return sum(1 for r in results
-               if r["lines"]["content"] >= HALF_LOST_MIN_LINES
-               and r["lines"]["content_kept"] < r["lines"]["content"] / 2)
+    return sum(dataset.lost_article(r["lines"]["content"], r["lines"]["content_kept"])
+               for r in results)
 
 
 def row(label: str, results: list[dict]) -> str:
