@@ -55,14 +55,13 @@ def _cleaner(weights: str | None):
     from cleaner.model import DATA, Model
 
     if weights not in _cleaners:
-        path = Path(weights) if weights else DATA / "weights.json"
-        data = json.loads(path.read_text("utf-8"))
+        # A model of its own (not the cached shipped one): its settings change.
+        model = Model.from_file(weights or DATA / "weights.json")
         if _setting["threshold"] is not None:
-            data["thresholds"][_setting["mode"]] = _setting["threshold"]
+            model.thresholds[_setting["mode"]] = _setting["threshold"]
         if _setting["switch"] is not None:
-            data["switch"] = _setting["switch"]
-        _cleaners[weights] = Cleaner(weights=Model(data, str(path), path.parent),
-                                     mode=_setting["mode"], repetition=False)
+            model.switch = _setting["switch"]
+        _cleaners[weights] = Cleaner(weights=model, mode=_setting["mode"], repetition=False)
     return _cleaners[weights]
 
 
