@@ -15,6 +15,9 @@ import re
 
 from .programs import compiled
 
+# A byte order mark: strict UTF-8 reads it as the first character of the
+# first line. It belongs to the file, not to that line (``markup``, ``writer``).
+BOM = "\ufeff"
 # Where a line ends: CRLF, LF or a lone CR. Not at a form feed, NEL or U+2028,
 # where str.splitlines also ends one.
 _LINE_END_SOURCE = r"\r\n|\n|\r"

@@ -35,7 +35,7 @@ import re
 from bisect import bisect_right
 from typing import NamedTuple, Sequence
 
-from .blocks import Block, complement, merge_spans
+from .blocks import BOM, Block, complement, merge_spans
 from .programs import compiled
 from .units import fenced_code
 
@@ -51,7 +51,7 @@ _MARKUP = compiled(rf"(?P<target>{_TARGET})"
                    r"|(?P<emph>(?<![\s*])\*+|(?<![\s_])_+|(?:\*+|_+)(?![\s*_])|_+(?=[\r\n]|\Z))"
                    r"|(?P<escape>\\)(?=[!-/:-@\[-`{-~])")
 _MARKUP_START = compiled(r"[\]*_\\]")
-_BOM = compiled("(?P<bom>\ufeff)")
+_BOM = compiled(f"(?P<bom>{BOM})")
 # What may lie between an unpaired run of emphasis markers and the line's
 # start or end for the run to be markup: spaces, bullets, heading and quote
 # marks, brackets.

@@ -5,10 +5,8 @@ import json
 from collections import Counter
 from typing import Iterator
 
+from .blocks import BOM
 from .decide import Decision
-
-
-BOM = "\ufeff"
 
 
 def render(decisions: list[Decision]) -> str:
