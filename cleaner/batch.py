@@ -55,7 +55,7 @@ from .errors import CleanerError
 from .progress import View, view_for
 from .reader import AUTO, decode, decode_as, detect_format, is_jsonl_name
 from .repetition import MIN_DOCS, CommonLines, DocumentKeys, LineTally, scan_document
-from .walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Message, Target, collect
+from .walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Globs, Message, Target, collect
 from .writer import stats_lines, unified_diff
 
 __all__ = ["run_batch", "collect", "Target", "Message", "DEFAULT_INCLUDE", "DEFAULT_EXCLUDE"]
@@ -521,12 +521,16 @@ def _signal_workers(pool: ProcessPoolExecutor, sig: int) -> None:
 
 def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, diff: bool = False,
               check: bool = False, jobs: int | None = None,
-              include: Sequence[str] | None = None, exclude: Sequence[str] | None = None,
+              include: Globs | Sequence[str] | None = None,
+              exclude: Sequence[Globs | str] | None = None,
               encoding: str = "utf-8", exit_nonzero_on_fix: bool = False, quiet: bool = False,
               ignore: bool = True, output_dir: str | None = None, stats: bool = False,
               stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Clean files and folders in place (``write``), check them, diff them, or write
     cleaned copies under ``output_dir``; return the exit status.
+
+    ``include`` and ``exclude``: ``walk.Globs``, or strings, globs as the
+    command line gives them (relative to the working folder).
 
     stdout gets, per changed file in input order, its unified diff (``diff``)
     or, in check mode, its path; stderr gets warnings, one-line errors,

@@ -141,7 +141,7 @@ def main_command(
     include: Optional[List[str]] = typer.Option(None, "--include", metavar="GLOB",
                                                 help="Batch: files to take in folders (repeatable; default *.txt *.text *.md *.markdown)."),
     exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="GLOB",
-                                                help="Batch: files or folders to leave alone (repeatable; VCS and virtualenv folders always are)."),
+                                                help="Batch: files or folders to leave alone (repeatable; adds to the settings' exclude; VCS and virtualenv folders always are)."),
     exit_nonzero_on_fix: bool = typer.Option(False, "--exit-non-zero-on-fix",
                                              help="Batch: exit 1 when files were rewritten (for hooks)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Batch: errors only; no warnings, per-file lines or summary."),
@@ -179,7 +179,7 @@ def main_command(
     or configuration.
     """
     from .color import CHOICES, use_color
-    from .options import build_cleaner, check_conflicts, excluded, merge
+    from .options import build_cleaner, check_conflicts, merge, path_globs
 
     given = {p.opts[0] if p.opts[0].startswith("--") else p.opts[-1]
              for p in ctx.command.params
@@ -259,9 +259,10 @@ def main_command(
             raise fail(f"--output-dir {output_dir}: is a file, not a folder")
         from .batch import run_batch  # lazy: the filter path does not need it
 
+        include_globs, exclude_globs = path_globs(cfg, include, exclude)
         status = run_batch(cleaner, files, write=in_place, check=check, diff=diff,
-                           jobs=jobs or cfg.jobs, include=include or cfg.include,
-                           exclude=exclude or cfg.exclude, encoding=encoding,
+                           jobs=jobs or cfg.jobs, include=include_globs,
+                           exclude=exclude_globs, encoding=encoding,
                            exit_nonzero_on_fix=exit_nonzero_on_fix, quiet=quiet,
                            ignore=not no_ignore, stats=stats,
                            output_dir=str(output_dir) if output_dir is not None else None)
@@ -303,7 +304,9 @@ def main_command(
             data, name = read_already.pop(path) if path in read_already else read_input(path)
             if path == "-" and stdin_filename:
                 name = stdin_filename
-                if excluded(name, (*(exclude or ()), *(cfg.exclude or ()))):
+                from .walk import excluded
+
+                if excluded(path_globs(cfg, include, exclude)[1], name):
                     # Excluded, as the file itself would be in a batch: pass it
                     # through (ruff's --force-exclude does the same for stdin).
                     if verbose:

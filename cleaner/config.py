@@ -14,7 +14,7 @@ Keys (same names in both files)::
     rules = ["rules/site.yaml"]     # extra rule files or folders, relative to the config file
     disable = ["donation"]          # rule ids or pack names to turn off
     include = ["*.txt", "*.md"]     # globs of files to clean in folders (replaces the default)
-    exclude = ["drafts"]            # globs of files or folders to leave alone
+    exclude = ["drafts"]            # globs of files or folders to leave alone ('/': from this file's folder)
     mode = "balanced"               # careful | balanced | thorough
     heuristics = true               # false: rules only
     repetition = true               # false: lines repeated across a run's documents are no evidence

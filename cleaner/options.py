@@ -2,19 +2,21 @@
 
 The CLI's decisions that are not about reading or writing: which options may
 not go together, which rules and heuristics are on (``--disable`` names are
-checked, with a "did you mean"), and whether piped input that was given a
-name (``--stdin-filename``) is excluded by the settings.
+checked, with a "did you mean"), and which globs pick the files of a batch
+(or exclude piped input given a name with ``--stdin-filename``).
 """
 from __future__ import annotations
 
 import os
-from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from .config import Config
 from .errors import CleanerError
 from .names import check_disable, check_mode, heuristic_switches, rule_names
+
+if TYPE_CHECKING:
+    from .walk import Globs
 
 
 class OptionError(CleanerError):
@@ -83,17 +85,18 @@ def build_cleaner(cfg: Config, switches: Switches, cli_disable: Sequence[str] = 
                    heuristics=switches.heuristics, **extra)
 
 
-def excluded(name: str, globs: Iterable[str]) -> bool:
-    """Whether a path matches an exclude glob, as batch runs match them: a glob
-    without '/' matches any one component (the file or a folder above it), a
-    glob with '/' the whole path."""
-    path = os.path.normpath(name).replace(os.sep, "/")
-    parts = [p for p in path.split("/") if p not in ("", ".")]
-    for g in globs:
-        if "/" in g:
-            g = g.rstrip("/")
-            if fnmatchcase(path, g) or (g.startswith("**/") and fnmatchcase(path, g[3:])):
-                return True
-        elif any(fnmatchcase(p, g) for p in parts):
-            return True
-    return False
+def path_globs(cfg: Config, include: Sequence[str] | None,
+               exclude: Sequence[str] | None) -> tuple["Globs | None", tuple["Globs", ...]]:
+    """The include globs of a run (None: the default) and its exclude globs.
+
+    ``--include`` replaces the settings' include; ``--exclude`` adds to their
+    exclude, as ``--rules`` and ``--disable`` add up: what a project says to
+    leave alone stays alone when someone leaves out one more folder. The
+    settings' globs are read from their file's folder (``walk.Globs``).
+    """
+    from .walk import Globs    # lazy: only batches and named piped input need it
+
+    base = os.path.abspath(cfg.path.parent) if cfg.path is not None else None
+    inc = Globs(tuple(include)) if include else Globs(cfg.include, base) if cfg.include else None
+    exc = (Globs(tuple(exclude or ())), Globs(cfg.exclude or (), base))
+    return inc, tuple(g for g in exc if g.patterns)

@@ -5,6 +5,9 @@
 - Exclude globs apply to files named explicitly too (ruff's ``--force-exclude``,
   always on): pre-commit names every staged file, and a project's
   ``exclude = ["drafts"]`` must keep the hook out of ``drafts/`` all the same.
+- A settings file's globs are relative to its folder, as ruff and black read
+  theirs, so they pick the same files from whichever folder a run starts
+  (``Globs``); the command line's are relative to the working folder.
 - ``.gitignore`` files (inside a git work tree, from its top down) and
   ``.ignore`` files are respected while walking folders, as ruff, ripgrep and
   fd do; a file named explicitly is taken even if ignored (as ripgrep does).
@@ -49,35 +52,79 @@ class Message:
     text: str
 
 
-def _matches(globs: Iterable[str], name: str, shown: str, rel: str) -> bool:
-    """A glob without '/' matches the file or folder name; one with '/' the path."""
-    for g in globs:
-        if "/" in g:
-            g = g.rstrip("/")
-            if fnmatchcase(shown, g) or fnmatchcase(rel, g) or (
-                    g.startswith("**/") and (fnmatchcase(shown, g[3:]) or fnmatchcase(rel, g[3:]))):
-                return True
-        elif fnmatchcase(name, g):
-            return True
-    return False
+@dataclass(frozen=True, slots=True)
+class Globs:
+    """Globs of files and folders, and the folder they are written from.
 
-
-def _excluded_explicit(exclude: Sequence[str], given: str) -> bool:
-    """Does an exclude glob match a file named explicitly, or any folder on its way?
-
-    Judged on the path relative to the working folder when it lies inside it
-    (so a checkout living under some ``build/`` folder is not excluded by it).
+    A glob without '/' matches a file or folder name; one with '/' a path:
+    with a ``base`` (a settings file's folder), the path from that folder, as
+    ruff and black read the globs of their settings, so that a run started in
+    a subfolder, or pre-commit naming files from the top of a repository whose
+    settings lie deeper, leaves the same files alone. Without one (the command
+    line's globs), the path as the walk shows it (from the working folder) or
+    from the folder given.
     """
-    path = os.path.normpath(given)
-    rel = os.path.relpath(os.path.abspath(path))
-    if not rel.startswith(".."):
-        path = rel
-    parts = [p for p in path.split(os.sep) if p not in ("", ".")]
-    for i in range(len(parts)):
-        sub = "/".join(parts[: i + 1])
-        if _matches(exclude, parts[i], sub, sub):
-            return True
-    return False
+    patterns: tuple[str, ...]
+    base: str | None = None      # an absolute folder
+
+    @classmethod
+    def of(cls, globs: "Globs | Iterable[str]") -> "Globs":
+        """``globs`` as Globs: strings are the command line's."""
+        return globs if isinstance(globs, Globs) else cls(tuple(globs))
+
+    def matches(self, name: str, shown: str, rel: str) -> bool:
+        """Whether a file or folder ``name`` matches, at ``shown`` (its path as the
+        walk shows it) and ``rel`` (its path below the folder given)."""
+        if self.base is None:
+            return self._match(name, (shown, rel))
+        anchored = _below(os.path.abspath(shown), self.base)
+        return self._match(name, () if anchored is None else (anchored,))
+
+    def excludes(self, given: str) -> bool:
+        """Does a glob match a file named explicitly, or any folder on its way?
+
+        Judged on the path from the base, or for the command line's globs from
+        the working folder when it lies inside it, so a checkout living under
+        some ``build/`` folder is not excluded by it. Outside the base, a
+        settings file's path globs do not apply, its name globs do.
+        """
+        path = os.path.abspath(given)
+        anchored = None if self.base is None else _below(path, self.base)
+        shown = anchored or _below(path, os.getcwd()) or os.path.normpath(given)
+        whole = self.base is None or anchored is not None     # path globs apply
+        parts = [p for p in shown.replace(os.sep, "/").split("/") if p not in ("", ".")]
+        return any(self._match(parts[i], ("/".join(parts[: i + 1]),) if whole else ())
+                   for i in range(len(parts)))
+
+    def _match(self, name: str, paths: tuple[str, ...]) -> bool:
+        for g in self.patterns:
+            if "/" in g:
+                g = g.rstrip("/")
+                if self.base is not None:
+                    g = g.removeprefix("./").lstrip("/")   # "/drafts", "./drafts": from the base
+                if any(fnmatchcase(p, g) or (g.startswith("**/") and fnmatchcase(p, g[3:]))
+                       for p in paths):
+                    return True
+            elif fnmatchcase(name, g):
+                return True
+        return False
+
+
+def _below(path: str, folder: str) -> str | None:
+    """``path`` (absolute) from ``folder``, with '/' between names; None outside it."""
+    rel = os.path.relpath(path, folder)
+    if rel == ".." or rel.startswith(".." + os.sep):
+        return None
+    return rel.replace(os.sep, "/")
+
+
+def _matches(globs: Sequence[Globs], name: str, shown: str, rel: str) -> bool:
+    return any(g.matches(name, shown, rel) for g in globs)
+
+
+def excluded(exclude: Iterable[Globs], given: str) -> bool:
+    """Whether ``given``, named explicitly (a file, or piped input's name), is excluded."""
+    return any(g.excludes(given) for g in exclude)
 
 
 def _inside(real: str, roots: Sequence[str]) -> bool:
@@ -163,16 +210,21 @@ def _ancestor_ignores(real: str) -> _Ignores:
     return ign
 
 
-def collect(paths: Iterable[str], include: Sequence[str] = DEFAULT_INCLUDE,
-            exclude: Sequence[str] = DEFAULT_EXCLUDE, *, ignore: bool = True,
+def collect(paths: Iterable[str], include: "Globs | Sequence[str]" = DEFAULT_INCLUDE,
+            exclude: "Iterable[Globs | str]" = DEFAULT_EXCLUDE, *, ignore: bool = True,
             skip: Sequence[str] = (), found: Callable[[], None] | None = None
             ) -> tuple[list[Target], list[Message]]:
     """The files to process, in a stable order, and what was wrong on the way.
 
-    ``skip`` holds real paths of folders never to enter (the output folder);
-    ``found`` is called for each file taken (a progress display's count).
+    ``include``: Globs, or the command line's globs; ``exclude``: Globs, and
+    the command line's globs; ``skip`` holds real paths of folders never to
+    enter (the output folder); ``found`` is called for each file taken (a
+    progress display's count).
     """
     paths = list(paths)
+    include = (Globs.of(include),)
+    cli = tuple(g for g in exclude if isinstance(g, str))
+    exclude = (*(g for g in exclude if isinstance(g, Globs)), *((Globs(cli),) if cli else ()))
     roots = [os.path.realpath(p) for p in paths if os.path.exists(p)]
     skip_real = {os.path.realpath(s) for s in skip}
     targets: list[Target] = []
@@ -199,7 +251,7 @@ def collect(paths: Iterable[str], include: Sequence[str] = DEFAULT_INCLUDE,
         if not os.path.exists(given):
             messages.append(Message("error", f"{given}: broken symbolic link"))
             continue
-        if _excluded_explicit(exclude, given):
+        if excluded(exclude, given):
             continue
         if not os.path.isdir(given):
             if atomic.is_temp_name(os.path.basename(given)):

@@ -186,6 +186,13 @@ def test_stdin_filename_names_and_excludes(run, tmp_path):
     (tmp_path / "sub").mkdir()
     sub = run("--explain", "--stdin-filename", "news/a.txt", input=data, cwd=tmp_path / "sub")
     assert sub.stdout == data, "the settings above disable the newsletter rules"
+    # a path glob of the settings is read from their folder, not the working one
+    (tmp_path / ".clean.yaml").write_text("exclude: ['drafts/*.txt']\n")
+    (tmp_path / "sub" / "drafts").mkdir()
+    kept = run("--stdin-filename", "drafts/a.txt", input=data, cwd=tmp_path / "sub")
+    assert kept.returncode == 0 and kept.stdout != data      # sub/drafts: cleaned
+    passed = run("--stdin-filename", "../drafts/a.txt", input=data, cwd=tmp_path / "sub")
+    assert (passed.returncode, passed.stdout) == (0, data)
 
 
 # --- reading: gzip, encodings, HTML preambles ------------------------------------------------------

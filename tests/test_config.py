@@ -86,6 +86,38 @@ def test_yaml_config_and_batch_globs(project, run_clean):
     assert r.stdout.decode().split() == ["data/deep/a.txt"]
 
 
+@pytest.mark.slow
+def test_settings_globs_are_read_from_their_folder(project, run_clean):
+    """A path glob in the settings means the same files from wherever the run
+    starts: pre-commit names files from the top of a repository whose settings
+    lie deeper, and a user runs a check from a subfolder. A glob on the command
+    line is read from the working folder, and adds to the settings' globs."""
+    data = project / "data"
+    (data / ".clean.yaml").write_text("exclude: ['raw/*.txt', ./drafts]\n")
+    for name in ("raw/r.txt", "drafts/d.txt", "news/n.txt", "news/raw/x.txt"):
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_text(TEXT)
+
+    def listed(*args, cwd):
+        r = run_clean("--check", "--no-ignore", *args, cwd=cwd)
+        assert r.returncode in (0, 1), r.stderr
+        return sorted(r.stdout.decode().split())
+
+    # As pre-commit runs it, from the top, each file named: the settings are
+    # data's, and so are the paths their globs are read from.
+    named = ["data/raw/r.txt", "data/drafts/d.txt", "data/news/n.txt", "data/news/raw/x.txt"]
+    assert listed(*named, cwd=project) == ["data/news/n.txt", "data/news/raw/x.txt"]
+    # A folder walked from above, from inside, and from a subfolder of it.
+    assert listed("data", cwd=project) == ["data/deep/a.txt", "data/news/n.txt",
+                                          "data/news/raw/x.txt"]
+    assert listed(".", cwd=data) == ["deep/a.txt", "news/n.txt", "news/raw/x.txt"]
+    # From news/, "raw/x.txt" is where the glob would point if it were read
+    # from the working folder; it is data/news/raw/x.txt, not data/raw.
+    assert listed(".", cwd=data / "news") == ["n.txt", "raw/x.txt"]
+    # --exclude adds to the settings' exclude, read from the working folder.
+    assert listed(".", "--exclude", "news/n*", cwd=data) == ["deep/a.txt", "news/raw/x.txt"]
+
+
 def test_yaml_wins_over_pyproject_in_the_same_folder(project, run_clean):
     (project / "pyproject.toml").write_text('[tool.clean]\nmode = "careful"\n')
     (project / ".clean.yaml").write_text("mode: thorough\n")

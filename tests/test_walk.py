@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.walk import collect, read_path_list
+from cleaner.walk import Globs, collect, read_path_list
 
 
 def _tree(root: Path, files: list[str]) -> None:
@@ -61,6 +61,26 @@ def test_excludes_apply_to_files_named_explicitly(tmp_path, monkeypatch):
     monkeypatch.chdir(inner)
     targets, _ = collect(["d.txt"], exclude=("drafts",))
     assert [t.name for t in targets] == ["d.txt"]
+
+
+def test_settings_globs_are_read_from_their_folder(tmp_path, monkeypatch):
+    _tree(tmp_path, ["site/drafts/d.txt", "site/news/n.txt", "other/drafts/o.txt"])
+    monkeypatch.chdir(tmp_path)
+    site = Globs(("drafts/*", "/news/n.txt"), base=str(tmp_path / "site"))
+    assert site.excludes("site/drafts/d.txt") and site.excludes("site/news/n.txt")
+    assert not site.excludes("drafts/d.txt")       # tmp_path/drafts: not the site's drafts
+    # Outside their folder a settings file's path globs say nothing; a name glob
+    # still names a folder wherever it is.
+    assert not site.excludes("other/drafts/o.txt")
+    assert Globs(("drafts",), base=str(tmp_path / "site")).excludes("other/drafts/o.txt")
+    # The command line's globs are read from the working folder.
+    assert Globs(("drafts/*",)).excludes("other/drafts/o.txt") is False
+    assert Globs(("other/drafts/*",)).excludes("other/drafts/o.txt")
+    monkeypatch.chdir(tmp_path / "site")
+    targets, _ = collect(["."], exclude=(Globs(("drafts/*",), base=str(tmp_path / "site")),))
+    assert [t.name for t in targets] == ["news/n.txt"]
+    targets, _ = collect(["."], exclude=(site, "news"))     # and strings, the command line's
+    assert [t.name for t in targets] == []
 
 
 def test_output_paths(tmp_path, monkeypatch):
