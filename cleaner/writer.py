@@ -127,14 +127,18 @@ def _blanks_before(pending: list[str], best: list[str], removed: bool, started: 
     return run
 
 
+def _removed_whole(decisions: list[Decision]) -> Iterator[Decision]:
+    """The decisions of lines removed whole (a blank line is no line of text)."""
+    return (d for d in decisions if not d.kept and not d.block.blank)
+
+
 def removed_lines(decisions: list[Decision]) -> int:
-    return sum(1 for d in decisions if not d.kept and not d.block.blank)
+    return sum(1 for _ in _removed_whole(decisions))
 
 
 def removed_kinds(decisions: list[Decision]) -> Iterator[tuple[str, str]]:
     """(kind, reason) of each line removed whole (``--stats``, a batch run's summary)."""
-    return ((removal_kind(d), d.reason or "") for d in decisions
-            if not d.kept and not d.block.blank)
+    return ((removal_kind(d), d.reason or "") for d in _removed_whole(decisions))
 
 
 def explain(decisions: list[Decision], name: str = "<stdin>", width: int = 72) -> list[str]:
