@@ -51,6 +51,7 @@ from typing import Callable, Sequence, TextIO
 
 from . import atomic
 from .api import Cleaner
+from .config import NestedSettings
 from .errors import CleanerError
 from .progress import View, view_for
 from .reader import AUTO, decode, decode_as, detect_format, is_jsonl_name
@@ -525,12 +526,14 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
               exclude: Sequence[Globs | str] | None = None,
               encoding: str = "utf-8", exit_nonzero_on_fix: bool = False, quiet: bool = False,
               ignore: bool = True, output_dir: str | None = None, stats: bool = False,
+              nested: NestedSettings | None = None,
               stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Clean files and folders in place (``write``), check them, diff them, or write
     cleaned copies under ``output_dir``; return the exit status.
 
     ``include`` and ``exclude``: ``walk.Globs``, or strings, globs as the
-    command line gives them (relative to the working folder).
+    command line gives them (relative to the working folder); ``nested``:
+    settings files below the run's, whose exclude holds below them.
 
     stdout gets, per changed file in input order, its unified diff (``diff``)
     or, in check mode, its path; stderr gets warnings, one-line errors,
@@ -594,7 +597,7 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
             targets, messages = collect(paths, include or DEFAULT_INCLUDE,
                                         (*DEFAULT_EXCLUDE, *(exclude or ())), ignore=ignore,
                                         skip=[options.output_dir] if options.output_dir else (),
-                                        found=view.advance)
+                                        found=view.advance, nested=nested)
         finally:
             _STOP.leave()
         for m in messages:

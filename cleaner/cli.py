@@ -27,7 +27,7 @@ with collector.paused(freeze=True):
 
     from . import __version__
     from .api import Cleaner
-    from .config import Config, find_config, load_config
+    from .config import Config, NestedSettings, find_config, load_config
     from .errors import CleanerError
     from .reader import check_encoding, read_bytes
     from .writer import removed_kinds, stats_lines
@@ -260,9 +260,12 @@ def main_command(
         from .batch import run_batch  # lazy: the filter path does not need it
 
         include_globs, exclude_globs = path_globs(cfg, include, exclude)
+        # Settings files below the run's keep their exclude there (config.NestedSettings);
+        # settings named (--config) or turned off (--no-config) are the only ones.
+        nested = None if no_config or config else NestedSettings(cfg.path)
         status = run_batch(cleaner, files, write=in_place, check=check, diff=diff,
                            jobs=jobs or cfg.jobs, include=include_globs,
-                           exclude=exclude_globs, encoding=encoding,
+                           exclude=exclude_globs, nested=nested, encoding=encoding,
                            exit_nonzero_on_fix=exit_nonzero_on_fix, quiet=quiet,
                            ignore=not no_ignore, stats=stats,
                            output_dir=str(output_dir) if output_dir is not None else None)

@@ -27,7 +27,7 @@ file and the key.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Container, NamedTuple
 
 from .errors import ConfigError
 
@@ -113,6 +113,18 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
 
 
+def settings_file(folder: Path, names: Container[str] | None = None) -> Path | None:
+    """The settings file ``folder`` holds: its ``.clean.yaml``, else a
+    ``pyproject.toml`` with a ``[tool.clean]`` table; None for neither.
+    ``names``: the folder's entries, when the caller has listed them."""
+    for name in (YAML_NAME, PYPROJECT):
+        path = folder / name
+        if (path.is_file() if names is None else name in names and path.is_file()) \
+                and (name == YAML_NAME or _has_tool_clean(path)):
+            return path
+    return None
+
+
 def find_config(start: Path | None = None) -> Config:
     """The settings that apply in ``start`` (default: the working directory).
 
@@ -120,20 +132,46 @@ def find_config(start: Path | None = None) -> Config:
     """
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        yaml_file, pyproject = folder / YAML_NAME, folder / PYPROJECT
-        has_yaml = yaml_file.is_file()
-        has_toml = pyproject.is_file() and _has_tool_clean(pyproject)
-        if has_yaml:
-            cfg = load_config(yaml_file)
-            if has_toml:
-                note = f"{pyproject}: [tool.clean] ignored, {yaml_file} takes precedence"
+        path = settings_file(folder)
+        if path is not None:
+            cfg = load_config(path)
+            pyproject = folder / PYPROJECT
+            if path.name == YAML_NAME and pyproject.is_file() and _has_tool_clean(pyproject):
+                note = f"{pyproject}: [tool.clean] ignored, {path} takes precedence"
                 cfg = cfg._replace(warnings=cfg.warnings + (note,))
             return cfg
-        if has_toml:
-            return load_config(pyproject)
         if (folder / ".git").exists():
             break
     return Config()
+
+
+class NestedSettings:
+    """The settings files below the one a run reads (or below the folder it
+    searched from, when it found none): which files to leave alone is theirs
+    to say for their folder, so their ``exclude`` still holds there
+    (``walk.collect``), as a ``.gitignore`` does; the rest (how to clean, and
+    which files to take) is one file's to say for the whole run.
+
+    ``used``: the settings file the run reads, if any. Each folder's file is
+    read once; a bad one is a ``ConfigError``.
+    """
+
+    def __init__(self, used: Path | None):
+        self.used = used.resolve() if used is not None else None
+        self._by_folder: dict[str, Config | None] = {}
+
+    def at(self, folder: str, names: Container[str] | None = None) -> Config | None:
+        """The settings of a file ``folder`` holds, unless it is the run's own."""
+        if folder not in self._by_folder:
+            path = settings_file(Path(folder), names)
+            self._by_folder[folder] = None if path is None or path.resolve() == self.used \
+                else load_config(path)
+        return self._by_folder[folder]
+
+
+def excludes_only(cfg: Config) -> bool:
+    """Whether all ``cfg`` says is which files to leave alone (``exclude``)."""
+    return cfg._replace(path=None, exclude=None, warnings=()) == Config()
 
 
 def load_config(path: str | Path) -> Config:

@@ -24,9 +24,12 @@ import os
 import stat
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from . import atomic
+
+if TYPE_CHECKING:
+    from .config import Config, NestedSettings
 
 DEFAULT_INCLUDE = ("*.txt", "*.text", "*.md", "*.markdown")
 # Folders nobody wants cleaned; user excludes add to this list.
@@ -77,7 +80,7 @@ class Globs:
         walk shows it) and ``rel`` (its path below the folder given)."""
         if self.base is None:
             return self._match(name, (shown, rel))
-        anchored = _below(os.path.abspath(shown), self.base)
+        anchored = _from(self.base, shown)
         return self._match(name, () if anchored is None else (anchored,))
 
     def excludes(self, given: str) -> bool:
@@ -88,9 +91,8 @@ class Globs:
         some ``build/`` folder is not excluded by it. Outside the base, a
         settings file's path globs do not apply, its name globs do.
         """
-        path = os.path.abspath(given)
-        anchored = None if self.base is None else _below(path, self.base)
-        shown = anchored or _below(path, os.getcwd()) or os.path.normpath(given)
+        anchored = None if self.base is None else _from(self.base, given)
+        shown = anchored or _below(os.path.abspath(given), os.getcwd()) or os.path.normpath(given)
         whole = self.base is None or anchored is not None     # path globs apply
         parts = [p for p in shown.replace(os.sep, "/").split("/") if p not in ("", ".")]
         return any(self._match(parts[i], ("/".join(parts[: i + 1]),) if whole else ())
@@ -108,6 +110,13 @@ class Globs:
             elif fnmatchcase(name, g):
                 return True
         return False
+
+
+def _from(base: str, path: str) -> str | None:
+    """``path`` from ``base``, or None outside it; through symbolic links when
+    only they lead there (settings are found on resolved paths)."""
+    inside = _below(os.path.abspath(path), base)
+    return inside if inside is not None else _below(os.path.realpath(path), base)
 
 
 def _below(path: str, folder: str) -> str | None:
@@ -210,16 +219,60 @@ def _ancestor_ignores(real: str) -> _Ignores:
     return ign
 
 
+class _NestedExcludes:
+    """Per folder, the exclude globs of the settings files on its way down
+    from the run's own (``config.NestedSettings``): the run's settings, or
+    lacking them the top of the repository, end the chain upward."""
+
+    def __init__(self, settings: "NestedSettings", messages: list[Message]):
+        self.settings = settings
+        self.messages = messages
+        self.top = str(settings.used.parent) if settings.used is not None else None
+        self._chains: dict[str, tuple[Globs, ...]] = {}
+
+    def at(self, folder: str, names: Iterable[str] | None = None) -> tuple[Globs, ...]:
+        folder = os.path.abspath(folder)
+        chain = self._chains.get(folder)
+        if chain is not None:
+            return chain
+        parent = os.path.dirname(folder)
+        last = parent == folder or os.path.realpath(folder) == self.top \
+            or os.path.exists(os.path.join(folder, ".git"))
+        chain = () if last else self.at(parent)
+        cfg = self._read(folder, None if names is None else set(names))
+        if cfg is not None and cfg.exclude:
+            chain = (*chain, Globs(cfg.exclude, base=folder))
+        self._chains[folder] = chain
+        return chain
+
+    def _read(self, folder: str, names: set[str] | None) -> "Config | None":
+        from .config import ConfigError, excludes_only
+
+        try:
+            cfg = self.settings.at(folder, names)
+        except ConfigError as e:
+            self.messages.append(Message("error", str(e)))
+            return None
+        if cfg is not None and not excludes_only(cfg):
+            used = self.settings.used or "none found"
+            self.messages.append(Message("warning", (
+                f"{cfg.path}: only its exclude applies to the files below it; the run's "
+                f"other settings come from one file, found from the folder holding all "
+                f"its files ({used})")))
+        return cfg
+
+
 def collect(paths: Iterable[str], include: "Globs | Sequence[str]" = DEFAULT_INCLUDE,
             exclude: "Iterable[Globs | str]" = DEFAULT_EXCLUDE, *, ignore: bool = True,
-            skip: Sequence[str] = (), found: Callable[[], None] | None = None
-            ) -> tuple[list[Target], list[Message]]:
+            skip: Sequence[str] = (), found: Callable[[], None] | None = None,
+            nested: "NestedSettings | None" = None) -> tuple[list[Target], list[Message]]:
     """The files to process, in a stable order, and what was wrong on the way.
 
     ``include``: Globs, or the command line's globs; ``exclude``: Globs, and
     the command line's globs; ``skip`` holds real paths of folders never to
     enter (the output folder); ``found`` is called for each file taken (a
-    progress display's count).
+    progress display's count); ``nested``: the settings files other than the
+    run's, whose exclude holds below them (None: the run's settings only).
     """
     paths = list(paths)
     include = (Globs.of(include),)
@@ -230,6 +283,11 @@ def collect(paths: Iterable[str], include: "Globs | Sequence[str]" = DEFAULT_INC
     targets: list[Target] = []
     messages: list[Message] = []
     seen: set[str] = set()
+    chains = _NestedExcludes(nested, messages) if nested is not None else None
+
+    def below(folder: str, names: Iterable[str] | None = None) -> tuple[Globs, ...]:
+        """The run's exclude and the nested settings' on the way to ``folder``."""
+        return exclude if chains is None else (*exclude, *chains.at(folder, names))
 
     def add(real: str, shown: str, given: str) -> None:
         if real in seen:
@@ -251,7 +309,7 @@ def collect(paths: Iterable[str], include: "Globs | Sequence[str]" = DEFAULT_INC
         if not os.path.exists(given):
             messages.append(Message("error", f"{given}: broken symbolic link"))
             continue
-        if excluded(exclude, given):
+        if excluded(below(given if os.path.isdir(given) else os.path.dirname(given) or "."), given):
             continue
         if not os.path.isdir(given):
             if atomic.is_temp_name(os.path.basename(given)):
@@ -274,12 +332,13 @@ def collect(paths: Iterable[str], include: "Globs | Sequence[str]" = DEFAULT_INC
                 here = parent.enter(folder, files)
                 ignores[folder] = here
             rel_folder = os.path.relpath(folder, given)
+            here_exclude = below(folder, files)
             kept_dirs = []
             for d in sorted(dirs):
                 full = os.path.join(folder, d)
                 shown = os.path.normpath(full)
                 rel = os.path.normpath(_join(rel_folder, d))
-                if _matches(exclude, d, shown, rel):
+                if _matches(here_exclude, d, shown, rel):
                     continue
                 if ignore and here.ignored(full, True):
                     continue
@@ -298,7 +357,7 @@ def collect(paths: Iterable[str], include: "Globs | Sequence[str]" = DEFAULT_INC
                 full = os.path.join(folder, f)
                 shown = os.path.normpath(full)
                 rel = os.path.normpath(_join(rel_folder, f))
-                if not _matches(include, f, shown, rel) or _matches(exclude, f, shown, rel):
+                if not _matches(include, f, shown, rel) or _matches(here_exclude, f, shown, rel):
                     continue
                 if ignore and here.ignored(full, False):
                     continue

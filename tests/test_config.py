@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.config import Config, find_config, load_config
+from cleaner.config import Config, NestedSettings, excludes_only, find_config, load_config
 from cleaner.errors import ConfigError
 
 NEWSLETTER = "Sign up for our free weekly newsletter"
@@ -116,6 +116,62 @@ def test_settings_globs_are_read_from_their_folder(project, run_clean):
     assert listed(".", cwd=data / "news") == ["n.txt", "raw/x.txt"]
     # --exclude adds to the settings' exclude, read from the working folder.
     assert listed(".", "--exclude", "news/n*", cwd=data) == ["deep/a.txt", "news/raw/x.txt"]
+
+
+@pytest.mark.slow
+def test_settings_below_the_runs_keep_their_exclude(project, run_clean):
+    """pre-commit names every staged file from the top of the repository, so a
+    run's settings are found from there; settings that lie deeper still say
+    which of their files to leave alone, as a .gitignore does, and a warning
+    says that their other keys do not apply."""
+    (project / ".git").mkdir()
+    (project / "notes.md").write_text(TEXT)
+    data = project / "data"
+    (data / ".clean.yaml").write_text("exclude: ['drafts/*.txt']\n")
+    for name in ("drafts/d.txt", "news/n.txt"):
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_text(TEXT)
+
+    def check(*args):
+        r = run_clean("--check", "--no-ignore", *args, cwd=project)
+        assert r.returncode in (0, 1), r.stderr
+        return sorted(r.stdout.decode().split()), r.stderr.decode()
+
+    named = ["notes.md", "data/drafts/d.txt", "data/news/n.txt", "data/deep/a.txt"]
+    listed, err = check(*named)
+    assert listed == ["data/deep/a.txt", "data/news/n.txt", "notes.md"] and "warning" not in err
+    listed, _ = check(".")
+    assert listed == ["data/deep/a.txt", "data/news/n.txt", "notes.md"]
+    # --no-config: no settings at all; --config: those named, and only those.
+    assert "data/drafts/d.txt" in check("--no-config", ".")[0]
+    (project / "top.yaml").write_text("exclude: [deep]\n")
+    assert check("--config", "top.yaml", ".")[0] == ["data/drafts/d.txt", "data/news/n.txt",
+                                                      "notes.md"]
+    # Keys that say how to clean come from the run's settings only: a warning.
+    (data / ".clean.yaml").write_text("exclude: ['drafts/*.txt']\nmode: careful\n")
+    listed, err = check(*named)
+    assert "data/drafts/d.txt" not in listed
+    assert f"warning: {data / '.clean.yaml'}: only its exclude applies" in err, err
+    assert err.count("only its exclude applies") == 1
+    # A broken one is an error naming it, and the run says so in its status.
+    (data / ".clean.yaml").write_text("exclude: drafts\n")
+    r = run_clean("--check", *named, cwd=project)
+    assert r.returncode == 2 and "key 'exclude': expected a list of globs" in r.stderr.decode()
+
+
+def test_nested_settings_are_read_once_and_not_the_runs_own(project):
+    (project / ".clean.yaml").write_text("mode: careful\n")
+    (project / "data" / ".clean.yaml").write_text("exclude: [drafts]\n")
+    nested = NestedSettings(find_config(project / "data" / "deep").path)
+    assert nested.used == (project / "data" / ".clean.yaml").resolve()   # the nearest is the run's
+    assert nested.at(str(project / "data")) is None
+    nested = NestedSettings(find_config(project).path)
+    below = nested.at(str(project / "data"))
+    assert below.exclude == ("drafts",) and excludes_only(below)
+    (project / "data" / ".clean.yaml").write_text("exclude: [drafts]\ninclude: ['*.md']\n")
+    assert nested.at(str(project / "data")) is below                       # read once
+    assert not excludes_only(NestedSettings(None).at(str(project / "data")))
+    assert nested.at(str(project / "data" / "deep")) is None
 
 
 def test_yaml_wins_over_pyproject_in_the_same_folder(project, run_clean):

@@ -5,7 +5,8 @@ pointing at this checkout (`repo: <path>`, `rev: <HEAD>`). pre-commit clones
 that commit, pip-installs it into its own environment (dependencies come from
 PyPI, so this needs the network) and runs the `clean` hook defined in
 .pre-commit-hooks.yaml: the first run must rewrite the file and fail, as
-pre-commit expects of a fixer, the second must pass. Being a clone of HEAD,
+pre-commit expects of a fixer, and leave alone a draft that settings in a
+subfolder exclude; the second must pass. Being a clone of HEAD,
 this exercises committed code only.
 """
 from __future__ import annotations
@@ -66,6 +67,12 @@ def test_pre_commit_hook_fixes_then_passes(tmp_path):
     article.write_bytes(original)
     tidy = project / "notes.md"
     tidy.write_text("A note that is all article and no boilerplate, written by a person.\n")
+    # Settings that lie deeper than the repository's top, where pre-commit runs:
+    # their path glob is read from their own folder, so the draft stays as written.
+    (article.parent / ".clean.yaml").write_text("exclude: ['drafts/*.txt']\n")
+    draft = article.parent / "drafts" / "bout.txt"
+    draft.parent.mkdir()
+    draft.write_bytes(original)
     (project / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {REPO}\n    rev: {rev}\n    hooks:\n      - id: clean\n")
     _git("add", ".", cwd=project)
@@ -83,6 +90,7 @@ def test_pre_commit_hook_fixes_then_passes(tmp_path):
     fixed = article.read_text(encoding="utf-8")
     assert NEWSLETTER not in fixed and HEADLINE in fixed
     assert tidy.read_text() == "A note that is all article and no boilerplate, written by a person.\n"
+    assert draft.read_bytes() == original
 
     second = run()
     assert second.returncode == 0, second.stdout + second.stderr
