@@ -67,8 +67,9 @@ def test_pre_commit_hook_fixes_then_passes(tmp_path):
     article.write_bytes(original)
     tidy = project / "notes.md"
     tidy.write_text("A note that is all article and no boilerplate, written by a person.\n")
-    # Settings that lie deeper than the repository's top, where pre-commit runs:
-    # their path glob is read from their own folder, so the draft stays as written.
+    # Settings that lie deeper than the repository's top, where pre-commit runs: the
+    # run reads none (the top holds all its files), but theirs keep their exclude for
+    # the files under them, read from their own folder, so the draft stays as written.
     (article.parent / ".clean.yaml").write_text("exclude: ['drafts/*.txt']\n")
     draft = article.parent / "drafts" / "bout.txt"
     draft.parent.mkdir()

@@ -81,6 +81,8 @@ def test_settings_globs_are_read_from_their_folder(tmp_path, monkeypatch):
     assert [t.name for t in targets] == ["news/n.txt"]
     targets, _ = collect(["."], exclude=(site, "news"))     # and strings, the command line's
     assert [t.name for t in targets] == []
+    targets, _ = collect(["."], exclude=("news",))
+    assert [t.name for t in targets] == ["drafts/d.txt"]
 
 
 def test_output_paths(tmp_path, monkeypatch):
