@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
@@ -69,6 +69,18 @@ class Globs:
     """
     patterns: tuple[str, ...]
     base: str | None = None      # an absolute folder
+    # The patterns split once, not at every match: name globs, and path globs
+    # as matched ("drafts/" is "drafts"; in the settings "/drafts" and
+    # "./drafts" are too, paths from their folder).
+    _names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _paths: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        paths = [g.rstrip("/") for g in self.patterns if "/" in g]
+        if self.base is not None:
+            paths = [g.removeprefix("./").lstrip("/") for g in paths]
+        object.__setattr__(self, "_names", tuple(g for g in self.patterns if "/" not in g))
+        object.__setattr__(self, "_paths", tuple(paths))
 
     @classmethod
     def of(cls, globs: "Globs | Iterable[str]") -> "Globs":
@@ -99,17 +111,9 @@ class Globs:
                    for i in range(len(parts)))
 
     def _match(self, name: str, paths: tuple[str, ...]) -> bool:
-        for g in self.patterns:
-            if "/" in g:
-                g = g.rstrip("/")
-                if self.base is not None:
-                    g = g.removeprefix("./").lstrip("/")   # "/drafts", "./drafts": from the base
-                if any(fnmatchcase(p, g) or (g.startswith("**/") and fnmatchcase(p, g[3:]))
-                       for p in paths):
-                    return True
-            elif fnmatchcase(name, g):
-                return True
-        return False
+        return any(fnmatchcase(name, g) for g in self._names) or any(
+            fnmatchcase(p, g) or (g.startswith("**/") and fnmatchcase(p, g[3:]))
+            for g in self._paths for p in paths)
 
 
 def _from(base: str, path: str) -> str | None:
@@ -230,7 +234,7 @@ class _NestedExcludes:
         self.top = str(settings.used.parent) if settings.used is not None else None
         self._chains: dict[str, tuple[Globs, ...]] = {}
 
-    def at(self, folder: str, names: Iterable[str] | None = None) -> tuple[Globs, ...]:
+    def at(self, folder: str, names: Sequence[str] | None = None) -> tuple[Globs, ...]:
         folder = os.path.abspath(folder)
         chain = self._chains.get(folder)
         if chain is not None:
@@ -239,13 +243,13 @@ class _NestedExcludes:
         last = parent == folder or os.path.realpath(folder) == self.top \
             or os.path.exists(os.path.join(folder, ".git"))
         chain = () if last else self.at(parent)
-        cfg = self._read(folder, None if names is None else set(names))
+        cfg = self._read(folder, names)
         if cfg is not None and cfg.exclude:
             chain = (*chain, Globs(cfg.exclude, base=folder))
         self._chains[folder] = chain
         return chain
 
-    def _read(self, folder: str, names: set[str] | None) -> "Config | None":
+    def _read(self, folder: str, names: Sequence[str] | None) -> "Config | None":
         from .config import ConfigError, excludes_only
 
         try:
@@ -285,7 +289,7 @@ def collect(paths: Iterable[str], include: "Globs | Sequence[str]" = DEFAULT_INC
     seen: set[str] = set()
     chains = _NestedExcludes(nested, messages) if nested is not None else None
 
-    def below(folder: str, names: Iterable[str] | None = None) -> tuple[Globs, ...]:
+    def below(folder: str, names: Sequence[str] | None = None) -> tuple[Globs, ...]:
         """The run's exclude and the nested settings' on the way to ``folder``."""
         return exclude if chains is None else (*exclude, *chains.at(folder, names))
 
