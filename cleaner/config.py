@@ -140,9 +140,16 @@ def find_config(start: Path | None = None) -> Config:
                 note = f"{pyproject}: [tool.clean] ignored, {path} takes precedence"
                 cfg = cfg._replace(warnings=cfg.warnings + (note,))
             return cfg
-        if (folder / ".git").exists():
+        if repository_top(folder):
             break
     return Config()
+
+
+def repository_top(folder: str | Path) -> bool:
+    """Whether ``folder`` is the top of a git work tree (it holds ``.git``): where
+    the searches upward stop, for settings files here and for ignore files and
+    nested settings in ``walk``."""
+    return Path(folder, ".git").exists()
 
 
 class NestedSettings:

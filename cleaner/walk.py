@@ -27,6 +27,7 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from . import atomic
+from .config import repository_top
 
 if TYPE_CHECKING:
     from .config import Config, NestedSettings
@@ -194,7 +195,7 @@ class _Ignores:
 def _git_top(real: str) -> str | None:
     d = real
     while True:
-        if os.path.exists(os.path.join(d, ".git")):
+        if repository_top(d):
             return d
         parent = os.path.dirname(d)
         if parent == d:
@@ -241,7 +242,7 @@ class _NestedExcludes:
             return chain
         parent = os.path.dirname(folder)
         last = parent == folder or os.path.realpath(folder) == self.top \
-            or os.path.exists(os.path.join(folder, ".git"))
+            or repository_top(folder)
         chain = () if last else self.at(parent)
         cfg = self._read(folder, names)
         if cfg is not None and cfg.exclude:
