@@ -85,6 +85,16 @@ def test_settings_globs_are_read_from_their_folder(tmp_path, monkeypatch):
     assert [t.name for t in targets] == ["drafts/d.txt"]
 
 
+def test_a_star_in_a_path_glob_reaches_into_subfolders(tmp_path, monkeypatch):
+    """As in ruff and fnmatch, '*' matches '/' too (README): an exclude that reaches
+    deeper leaves files alone, where one that stopped short would rewrite them."""
+    _tree(tmp_path, ["raw/a.txt", "raw/2024/b.txt", "raw.txt", "news/raw/c.txt"])
+    monkeypatch.chdir(tmp_path)
+    targets, _ = collect(["."], exclude=(Globs(("raw/*.txt",), base=str(tmp_path)),))
+    assert sorted(t.name for t in targets) == ["news/raw/c.txt", "raw.txt"]
+    assert Globs(("raw/*.txt",)).excludes("raw/2024/b.txt")
+
+
 def test_output_paths(tmp_path, monkeypatch):
     _tree(tmp_path, ["work/in/a/x.txt", "elsewhere/b/y.txt"])
     monkeypatch.chdir(tmp_path / "work")
