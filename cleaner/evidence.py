@@ -210,27 +210,53 @@ def drop_rest_end(whole: DocView, n: int) -> Callable[[int], int]:
     end of the document, or where the article's prose resumes.
 
     Sites put "Related articles" boxes inside the article; cutting the rest of
-    the document from there would lose the article's second half. When a
-    quarter of the document's prose (``DROP_REST_MAX_PROSE_SHARE``, and at
-    least ``DROP_REST_MAX_PROSE_AFTER`` words) follows the marker, the cut
-    covers the marker and what follows it up to the next prose unit.
+    the document from there would lose the article's second half. The cut
+    covers the marker and what follows it up to the next prose unit when
+
+    - a quarter of the document's prose (``DROP_REST_MAX_PROSE_SHARE``, and at
+      least ``DROP_REST_MAX_PROSE_AFTER`` words) follows the marker, or
+    - the box sits inside the article as its markup nests it: the prose
+      resumes as deep as the article's prose before the marker, and every
+      line from the marker to it is deeper than that (scraped page text keeps
+      the page's nesting as indentation). A short last paragraph after an
+      inline box passes this test where it fails the first. Teasers under a
+      real tail heading sit inside the heading's box, deeper than the article,
+      and text without nesting (all lines flush) never passes it.
     """
     if not whole.n:
         return lambda origin: n
 
     @cache
-    def prose_units() -> tuple[np.ndarray, np.ndarray, float]:
-        """The prose units' first lines, the prose from each on, and how much is enough.
-        Measured on the first drop-rest hit: most documents have none."""
+    def prose_units() -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """The prose units' first lines, their indentation, the prose from each
+        on, and how much is enough. Measured on the first drop-rest hit: most
+        documents have none."""
         units = np.flatnonzero(whole.prose > 0)
         after = np.cumsum(whole.prose[units][::-1])[::-1]   # prose from each prose unit on
         enough = max(DROP_REST_MAX_PROSE_AFTER, DROP_REST_MAX_PROSE_SHARE * after[0]) if len(after) else 0
-        return whole.first_line[units], after, enough
+        return whole.first_line[units], whole.indent[units], after, enough
+
+    def nested(origin: int, resume: int, depth: int) -> bool:
+        """Every non-blank line in [origin, resume) is indented deeper than ``depth``."""
+        for text in whole.texts[origin:resume]:
+            stripped = text.lstrip()
+            if stripped and len(text) - len(stripped) <= depth:
+                return False
+        return True
 
     def end(origin: int) -> int:
-        starts, after, enough = prose_units()
+        starts, depths, after, enough = prose_units()
         k = int(np.searchsorted(starts, origin, side="right"))
-        return int(starts[k]) if k < len(starts) and after[k] >= enough else n
+        if k == len(starts):
+            return n
+        if after[k] >= enough:
+            return int(starts[k])
+        # The article's prose before the marker (a prose unit that starts on
+        # the marker's own line is the marker's, not the article's).
+        before = int(np.searchsorted(starts, origin, side="left")) - 1
+        if before >= 0 and depths[k] == depths[before] and nested(origin, int(starts[k]), int(depths[k])):
+            return int(starts[k])
+        return n
     return end
 
 

@@ -162,6 +162,40 @@ def test_a_related_box_inside_the_article_does_not_cut_the_rest_of_it():
         assert p.strip() in out
 
 
+def _nested_page(after_box: list[str], depth: int) -> str:
+    """A scraped page as its markup nests it: the article's paragraphs at six
+    spaces, a "Related stories" box inside it two deeper, then ``after_box``
+    at ``depth``."""
+    article = [p for p in ARTICLE.split("\n\n")[1:]]
+    pad = " " * 6
+    box = ["        Related stories", "",
+           "          * Storm closes schools across the county",
+           "          * Bridge repairs delayed again", ""]
+    return ("\n\n".join(pad + p.strip() for p in article) + "\n\n" + "\n".join(box) + "\n"
+            + "\n\n".join(" " * depth + line for line in after_box) + "\n")
+
+
+LAST_PARAGRAPH = ("The council will meet again next month, when it is expected to vote on "
+                  "the plan for the new library.")
+
+
+def test_a_short_last_paragraph_after_a_box_nested_in_the_article_stays():
+    # The paragraph after the box is a small share of the page's prose, but it
+    # sits as deep as the article's paragraphs, and the box deeper: the box
+    # was inside the article, so its cut ends where the article resumes.
+    out = Cleaner().clean(_nested_page([LAST_PARAGRAPH], depth=6))
+    assert LAST_PARAGRAPH in out
+    assert "Related stories" not in out and "Bridge repairs delayed again" not in out
+
+
+def test_teasers_under_a_tail_heading_sit_inside_its_box_and_go():
+    # The same words as teasers of other stories, nested under the heading
+    # (deeper than the article): the heading ends the article, and they go.
+    out = Cleaner().clean(_nested_page([LAST_PARAGRAPH], depth=10))
+    assert LAST_PARAGRAPH not in out
+    assert "approved a new budget on Tuesday" in out
+
+
 def test_prose_runs_allow_one_other_unit_between_two_prose_units():
     from cleaner.decide import prose_runs
 
