@@ -230,13 +230,20 @@ def _worker_init(cleaner: Cleaner, options: BatchOptions, parent: int) -> None:
     main = threading.main_thread().ident
 
     def watch() -> None:
+        # SIGTERM and LEAVE must reach the main thread. A signal the kernel
+        # hands to this thread sets Python's flag, but only the main thread
+        # runs the handler, and a main thread blocked on the task queue's lock
+        # is woken only by a signal of its own: under load, a LEAVE that
+        # landed here left a worker waiting on a dead one's lock for good,
+        # and the parent waiting for it.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, LEAVE})
         # The parent was killed (SIGKILL leaves no chance to stop us): finish
         # the file under way, then go, instead of lingering as an orphan.
         while os.getppid() == parent:
             time.sleep(0.2)
         signal.pthread_kill(main, LEAVE)
 
-    if hasattr(signal, "pthread_kill"):   # POSIX; elsewhere the pool's own checks apply
+    if hasattr(signal, "pthread_kill") and hasattr(signal, "pthread_sigmask"):   # POSIX; elsewhere the pool's own checks apply
         threading.Thread(target=watch, daemon=True).start()
 
 

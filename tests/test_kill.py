@@ -297,6 +297,36 @@ def test_a_worker_killed_holding_the_task_queue_lock_is_one_error_line(batch, tm
     pytest.skip("both workers were never seen idle at once in 3 runs")
 
 
+def test_a_worker_takes_its_stop_signals_on_its_main_thread(batch, tmp_path, clean_exe):
+    # A worker's other thread (the parent watch) blocks SIGTERM and LEAVE, so
+    # the kernel hands them to the main thread: only a signal of its own wakes
+    # a main thread blocked on the task queue's lock (a LEAVE that landed on the
+    # other thread once left a run spinning after a worker died). Read from
+    # /proc in a real run, before it ends.
+    from cleaner.batch import LEAVE
+
+    masks: dict[int, list[int]] = {}
+
+    def ready(proc: subprocess.Popen) -> bool:
+        for pid in _workers(proc):
+            try:
+                tasks = sorted(int(t) for t in os.listdir(f"/proc/{pid}/task"))
+                masks[pid] = [int(re.search(r"^SigBlk:\s*([0-9a-f]+)$",
+                                            Path(f"/proc/{pid}/task/{t}/status").read_text(),
+                                            re.M).group(1), 16)
+                              for t in tasks]
+            except (OSError, AttributeError):
+                return False
+        return len(masks) == 2 and all(len(m) >= 2 for m in masks.values())
+
+    _interrupt(batch, tmp_path, clean_exe, lambda proc: proc.send_signal(signal.SIGTERM),
+               ready=ready)
+    stop = (1 << (signal.SIGTERM - 1)) | (1 << (LEAVE - 1))
+    for pid, (main, *others) in masks.items():
+        assert main & stop == 0, f"worker {pid}: its main thread blocks a stop signal"
+        assert all(m & stop == stop for m in others), f"worker {pid}: another thread takes stop signals"
+
+
 def test_folder_swapped_for_a_link_mid_run_writes_nothing_outside(batch, tmp_path, clean_exe):
     # While a real run is rewriting, one of its folders is replaced by a link to
     # a tree outside the given paths, with the same file names and bytes. Nothing
