@@ -306,6 +306,7 @@ def test_a_worker_takes_its_stop_signals_on_its_main_thread(batch, tmp_path, cle
     from cleaner.batch import LEAVE
 
     masks: dict[int, list[int]] = {}
+    seen: list[float] = []      # when both workers first had their watch thread
 
     def ready(proc: subprocess.Popen) -> bool:
         for pid in _workers(proc):
@@ -317,7 +318,11 @@ def test_a_worker_takes_its_stop_signals_on_its_main_thread(batch, tmp_path, cle
                               for t in tasks]
             except (OSError, AttributeError):
                 return False
-        return len(masks) == 2 and all(len(m) >= 2 for m in masks.values())
+        if not (len(masks) == 2 and all(len(m) >= 2 for m in masks.values())):
+            return False
+        # A thread's first statement sets its mask: read again a moment later.
+        seen.append(time.monotonic())
+        return seen[-1] - seen[0] >= 0.3
 
     _interrupt(batch, tmp_path, clean_exe, lambda proc: proc.send_signal(signal.SIGTERM),
                ready=ready)
