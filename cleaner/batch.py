@@ -243,7 +243,8 @@ def _worker_init(cleaner: Cleaner, options: BatchOptions, parent: int) -> None:
             time.sleep(0.2)
         signal.pthread_kill(main, LEAVE)
 
-    if hasattr(signal, "pthread_kill") and hasattr(signal, "pthread_sigmask"):   # POSIX; elsewhere the pool's own checks apply
+    # POSIX; elsewhere the pool's own checks apply.
+    if hasattr(signal, "pthread_kill") and hasattr(signal, "pthread_sigmask"):
         threading.Thread(target=watch, daemon=True).start()
 
 
