@@ -207,7 +207,8 @@ def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int | Callable[[]
     (``prefilter``), then each candidate rule's pattern on its lines only.
 
     A drop-rest marker on line ``i`` cuts lines ``i`` to ``rest_end(i)``
-    (exclusive; default: the end). A marker inside the cut of an earlier one
+    (exclusive; default: the end), or to the end for a marker that applies
+    anywhere, not only in the tail zone. A marker inside the cut of an earlier one
     adds nothing: the earlier hit comes first on every line of its cut, and
     it is the one a line's cut takes. So each line gets at most one
     drop-rest hit and the cost stays linear, however many markers a long
@@ -250,7 +251,10 @@ def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int | Callable[[]
             elif rule.action == "drop-rest":
                 if b.index < rest_until:
                     continue
-                rest_until = n if rest_end is None else rest_end(b.index)
+                # A marker that applies anywhere opens what is never the article
+                # (a dated comment header): its cut goes to the end, however much
+                # prose follows; a tail marker's may end where the article resumes.
+                rest_until = n if rest_end is None or rule.zone != "tail" else rest_end(b.index)
                 hit = Hit(rule, origin=b.index)
                 for j in range(b.index, rest_until):
                     hits[j].append(hit)

@@ -196,6 +196,37 @@ def test_teasers_under_a_tail_heading_sit_inside_its_box_and_go():
     assert "approved a new budget on Tuesday" in out
 
 
+COMMENTS = [
+    ("Milan", "Any update on how the follow-up study will affect the recommendation? The authors "
+              "report that the gains faded after three years, which seems important for the model."),
+    ("Catherine", "Hi Milan, we have not reviewed the study yet, but we plan to consider it as part "
+                  "of our year-end review, and we will publish our notes when that review is done."),
+    ("Alex", "I read the report and did not see any analysis of the cost of slower buses. I assume "
+             "the safer trips are a net positive, but I am not sure, and I would like to see the numbers."),
+    ("Gary", "Have you written anything about giving now versus investing the money and giving "
+             "later? Research is still improving quickly, so we might give more effectively in a decade."),
+]
+
+
+def test_a_short_post_keeps_its_text_when_its_comments_hold_most_of_the_prose():
+    # A blog post of one paragraph under which readers wrote more than it says:
+    # the comments hold most of the page's prose, so the tail zone starts below
+    # the first of them. The first dated comment header still cuts the rest.
+    post = ("Our goal with these open threads is to give readers a place to raise questions "
+            "about our research in public. As always, we will answer what we can.")
+    thread = []
+    for i, (name, body) in enumerate(COMMENTS * 2):
+        thread += [f"    * {name} on September {12 + i}, 2018 at 4:{10 + i} pm said:", "", f"    {body}", ""]
+    text = ("September 2018 open thread\n\nSeptember 10, 2018 | by Catherine\n\n" + post
+            + "\n\nComments\n\n" + "\n".join(thread))
+    result = Cleaner().analyze(text)
+    assert post in result.text
+    for _, body in COMMENTS:
+        assert body not in result.text
+    first = next(d for d in result.decisions if "Milan on September 12" in d.block.text)
+    assert not first.kept
+
+
 def test_prose_runs_allow_one_other_unit_between_two_prose_units():
     from cleaner.decide import prose_runs
 
