@@ -38,6 +38,7 @@ class Doc:
     text: str
     labels: dict[int, int]   # block index -> 1 content, 0 boilerplate
     site: str = ""     # the page's host (folds never split a site)
+    page_type: str = ""   # wcxb's kind of page (article, product, forum ...); "" elsewhere
 
     @property
     def source(self) -> str:
@@ -93,7 +94,8 @@ def _load_case(args) -> list[Doc]:
     meta, inputs = args
     d = meta.parent
     case = f"{d.parent.name}/{d.name}"
-    site = site_of(json.loads(meta.read_text(encoding="utf-8")), case)
+    info = json.loads(meta.read_text(encoding="utf-8"))
+    site = site_of(info, case)
     exp = d / "expected.txt"
     docs = []
     for name in inputs:
@@ -109,7 +111,7 @@ def _load_case(args) -> list[Doc]:
             labels = label_with_snippets(text, keep, drop)
         else:
             continue
-        docs.append(Doc(case, name, text, labels, site))
+        docs.append(Doc(case, name, text, labels, site, info.get("page_type") or ""))
     return docs
 
 

@@ -101,3 +101,42 @@ def test_each_page_is_cleaned_with_the_weights_of_the_fold_that_left_its_site_ou
     assert held["lines"]["content"] == 3 and held["lines"]["content_kept"] == 3
     lost = {"lines": {"content": 4, "content_kept": 1}}
     assert heldout.half_lost([held, lost, {"lines": {"content": 2, "content_kept": 0}}]) == 1
+
+
+def test_each_mode_keeps_its_share_on_wcxb_article_pages_too(tmp_path, corpus):
+    """The threshold removing most of the news pages' boilerplate is not taken
+    when it costs a wcxb article page its lines (fit_weights.choose_thresholds)."""
+    sys.path.insert(0, str(SCRIPTS))
+    from argparse import Namespace
+
+    import fit_weights
+
+    data = json.loads((DATA / "weights.json").read_text("utf-8"))
+    line = np.array([data["line"].get(n, 0.0) for n in fit_weights.LINE_NAMES])
+    betas = [np.array([p.get(n, 0.0) for n in fit_weights.pass_names(k)])
+             for k, p in enumerate(data["context"])]
+    cleaner = Cleaner()
+
+    def item(text: str, label: int):
+        scores = gather(split_lines(text), cleaner.rules, cleaner.model).scores
+        n = len(scores.own)
+        return scores, np.full(n, label), np.ones(n), np.ones(n)
+
+    # A news page: its story (log-odds 3.4 and up) and its menu (under 1).
+    news = [("scrapinghub/p1", "scraped-full.txt", "scrapinghub", "", item(STORY, 1)),
+            ("scrapinghub/p1", "scraped-region.txt", "scrapinghub", "", item(MENU, 0))]
+    # A 2025 article whose article lines read like that menu.
+    article = [("wcxb/p2", "scraped-full.txt", "wcxb", "article", item(MENU, 1))]
+
+    def chosen(docs) -> dict:
+        out = tmp_path / "w.json"
+        fit_weights.choose_thresholds(Namespace(curve=False, switch=3.0, out=str(out)),
+                                      [d[:4] for d in docs], [d[4] for d in docs], line, betas, None)
+        thresholds = json.loads(out.read_text("utf-8"))["thresholds"]
+        return {mode: Model({**data, "thresholds": thresholds}).keep(article[0][4][0], mode)
+                for mode in MODES}
+
+    # On the news page alone every mode removes the menu...
+    assert all(kept.sum() < len(kept) / 2 for kept in chosen(news).values())
+    # ...and with the article page beside it, every mode keeps that page's lines.
+    assert all(kept.all() for kept in chosen(news + article).values())
