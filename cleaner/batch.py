@@ -57,7 +57,7 @@ from .progress import View, view_for
 from .reader import AUTO, decode, decode_as, detect_format, is_jsonl_name
 from .repetition import MIN_DOCS, CommonLines, DocumentKeys, LineTally, scan_document
 from .walk import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, Globs, Message, Target, collect
-from .writer import stats_lines, unified_diff
+from .writer import counted, stats_lines, unified_diff
 
 __all__ = ["run_batch", "collect", "Target", "Message", "DEFAULT_INCLUDE", "DEFAULT_EXCLUDE"]
 
@@ -582,7 +582,7 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
         elif check or not (options.write or options.output_dir):
             view.emit(o.target.name + "\n")
         if options.write and not quiet:
-            view.note(f"clean: cleaned {o.target.name} ({o.removed} lines removed)")
+            view.note(f"clean: cleaned {o.target.name} ({counted(o.removed, 'line')} removed)")
 
     old_handlers = {}
     if threading.current_thread() is threading.main_thread():
@@ -721,12 +721,12 @@ def _done_word(options: BatchOptions) -> str:
 def _summary_line(s: Summary, options: BatchOptions) -> str:
     writes = bool(options.write or options.output_dir)
     verb = "changed" if writes else "would change"
-    removed = "lines removed" if writes else "lines would be removed"
-    line = (f"clean: {s.seen} files seen, {s.changed} {verb}, {s.skipped} skipped, "
-            f"{s.errors} error{'' if s.errors == 1 else 's'}, {s.removed} {removed}")
+    removed = "removed" if writes else "would be removed"
+    line = (f"clean: {counted(s.seen, 'file')} seen, {s.changed} {verb}, {s.skipped} skipped, "
+            f"{counted(s.errors, 'error')}, {counted(s.removed, 'line')} {removed}")
     if s.reasons:
         parts = sorted(s.reasons.items(), key=lambda kv: (-kv[1], kv[0]))
         line += " (" + ", ".join(f"{k} {v}" for k, v in parts) + ")"
     if options.output_dir:
-        line += f"; {s.written} files written to {options.output_dir}"
+        line += f"; {counted(s.written, 'file')} written to {options.output_dir}"
     return line

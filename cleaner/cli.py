@@ -30,7 +30,7 @@ with collector.paused(freeze=True):
     from .config import Config, NestedSettings, find_config, load_config
     from .errors import CleanerError
     from .reader import check_encoding, read_bytes
-    from .writer import removed_kinds, stats_lines
+    from .writer import counted, removed_kinds, stats_lines
 
 
 app = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
@@ -348,8 +348,8 @@ def main_command(
         if page is not None:
             page.discard()   # no-op after close; after a failure, no half-written page is left
     if stats:
-        sys.stderr.write(f"clean: {len(inputs)} input{'s' * (len(inputs) != 1)}, "
-                         f"{sum(removed.values())} lines removed\n")
+        sys.stderr.write(f"clean: {counted(len(inputs), 'input')}, "
+                         f"{counted(sum(removed.values()), 'line')} removed\n")
         for line in stats_lines(removed):
             sys.stderr.write(f"clean:   {line}\n")
     raise typer.Exit(status)

@@ -47,7 +47,7 @@ from .api import Cleaner
 from .errors import CleanerError, InputError
 from .programs import compiled
 from .repetition import CommonLines, DocumentKeys, LineTally, scan_document
-from .writer import removed_kinds, stats_lines
+from .writer import counted, removed_kinds, stats_lines
 
 ANNOTATION_KEY = "clean"
 # A chunk sent to a worker: this many bytes or records, whichever comes first.
@@ -626,8 +626,8 @@ def _chunks(stream: BinaryIO, name: str,
 
 def _report(err: IO[str], s: Summary, stats: bool) -> None:
     """The summary line; with ``stats``, lines removed per kind and, under it, per reason."""
-    err.write(f"clean: {s.records + s.bad} records, {s.changed} changed, "
-              f"{s.bad} bad (passed through unchanged), {s.removed} lines removed\n")
+    err.write(f"clean: {counted(s.records + s.bad, 'record')}, {s.changed} changed, "
+              f"{s.bad} bad (passed through unchanged), {counted(s.removed, 'line')} removed\n")
     if not stats:
         return
     for line in stats_lines(s.reasons):

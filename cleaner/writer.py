@@ -203,6 +203,11 @@ def removal_kind(d: Decision) -> str:
     return d.kind or (d.reason or "").split(".", 1)[0]
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless there is one: "1 file", "3 files" (the summary lines)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def stats_lines(reasons: "Counter[tuple[str, str]]") -> list[str]:
     """``--stats``: lines removed per kind and, under each, per reason (most first)."""
     kinds: Counter = Counter()

@@ -289,7 +289,7 @@ def test_symbolic_links(tmp_path, run_clean):
     assert secret.read_text() == dirty(9) and (outside / "sub" / "deep.txt").read_text() == dirty(8)
     # The link inside points at a file of the batch: cleaned once, the link stays a link.
     assert (folder / "in.txt").is_symlink() and NEWSLETTER not in a.read_text()
-    assert "1 files seen, 1 changed" in err
+    assert "1 file seen, 1 changed" in err
     # Named on the command line, a link is followed: the target is rewritten, not the link.
     r = run_clean("--in-place", folder / "out.txt")
     assert r.returncode == 0 and (folder / "out.txt").is_symlink()
@@ -558,7 +558,7 @@ def test_stats_in_a_batch_run_are_the_filters_stats(tmp_path, run_clean):
     assert "clean:     newsletter.signup-cta        1" in filter_stats, filter_stats
     r = run_clean("--check", "--stats", p)
     lines = r.stderr.decode().splitlines()
-    assert r.returncode == 1 and lines[0].startswith("clean: 1 files seen, 1 would change")
+    assert r.returncode == 1 and lines[0].startswith("clean: 1 file seen, 1 would change")
     assert lines[1:] == filter_stats
 
 

@@ -569,6 +569,20 @@ def test_stats_count_removed_lines_per_kind_and_reason(run_clean, seed_input, se
     assert any(line.split() == ["clean:", "donation.message-from-appeal", "14"] for line in lines)
 
 
+def test_summary_lines_count_one_in_the_singular(run_clean, tmp_path):
+    story = "The council approved the harbour budget on Tuesday after a long debate in the chamber.\n"
+    text = story + "Subscribe to our newsletter!\n"
+    r = run_clean("--stats", "-", input=text.encode())
+    assert r.returncode == 0 and r.stdout.decode() == story
+    assert r.stderr.decode().splitlines()[0] == "clean: 1 input, 1 line removed"
+    p = tmp_path / "story.txt"
+    p.write_text(text)
+    r = run_clean("--check", tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.decode().splitlines()[-1].startswith(
+        "clean: 1 file seen, 1 would change, 0 skipped, 0 errors, 1 line would be removed (")
+
+
 def test_the_exit_runs_atexit_functions_and_keeps_status_and_output(tmp_path, seed_input, seed_expected):
     """main() ends the process without the interpreter's teardown (cli._end):
     atexit functions still run, the output is all written, the status is the command's."""
