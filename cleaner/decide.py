@@ -47,9 +47,8 @@ import numpy as np
 
 from .blocks import Block
 from .evidence import NO_CUT, trimmed
-from .programs import compiled
 from .signals import Hit
-from .units import LIST_ITEM
+from .units import is_underline, underlines
 
 if TYPE_CHECKING:
     from .evidence import Cut, Evidence
@@ -127,10 +126,6 @@ CATALOGUE_PRICED_UNITS = 10
 CATALOGUE_PRICED_SHARE = 0.02
 CATALOGUE_PRICED_REMOVED = 0.5
 HEADLINE_WORDS = (2, 20)
-# A Setext heading's underline (up to three spaces of indent, as in Markdown; three
-# marks at least: "- " alone is an empty list item).
-_UNDERLINE = compiled(r" {0,3}(?:={3,}|-{3,})[ \t]*")
-_UNDERLINE_MARKS = (" ", "=", "-")
 MODEL_REASONS = ("heuristic.boilerplate", "heuristic.boilerplate-line")
 
 
@@ -174,7 +169,7 @@ _SET_BLOCK, _SET_KEPT, _SET_REASON, _SET_DETAIL, _SET_SPANS, _SET_KIND, _SET_NOT
     Decision.__dict__[name].__set__ for name in ("block", "kept", "reason", "detail", "spans", "kind", "note"))
 
 
-_KEPT, _REASON = attrgetter("kept"), attrgetter("reason")
+_KEPT, _REASON, _BLOCK_TEXT = attrgetter("kept"), attrgetter("reason"), attrgetter("block.text")
 
 
 def rule_kind(rule) -> str:
@@ -245,25 +240,16 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
 
 
 def _underlines(out: list[Decision]) -> None:
-    """Remove the underline of each removed line with it, for the same reason.
-
-    A line of "=" or "-" under a line makes it a heading (Markdown's Setext
-    headings, a plain-text title): without the line it underlines it is
-    debris ("Share this article" gone, its "------------------" left).
-    Under a list item it is a rule between sections (or front matter's
-    opening), not an underline.
+    """Remove the underline of each removed line with it, for the same reason
+    (``units.underlines``): without the line it underlines it is debris
+    ("Share this article" gone, its "------------------" left).
     """
-    for i in compress(count(), map(_is_underline, out)):
+    for i in compress(count(), map(is_underline, map(_BLOCK_TEXT, out))):
         above = out[i - 1] if i else None
-        if above is not None and not above.kept and not above.block.blank and out[i].kept \
-                and not LIST_ITEM.match(above.block.text):
+        if above is not None and not above.kept and out[i].kept \
+                and underlines(out[i].block.text, above.block.text):
             out[i] = Decision(out[i].block, False, above.reason,
                               f"the underline of line {above.block.line_no}", kind=above.kind)
-
-
-def _is_underline(d: Decision) -> bool:
-    text = d.block.text
-    return text[:1] in _UNDERLINE_MARKS and _UNDERLINE.fullmatch(text) is not None
 
 
 def _note_speech(out: list[Decision], ev: "Evidence") -> None:

@@ -384,9 +384,16 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
 
 
 def _first_kept(blocks: Sequence[Block], hits: list[list[Hit]]) -> int:
-    """The first line that is not blank and that no whole-line hit removes (0 if none)."""
+    """The first line that is not blank, that no whole-line hit removes, and that
+    does not go as the underline of a line one removes (``decide``) (0 if none)."""
+    gone = False        # the line above goes
     for i, (b, hs) in enumerate(zip(blocks, hits)):
-        if not b.blank and not any(h.whole_line for h in hs):
+        if b.blank:
+            gone = False
+            continue
+        if any(h.whole_line for h in hs):
+            gone = True
+        elif not (gone and units_mod.underlines(b.text, blocks[i - 1].text)):
             return i
     return 0
 
