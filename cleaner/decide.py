@@ -223,19 +223,22 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
             out[i] = Decision(d.block, False, *reasons[u], kind="heuristic")
         if not _no_article_guard(out, ev, keep):
             _article_guard(out, ev, unit)
+    if judged:
+        _keep_headline(out, ev, unit, model)      # (nothing kept: nothing to lead into)
+    # Underlines go with their lines before the output is judged empty: the
+    # underline of a heading that went is no text to keep.
+    _underlines(out)
     if not _any_text(out):
         # The fallback is what the rules alone left, taken before the
         # repetition count: lines shared by the documents of a run are no
         # reason to empty one of them.
-        if _any_text(rule_only):
-            return _noted(rule_only, "guard.never-empty",
-                          "the heuristics would remove every line the rules kept; "
-                          "left as the rules left it")
-        return out
-    if judged:
-        _keep_headline(out, ev, unit, model)
+        _underlines(rule_only)
+        if not _any_text(rule_only):
+            return out
+        out = _noted(rule_only, "guard.never-empty",
+                     "the heuristics would remove every line the rules kept; "
+                     "left as the rules left it")
     _note_speech(out, ev)
-    _underlines(out)
     return out
 
 

@@ -190,6 +190,11 @@ def test_cleaning_is_idempotent_and_deterministic(text: str):
 # among 8 documents were counted three times and came out empty.
 @example(["Bridge reopens Monday\nCity crews finished repairs early\n"] * 3
          + [f"Other page {i}\nA different line number {i}\n" for i in range(5)])
+# ... and: the never-empty guard judged a document before the underline of a
+# removed heading went with it, so "---" alone counted as text, and then went.
+@example(["The council approved the budget on Tuesday after a long debate, officials said.\n"
+          "1. First step of the recipe.\n",
+          "Share this article\n---\n1. First step of the recipe.\n", "1. First step of the recipe.\n"])
 def test_batch_is_idempotent_deterministic_and_order_free(texts: list[str]):
     once = CLEANER.clean_many(texts)
     for text, out in zip(texts, once):
