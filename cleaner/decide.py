@@ -273,7 +273,9 @@ def _repetition(out: list[Decision], ev: "Evidence", unit: np.ndarray) -> None:
     for i in np.flatnonzero(ev.repeated).tolist():
         d = out[i]
         u = unit[i]
-        if d.reason is not None or u < 0 or ev.prose[u] > 0:
+        # A line a rule trimmed recurs too: what is left of it recurs in a
+        # second run over the cleaned texts, and goes then.
+        if not d.kept or u < 0 or ev.prose[u] > 0:
             continue    # long prose is never removed on repetition evidence alone
         out[i] = Decision(d.block, False, "heuristic.repeated",
                           "line recurs across the documents of this run", kind="heuristic")

@@ -190,6 +190,13 @@ def test_cleaning_is_idempotent_and_deterministic(text: str):
 # among 8 documents were counted three times and came out empty.
 @example(["Bridge reopens Monday\nCity crews finished repairs early\n"] * 3
          + [f"Other page {i}\nA different line number {i}\n" for i in range(5)])
+# ... and: a line a rule trimmed ("**Share this:**") in every document was no
+# repetition evidence, but what was left of it was in a second run.
+@example(["The council approved the budget on Tuesday after a long debate, officials said.\n"
+          "The plan, _officials said_, relies on [new taxes](https://example.com/t). **Share this:**\n",
+          "Opponents said the plan relied on optimistic forecasts, and warned of a shortfall next year.\n"
+          "The plan, _officials said_, relies on [new taxes](https://example.com/t). **Share this:**\n",
+          "The plan, _officials said_, relies on [new taxes](https://example.com/t). **Share this:**\n"])
 # ... and: the never-empty guard judged a document before the underline of a
 # removed heading went with it, so "---" alone counted as text, and then went.
 @example(["The council approved the budget on Tuesday after a long debate, officials said.\n"
