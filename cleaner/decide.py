@@ -224,7 +224,7 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
         if not _no_article_guard(out, ev, keep):
             _article_guard(out, ev, unit)
     if judged:
-        _keep_headline(out, ev, unit, model)      # (nothing kept: nothing to lead into)
+        _keep_headline(out, ev, unit, model)      # (does nothing when no line is kept)
     # Underlines go with their lines before the output is judged empty: the
     # underline of a heading that went is no text to keep.
     _underlines(out)

@@ -30,11 +30,11 @@ _FENCE = compiled(r"^[ \t]{0,3}(```|~~~)", re.M)
 _TABLE_SEPARATOR = compiled(r"^\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
 _FIRST = itemgetter(slice(0, 1))   # a string's first character, or ""
 FRONT_MATTER_MARKS = ("---", "+++")
+FRONT_MATTER_MAX_LINES = 200
 # A Setext heading's underline (up to three spaces of indent, as in Markdown; three
 # marks at least: "- " alone is an empty list item).
 _UNDERLINE = compiled(r" {0,3}(?:={3,}|-{3,})[ \t]*")
 _UNDERLINE_MARKS = (" ", "=", "-")
-FRONT_MATTER_MAX_LINES = 200
 
 
 # A NamedTuple, not a dataclass: its class is made at start-up (see blocks.Block).
@@ -220,4 +220,4 @@ def underlines(text: str, above: str) -> bool:
     """Whether the line ``text`` underlines ``above``, making it a heading (Markdown's
     Setext headings, a plain-text title). Under a list item or a blank line a line of
     marks is a rule between sections (or front matter's opening), not an underline."""
-    return is_underline(text) and not (not above or above.isspace()) and not LIST_ITEM.match(above)
+    return is_underline(text) and bool(above) and not above.isspace() and not LIST_ITEM.match(above)

@@ -344,14 +344,13 @@ def main() -> None:
 
     honest = [(Scores(line_oof[k], ctx_oof[k], rows[k][0]), rows[k][1], rows[k][3], rows[k][4])
               for k in range(len(docs))]
+    described = [(d.case, d.input, d.source, d.page_type) for d in docs]
     if a.dump:   # the out-of-fold scores, to choose thresholds again without refitting
         import pickle
 
         with open(a.dump, "wb") as f:
-            pickle.dump({"docs": [(d.case, d.input, d.source, d.page_type) for d in docs], "honest": honest,
-                         "line_beta": line_beta, "betas": betas}, f)
-    thresholds, switch = choose_thresholds(a, [(d.case, d.input, d.source, d.page_type) for d in docs], honest,
-                                           line_beta, betas, full_lexicon)
+            pickle.dump({"docs": described, "honest": honest, "line_beta": line_beta, "betas": betas}, f)
+    thresholds, switch = choose_thresholds(a, described, honest, line_beta, betas, full_lexicon)
     if a.fold_weights:
         folder = Path(a.fold_weights)
         folder.mkdir(parents=True, exist_ok=True)

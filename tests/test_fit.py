@@ -127,13 +127,14 @@ def test_each_mode_keeps_its_share_on_wcxb_article_pages_too(tmp_path, corpus):
             ("scrapinghub/p1", "scraped-region.txt", "scrapinghub", "", item(MENU, 0))]
     # A 2025 article whose article lines read like that menu.
     article = [("wcxb/p2", "scraped-full.txt", "wcxb", "article", item(MENU, 1))]
+    article_scores = article[0][4][0]
 
     def chosen(docs) -> dict:
         out = tmp_path / "w.json"
         fit_weights.choose_thresholds(Namespace(curve=False, switch=3.0, out=str(out)),
                                       [d[:4] for d in docs], [d[4] for d in docs], line, betas, None)
         thresholds = json.loads(out.read_text("utf-8"))["thresholds"]
-        return {mode: Model({**data, "thresholds": thresholds}).keep(article[0][4][0], mode)
+        return {mode: Model({**data, "thresholds": thresholds}).keep(article_scores, mode)
                 for mode in MODES}
 
     # On the news page alone every mode removes the menu...

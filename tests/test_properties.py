@@ -173,9 +173,9 @@ def test_cleaning_never_raises_and_only_removes(text: str):
 # ... and: removing "* Home" put an empty LF line after a lone CR; the two read
 # back as one CRLF, and the blank line was gone on the next pass (test_writer).
 @example("| a | b |\r* Home\n\n    return x + 1\n\n<\nAA\n* News\n* Sport\n\U00018cd6\n\U00018cd6\n")
-# ... and: front matter was looked for at the first line the rules keep, but
-# "---" under a removed line goes with it as its underline (decide), so the
-# "---" that closed the front matter opened it on a second pass.
+# ... and: front matter was looked for at the first line the rules keep, here
+# the "---" under a removed line, which decide then removed as its underline:
+# "* Home" was front matter on the first pass and a menu item on the second.
 @example("Share this article\n---\n* Home\n---\n")
 def test_cleaning_is_idempotent_and_deterministic(text: str):
     once = CLEANER.clean(text)
