@@ -95,19 +95,21 @@ class Evidence:
 
 
 def tail_start(view: DocView, share: float = TAIL_SHARE) -> int:
-    """First line after which ``share`` of the document's prose (or, without prose, its words) lies.
+    """First line after which ``share`` of the document's prose lies.
 
     Measured on prose, the tail zone does not move when boilerplate is removed,
-    so cleaning the cleaned text finds the same zone.
+    so cleaning the cleaned text finds the same zone. A document without prose
+    has no tail zone (it starts past the last line): measured on its words
+    instead, the zone moved when the rules removed some, and a second pass cut
+    the rest of the text under a heading the first pass had found outside it.
     """
     if not view.n:
         return 0
     prose = view.prose
-    mass = prose if prose.sum() > 0 else view.n_words
-    total = float(mass.sum())
+    total = float(prose.sum())
     if total <= 0:
-        return 0
-    reached = np.flatnonzero(np.cumsum(mass) >= share * total)
+        return len(view.texts)
+    reached = np.flatnonzero(np.cumsum(prose) >= share * total)
     unit = int(reached[0]) if len(reached) else view.n - 1
     return int(view.last_line[unit]) + 1
 

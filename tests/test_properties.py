@@ -177,6 +177,10 @@ def test_cleaning_never_raises_and_only_removes(text: str):
 # the "---" under a removed line, which decide then removed as its underline:
 # "* Home" was front matter on the first pass and a menu item on the second.
 @example("Share this article\n---\n* Home\n---\n")
+# ... and: a text without prose measured its tail zone on its words, and once
+# "Share this article" went the zone began above "Related stories", which then
+# cut the fences below it (evidence.tail_start).
+@example("    return x + 1\n```\nRelated stories\n```\n```\n```\nShare this article\n")
 def test_cleaning_is_idempotent_and_deterministic(text: str):
     once = CLEANER.clean(text)
     assert CLEANER.clean(once) == once
