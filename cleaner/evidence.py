@@ -163,16 +163,24 @@ def _spans_of(hits: list[Hit]) -> tuple[tuple[int, int], ...]:
 def protect_structures(hits: list[list[Hit]], grouped: units_mod.Units) -> list[list[Hit]]:
     """The hits without those that would cut inside a structure (code, table, front matter).
 
-    A structure goes only when multi-line hits cover every line of it.
+    A structure goes only when multi-line hits cover every line of it. A
+    marker inside a structure it may not cut starts nothing: "Related stories"
+    in a code block does not cut the text after the block.
     """
     if not grouped.structure.any():
         return hits
     hits = list(hits)
+    kept: set[int] = set()      # the lines of the structures that stay
     for u in np.flatnonzero(grouped.structure):
-        lines = np.flatnonzero(grouped.of_line == u)
+        lines = np.flatnonzero(grouped.of_line == u).tolist()
         if not all(any(h.whole_line for h in hits[i]) for i in lines):
             for i in lines:
                 hits[i] = []
+            kept.update(lines)
+    if kept:
+        for i in compress(count(), hits):
+            if any(h.origin in kept for h in hits[i]):
+                hits[i] = [h for h in hits[i] if h.origin not in kept]
     return hits
 
 

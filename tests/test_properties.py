@@ -181,6 +181,13 @@ def test_cleaning_never_raises_and_only_removes(text: str):
 # "Share this article" went the zone began above "Related stories", which then
 # cut the fences below it (evidence.tail_start).
 @example("    return x + 1\n```\nRelated stories\n```\n```\n```\nShare this article\n")
+# ... and: "Related stories" in a code block cut the prose after the block once
+# a second pass moved the tail zone above it (evidence.protect_structures).
+@example("The council approved the budget on Tuesday after a long debate, officials said.\n```\n"
+         "Related stories\n```\n"
+         "The council approved the budget on Tuesday after a long debate, officials said.\n"
+         "Related stories\n"
+         "The council approved the budget on Tuesday after a long debate, officials said.\n")
 def test_cleaning_is_idempotent_and_deterministic(text: str):
     once = CLEANER.clean(text)
     assert CLEANER.clean(once) == once
