@@ -103,8 +103,6 @@ def tail_start(view: DocView, share: float = TAIL_SHARE) -> int:
     instead, the zone moved when the rules removed some, and a second pass cut
     the rest of the text under a heading the first pass had found outside it.
     """
-    if not view.n:
-        return 0
     prose = view.prose
     total = float(prose.sum())
     if total <= 0:
