@@ -480,6 +480,8 @@ def rules_list(
             write_out(f"  pattern: {r.pattern.pattern}\n")
             if r.until is not None:
                 write_out(f"  until: {r.until.pattern}\n")
+            if r.takes is not None:
+                write_out(f"  takes: {r.takes}\n")
 
 
 @rules_app.command("test")

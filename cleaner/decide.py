@@ -179,7 +179,8 @@ def rule_kind(rule) -> str:
 def _rule_detail(hit: Hit, first_line: int = 0) -> str:
     detail = hit.rule.description or hit.rule.action
     if hit.origin is not None:
-        detail += f" ({hit.rule.action} from line {first_line + hit.origin + 1})"
+        what = "the list under" if hit.rule.takes == "list" else f"{hit.rule.action} from"
+        detail += f" ({what} line {first_line + hit.origin + 1})"
     return detail
 
 

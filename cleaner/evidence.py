@@ -154,6 +154,26 @@ def read_trimmed(blocks: list[Block], hits: list[list[Hit]], rules: "RuleSet",
     return out
 
 
+def take_lists(hits: list[list[Hit]], texts: Sequence[str],
+               facts: units_mod.LineFacts) -> list[list[Hit]]:
+    """The hits, with the list of links right under each line that a ``takes:
+    list`` rule removes (``units.link_list_below``): "Related stories" goes,
+    and the stories listed under it go with it, explained by that rule."""
+    out = hits
+    for i in compress(count(), hits):
+        taker = next((h for h in hits[i] if h.rule.takes == "list" and h.origin is None), None)
+        if taker is None or facts.item[i]:      # a heading, not an item of a list itself
+            continue
+        below = units_mod.link_list_below(i, texts, facts)
+        if below:
+            if out is hits:
+                out = list(hits)
+            hit = Hit(taker.rule, origin=i)
+            for k in below:
+                out[k] = [*out[k], hit]
+    return out
+
+
 def _spans_of(hits: list[Hit]) -> tuple[tuple[int, int], ...]:
     return merge_spans([s for h in hits for s in h.spans])
 
@@ -367,6 +387,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     found = rule_hits(blocks, rules, zone, match_cache, drop_rest_end(whole, len(blocks)))
     found = read_trimmed(blocks, found, rules, zone, match_cache)
     found, spared = spare_speech(found, texts)
+    found = take_lists(found, texts, facts)
     hits = protect_structures(found, grouped)
     top = _first_kept(blocks, hits)
     if top and blocks[top].text.strip() in units_mod.FRONT_MATTER_MARKS:

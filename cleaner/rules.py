@@ -25,7 +25,9 @@ except ImportError:
 
 ACTIONS = ("drop", "drop-span", "drop-until", "drop-rest")
 RULE_KEYS = {"id", "description", "pattern", "action", "until", "lines",
-             "examples", "case", "zone", "lang", "kind", "langs"}
+             "examples", "case", "zone", "lang", "kind", "langs", "takes"}
+# What a drop rule may take with its line: "list", the list of links right under it.
+TAKES = ("list",)
 FILE_KEYS = {"pack", "description", "rules", "kind", "langs"}
 # What a rule removes, reported with each removal (rules/README.md lists them).
 KINDS = ("paywall", "newsletter", "donation", "payment", "cookie", "signin", "follow",
@@ -52,6 +54,7 @@ class Rule:
     until: Any = None             # compiled end pattern for drop-until
     lines: int | None = None      # bound for drop-until
     zone: str = "anywhere"
+    takes: str | None = None      # "list": the list of links right under the line goes too
     lang: str | None = None
     examples_drop: tuple[str, ...] = ()
     examples_keep: tuple[str, ...] = ()
@@ -418,6 +421,12 @@ def _build_rule(item: Any, name: str, pack: str, trusted: bool = False,
                             "'lines' (a positive bound)")
     elif "until" in item or "lines" in item:
         raise RuleError(*where, "'until' and 'lines' only apply to action drop-until")
+    takes = item.get("takes")
+    if takes is not None:
+        if takes not in TAKES:
+            raise RuleError(*where, f"'takes' must be one of {', '.join(TAKES)}")
+        if action != "drop":
+            raise RuleError(*where, "'takes' only applies to action drop")
     examples = item.get("examples") or {}
     if not isinstance(examples, dict):
         raise RuleError(*where, "'examples' must be a mapping with 'drop' and 'keep' lists")
@@ -434,7 +443,7 @@ def _build_rule(item: Any, name: str, pack: str, trusted: bool = False,
     if not isinstance(description, str):
         raise RuleError(*where, "'description' must be a string")
     return Rule(id=rid, pack=pack, description=description, action=action,
-                pattern=pattern, until=until, lines=lines, zone=zone,
+                pattern=pattern, until=until, lines=lines, zone=zone, takes=takes,
                 lang=item.get("lang"),
                 examples_drop=drop_texts, examples_remain=drop_remains,
                 examples_keep=_strings(examples.get("keep"), where, "examples.keep"),

@@ -35,6 +35,11 @@ FRONT_MATTER_MAX_LINES = 200
 # marks at least: "- " alone is an empty list item).
 _UNDERLINE = compiled(r" {0,3}(?:={3,}|-{3,})[ \t]*")
 _UNDERLINE_MARKS = (" ", "=", "-")
+# A list of links: at least this many items, each of at most LINK_MAX_WORDS words
+# (its marker counts as one) that ends no sentence, most of them not "label: value"
+# (a list of specifications).
+LINK_LIST_MIN_ITEMS = 2
+LINK_MAX_WORDS = 15
 
 
 # A NamedTuple, not a dataclass: its class is made at start-up (see blocks.Block).
@@ -221,3 +226,36 @@ def underlines(text: str, above: str) -> bool:
     Setext headings, a plain-text title). Under a list item or a blank line a line of
     marks is a rule between sections (or front matter's opening), not an underline."""
     return is_underline(text) and bool(above) and not above.isspace() and not LIST_ITEM.match(above)
+
+
+def link_list_below(i: int, texts: Sequence[str], facts: LineFacts) -> list[int]:
+    """The lines of the list of links right under line ``i`` (blank lines
+    between allowed), or none: a related heading's stories, not a list that
+    carries the article (its items are sentences, or "OS: Windows 11").
+
+    The list is its first item's: items with the same indent and the same
+    kind of marker; a deeper item, another marker or any other line ends it.
+    """
+    n, run = len(texts), []
+    j = i + 1
+    while j < n:
+        if facts.length[j] == 0:
+            j += 1
+            continue
+        if not facts.item[j] or (run and _item_kind(texts[j]) != _item_kind(texts[run[0]])):
+            break
+        run.append(j)
+        j += 1
+    if len(run) < LINK_LIST_MIN_ITEMS or any(facts.ends[k] for k in run) \
+            or any(len(texts[k].split(None, LINK_MAX_WORDS)) > LINK_MAX_WORDS for k in run):
+        return []
+    if 2 * sum(": " in texts[k].strip() for k in run) > len(run):
+        return []
+    return run
+
+
+def _item_kind(text: str) -> tuple[int, str]:
+    """A list item's indent and marker ("*", "-", "•"; "1" for any number)."""
+    body = text.lstrip()
+    mark = body[:1]
+    return len(text) - len(body), "1" if mark.isdigit() else mark

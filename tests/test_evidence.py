@@ -19,3 +19,68 @@ def test_prose_is_measured_only_when_asked():
     prose = ev.prose
     assert prose.shape == (ev.view.n,) and prose.sum() > 0
     assert prose is ev.view.prose and ev.prose is prose        # measured once
+
+
+# -- a related heading takes the list of links under it (``takes: list``)
+
+STORY = ("The council approved the budget on Tuesday after a long debate, officials said.\n\n"
+         "The mayor said the vote was close and the plan would go ahead in the spring.\n\n")
+LINKS = ("* Man rents out flatmate's room without telling him\n"
+         "* Upmarket holiday company goes bust on eve of bank holiday\n"
+         "* It's possible for a city to have too many tourists\n")
+
+
+def _rules_only(text: str):
+    from cleaner import Cleaner
+    return Cleaner(heuristics=False).analyze(text)
+
+
+def test_a_related_heading_takes_the_list_of_links_under_it():
+    text = STORY + "Read more\n\n" + LINKS + "\nThe harbour plan will cost more than the last one.\n"
+    result = _rules_only(text)
+    assert result.text == STORY + "The harbour plan will cost more than the last one.\n"
+    gone = [d for d in result.decisions if not d.kept]
+    assert [d.block.line_no for d in gone] == [5, 7, 8, 9]      # the heading, then its list
+    assert {d.reason for d in gone} == {"related.heading"}
+    assert all(d.detail.endswith("(the list under line 5)") for d in gone[1:])
+    assert "list under" not in gone[0].detail
+    # A second pass finds nothing more to do.
+    assert _rules_only(result.text).text == result.text
+
+
+def test_the_list_ends_where_its_items_change():
+    # A real page's shape (readability's bug-1255978): the "Read more" box sits
+    # between two numbered sections, and the next section's heading is a list
+    # item of another kind. A deeper item ends the list too.
+    text = (STORY + "Read more\n\n" + LINKS + "\n5. Beware the wall-mounted hairdryer\n\n"
+            "Many hotels fit them to stop guests taking them home, the manager said.\n")
+    assert "5. Beware the wall-mounted hairdryer" in _rules_only(text).text
+    nested = STORY + "Related\n\n* Budget vote\n  + What it means for you\n* Harbour plan\n"
+    assert "* Harbour plan" in _rules_only(nested).text     # one item before the deeper one
+
+
+def test_a_list_that_carries_the_article_stays():
+    sentences = ("Recommended\n\n* Book the ferry early, it sells out by June.\n"
+                 "* Take cash: few shops on the island take cards.\n")
+    specs = ("Recommended:\n  + OS: Windows 11 64-bit\n  + Memory: 16 GB RAM\n"
+             "  + Storage: 45 GB available space\n")
+    for box in (sentences, specs):
+        out = _rules_only(STORY + box).text
+        assert "Recommended" not in out and box.split("\n", 1)[1].strip() in out
+    one = _rules_only(STORY + "Related\n\n* Budget vote: what it means for you\n").text
+    assert "Related" not in one and "* Budget vote" in one     # one item is not a list
+    # A heading that is an item of a list itself heads no list.
+    item = _rules_only(STORY + "* Related\n* Budget vote\n* Harbour plan\n").text
+    assert "Related" not in item and "* Budget vote" in item and "* Harbour plan" in item
+
+
+def test_a_related_list_on_a_real_page(corpus):
+    """readability's bug-1255978: a "Read more" box of three stories between two
+    numbered sections of the article; the stories go, the sections stay."""
+    from cleaner import Cleaner
+    text = (corpus / "readability" / "bug-1255978" / "scraped-full.txt").read_text(encoding="utf-8")
+    out = Cleaner().clean(text)
+    assert "Upmarket holiday company goes bust" not in out
+    assert "Man rents out flatmate's room" not in out
+    assert "4. Hotel rooms are priced according to how expensive they were to build" in out
+    assert "5. Beware the wall-mounted hairdryer" in out

@@ -251,6 +251,9 @@ def load_error_multi(paths) -> RuleError:
     ("- id: a.b\n  pattern: 'x'\n  action: drop-until\n", 1, "a.b", "drop-until needs"),
     ("- id: a.b\n  pattern: 'x'\n  action: drop-until\n  lines: 0\n", 1, "a.b", "drop-until needs"),
     ("- id: a.b\n  pattern: 'x'\n  until: 'y'\n", 1, "a.b", "only apply to action drop-until"),
+    ("- id: a.b\n  pattern: 'x'\n  takes: rest\n", 1, "a.b", "'takes' must be one of list"),
+    ("- id: a.b\n  pattern: 'x'\n  action: drop-span\n  takes: list\n", 1, "a.b",
+     "'takes' only applies to action drop"),
     ("- id: a.b\n  pattern: 'x'\n  description: [1]\n", 1, "a.b", "'description' must be a string"),
     ("# a comment\n# another\n- id: a.b\n  pattern: 'x'\n- id: c.d\n  pattern: 'x'\n  bogus: 1\n", 5, "c.d", "'bogus'"),
 ])
