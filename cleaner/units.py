@@ -35,9 +35,9 @@ FRONT_MATTER_MAX_LINES = 200
 # marks at least: "- " alone is an empty list item).
 _UNDERLINE = compiled(r" {0,3}(?:={3,}|-{3,})[ \t]*")
 _UNDERLINE_MARKS = (" ", "=", "-")
-# A list of links: at least this many items, each of at most LINK_MAX_WORDS words
-# (its marker counts as one) that ends no sentence, most of them not "label: value"
-# (a list of specifications).
+# A list of links: at least this many items with a word, each of at most
+# LINK_MAX_WORDS words (its marker counts as one), none ending a sentence, most not
+# "label: value" (a list of specifications).
 LINK_LIST_MIN_ITEMS = 2
 LINK_MAX_WORDS = 15
 
@@ -246,10 +246,13 @@ def link_list_below(i: int, texts: Sequence[str], facts: LineFacts) -> list[int]
             break
         run.append(j)
         j += 1
-    if len(run) < LINK_LIST_MIN_ITEMS or any(facts.ends[k] for k in run) \
-            or any(len(texts[k].split(None, LINK_MAX_WORDS)) > LINK_MAX_WORDS for k in run):
+    # Items without a word (a thumbnail's, an icon's) go with the others, but
+    # do not make a list by themselves.
+    named = [texts[k] for k in run if any(map(str.isalnum, texts[k]))]
+    if len(named) < LINK_LIST_MIN_ITEMS or any(facts.ends[k] for k in run) \
+            or any(len(t.split(None, LINK_MAX_WORDS)) > LINK_MAX_WORDS for t in named):
         return []
-    if 2 * sum(": " in texts[k].strip() for k in run) > len(run):
+    if 2 * sum(": " in t.strip() for t in named) > len(named):
         return []
     return run
 

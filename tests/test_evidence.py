@@ -84,3 +84,28 @@ def test_a_related_list_on_a_real_page(corpus):
     assert "Man rents out flatmate's room" not in out
     assert "4. Hotel rooms are priced according to how expensive they were to build" in out
     assert "5. Beware the wall-mounted hairdryer" in out
+
+
+def test_items_without_a_word_go_with_a_list_but_make_none():
+    # A related box whose thumbnails scrape as empty items between the titles
+    # (scrapinghub's f105de6e, "関連記事"); a share box of icons alone (a forum
+    # page on wcxb, "Share on other sites"): nothing there names a link, and
+    # it stays for the model to judge.
+    thumbs = ("Related\n"
+              "  * \n  * Budget vote: what it means for you\n  * \n  * Harbour plan delayed again\n")
+    assert _rules_only(STORY + thumbs).text == STORY.rstrip() + "\n"
+    icons = "Share on other sites\n  * \n  * \n  * \n"
+    assert _rules_only(STORY + icons).text == STORY + icons.split("\n", 1)[1]
+
+
+def test_share_and_newsletter_labels_take_their_lists():
+    text = (STORY + "Share this article\n\n* Threema\n* Bluesky\n* Mastodon\n\n"
+            "Newsletters\n\n* Morning Briefing\n* Weekend Reads\n")
+    result = _rules_only(text)
+    assert result.text == STORY.rstrip() + "\n"
+    by_text = {d.block.text: d for d in result.decisions}
+    # The items no rule knows by name go for their heading's rule.
+    for item, rule, line in (("* Threema", "share.label", 5), ("* Morning Briefing", "newsletter.label", 11),
+                             ("* Weekend Reads", "newsletter.label", 11)):
+        assert by_text[item].reason == rule
+        assert by_text[item].detail.endswith(f"(the list under line {line})")
