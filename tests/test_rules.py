@@ -477,3 +477,23 @@ def test_rule_errors_cross_process_boundaries_intact():
         "mine.yaml", 3, "mine.x", "mine.yaml:3: rule mine.x: bad pattern")
     unknown = pickle.loads(pickle.dumps(UnknownNameError("no rule 'sahre'", "sahre", "share")))
     assert (str(unknown), unknown.name, unknown.suggestion) == ("no rule 'sahre'", "sahre", "share")
+
+
+def test_a_users_rule_may_take_the_list_under_its_line(tmp_path, run_clean):
+    """`takes: list` in a rule file given with --rules, through the real `clean`."""
+    p = write(tmp_path, "mine.yaml", """
+        - id: mine.picks
+          kind: related
+          langs: [en]
+          pattern: '^our\\s+picks$'
+          takes: list
+    """)
+    text = (b"The council approved the budget on Tuesday after a long debate.\n\n"
+            b"Our picks\n\n* Ten walks by the sea\n* Where to eat this week\n")
+    r = run_clean("--rules", p, "--no-heuristics", "--explain", "-", input=text)
+    assert r.returncode == 0
+    assert r.stdout == b"The council approved the budget on Tuesday after a long debate.\n"
+    err = r.stderr.decode()
+    assert "[mine.picks]" in err and "(the list under line 3): '* Where to eat this week'" in err
+    listed = run_clean("rules", "list", "--no-builtin-rules", "--rules", p, "--expanded").stdout.decode()
+    assert "takes: list" in listed
