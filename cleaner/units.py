@@ -36,8 +36,8 @@ FRONT_MATTER_MAX_LINES = 200
 _UNDERLINE = compiled(r" {0,3}(?:={3,}|-{3,})[ \t]*")
 _UNDERLINE_MARKS = (" ", "=", "-")
 # A list of links: at least this many items with a word, each of at most
-# LINK_MAX_WORDS words (its marker counts as one), none ending a sentence, most not
-# "label: value" (a list of specifications).
+# LINK_MAX_WORDS words (its marker counts as one), fewer than half of them ending
+# a sentence and at most half "label: value" (a list of specifications).
 LINK_LIST_MIN_ITEMS = 2
 LINK_MAX_WORDS = 15
 
@@ -248,11 +248,14 @@ def link_list_below(i: int, texts: Sequence[str], facts: LineFacts) -> list[int]
         j += 1
     # Items without a word (a thumbnail's, an icon's) go with the others, but
     # do not make a list by themselves.
-    named = [texts[k] for k in run if any(map(str.isalnum, texts[k]))]
-    if len(named) < LINK_LIST_MIN_ITEMS or any(facts.ends[k] for k in run) \
-            or any(len(t.split(None, LINK_MAX_WORDS)) > LINK_MAX_WORDS for t in named):
+    named = [k for k in run if any(map(str.isalnum, texts[k]))]
+    if len(named) < LINK_LIST_MIN_ITEMS \
+            or any(len(texts[k].split(None, LINK_MAX_WORDS)) > LINK_MAX_WORDS for k in named):
         return []
-    if 2 * sum(": " in t.strip() for t in named) > len(named):
+    # A headline may end in "?" or "!"; a list whose items are sentences, most
+    # of them, carries the article. So does a list of "label: value".
+    if 2 * sum(facts.ends[k] for k in named) >= len(named) \
+            or 2 * sum(": " in texts[k].strip() for k in named) > len(named):
         return []
     return run
 

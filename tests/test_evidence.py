@@ -59,6 +59,18 @@ def test_the_list_ends_where_its_items_change():
     assert "* Harbour plan" in _rules_only(nested).text     # one item before the deeper one
 
 
+def test_a_headline_may_end_a_sentence_but_most_may_not():
+    # Headlines ask questions and exclaim (the "Related articles" and "Most read"
+    # boxes of scrapinghub's pages); a list half of whose items end a sentence
+    # is the article's.
+    after = "\nThe harbour plan will cost more than the last one.\n"
+    headlines = ("Read more\n\n* Is the harbour plan worth it?\n* Budget vote delayed again\n"
+                 "* Mayor: the vote was close\n")
+    assert _rules_only(STORY + headlines + after).text == STORY + after.lstrip()
+    half = "Read more\n\n* Book the ferry early.\n* Harbour plan delayed again\n"
+    assert "* Book the ferry early." in _rules_only(STORY + half + after).text
+
+
 def test_a_list_that_carries_the_article_stays():
     sentences = ("Recommended\n\n* Book the ferry early, it sells out by June.\n"
                  "* Take cash: few shops on the island take cards.\n")
