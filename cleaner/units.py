@@ -252,8 +252,8 @@ def link_list_below(i: int, texts: Sequence[str], facts: LineFacts) -> list[int]
     if len(named) < LINK_LIST_MIN_ITEMS \
             or any(len(texts[k].split(None, LINK_MAX_WORDS)) > LINK_MAX_WORDS for k in named):
         return []
-    # A headline may end in "?" or "!"; a list whose items are sentences, most
-    # of them, carries the article. So does a list of "label: value".
+    # A headline may end in "?" or "!"; a list half of whose items or more are
+    # sentences carries the article. So does a list of "label: value".
     if 2 * sum(facts.ends[k] for k in named) >= len(named) \
             or 2 * sum(": " in texts[k].strip() for k in named) > len(named):
         return []
