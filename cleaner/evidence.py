@@ -159,18 +159,14 @@ def take_lists(hits: list[list[Hit]], texts: Sequence[str],
     """The hits, with the list of links right under each line that a ``takes:
     list`` rule removes (``units.link_list_below``): "Related stories" goes,
     and the stories listed under it go with it, explained by that rule."""
-    out = hits
+    out = list(hits)
     for i in compress(count(), hits):
         taker = next((h for h in hits[i] if h.rule.takes == "list" and h.origin is None), None)
         if taker is None or facts.item[i]:      # a heading, not an item of a list itself
             continue
-        below = units_mod.link_list_below(i, texts, facts)
-        if below:
-            if out is hits:
-                out = list(hits)
-            hit = Hit(taker.rule, origin=i)
-            for k in below:
-                out[k] = [*out[k], hit]
+        hit = Hit(taker.rule, origin=i)
+        for k in units_mod.link_list_below(i, texts, facts):
+            out[k] = [*out[k], hit]
     return out
 
 
@@ -298,7 +294,7 @@ def cut_of(block: Block, hits: list[Hit]) -> Cut:
     spans = merge_spans([s for h in hits for s in h.spans])
     text = trimmed(block.text, spans)
     # A line reduced to punctuation and spaces was nothing but the matched spans.
-    if not any(ch.isalnum() for ch in text):
+    if not units_mod.has_word(text):
         return Cut(hits[0])
     return Cut(hits[0], spans)
 

@@ -248,7 +248,7 @@ def link_list_below(i: int, texts: Sequence[str], facts: LineFacts) -> list[int]
         j += 1
     # Items without a word (a thumbnail's, an icon's) go with the others, but
     # do not make a list by themselves.
-    named = [k for k in run if any(map(str.isalnum, texts[k]))]
+    named = [k for k in run if has_word(texts[k])]
     if len(named) < LINK_LIST_MIN_ITEMS \
             or any(len(texts[k].split(None, LINK_MAX_WORDS)) > LINK_MAX_WORDS for k in named):
         return []
@@ -258,6 +258,11 @@ def link_list_below(i: int, texts: Sequence[str], facts: LineFacts) -> list[int]
             or 2 * sum(": " in texts[k].strip() for k in named) > len(named):
         return []
     return run
+
+
+def has_word(text: str) -> bool:
+    """Whether ``text`` holds a letter or digit (not only marks and spaces)."""
+    return any(map(str.isalnum, text))
 
 
 def _item_kind(text: str) -> tuple[int, str]:
