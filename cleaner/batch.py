@@ -42,14 +42,13 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence, TextIO
 
-from . import atomic
+from . import atomic, pools
 from .api import Cleaner
 from .config import NestedSettings
 from .errors import CleanerError
@@ -227,25 +226,9 @@ def _worker_init(cleaner: Cleaner, options: BatchOptions, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _STOP.handler)
     signal.signal(LEAVE, _STOP.exit_handler)
-    main = threading.main_thread().ident
-
-    def watch() -> None:
-        # SIGTERM and LEAVE must reach the main thread. A signal the kernel
-        # hands to this thread sets Python's flag, but only the main thread
-        # runs the handler, and a main thread blocked on the task queue's lock
-        # is woken only by a signal of its own: under load, a LEAVE that
-        # landed here left a worker waiting on a dead one's lock for good,
-        # and the parent waiting for it.
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, LEAVE})
-        # The parent was killed (SIGKILL leaves no chance to stop us): finish
-        # the file under way, then go, instead of lingering as an orphan.
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        signal.pthread_kill(main, LEAVE)
-
-    # POSIX; elsewhere the pool's own checks apply.
-    if hasattr(signal, "pthread_kill") and hasattr(signal, "pthread_sigmask"):
-        threading.Thread(target=watch, daemon=True).start()
+    # The parent killed (SIGKILL leaves it no chance to stop us): finish the
+    # file under way, then go, instead of lingering as an orphan.
+    pools.watch_parent(parent, LEAVE)
 
 
 def _read(t: Target) -> tuple[bytes, atomic.Snapshot] | Message:
@@ -520,14 +503,6 @@ def _pool(cleaner: Cleaner, options: BatchOptions, jobs: int) -> ProcessPoolExec
                                initargs=(cleaner, options, os.getpid()))
 
 
-def _signal_workers(pool: ProcessPoolExecutor, sig: int) -> None:
-    for p in list((getattr(pool, "_processes", None) or {}).values()):
-        try:
-            os.kill(p.pid, sig)
-        except (OSError, ValueError, TypeError):
-            pass
-
-
 def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, diff: bool = False,
               check: bool = False, jobs: int | None = None,
               include: Globs | Sequence[str] | None = None,
@@ -661,13 +636,17 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
             if _STOP.signum is not None:
                 raise Interrupted(_STOP.signum)
         out.flush()
+        if pool is not None:
+            closing, pool = pool, None
+            if pools.close(closing, leave=LEAVE):
+                raise BrokenProcessPool("a worker died after the last result")
     except BrokenProcessPool:
         # A worker died (killed from outside, out of memory): files it was
         # rewriting are still whole, but the run cannot vouch for the rest.
         # The others finish the file they are writing and exit; the pool's
         # shutdown below waits for them.
         if pool is not None:
-            _signal_workers(pool, LEAVE)
+            pools.signal_workers(pools.workers(pool), LEAVE)
         view.close()
         err.write(f"clean: error: a worker process died; {summary.written} files "
                   f"{_done_word(options)} before it, none left half-written\n")
@@ -677,16 +656,17 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
         if pool is not None:
             # Each worker finishes (or abandons, if it is only reading) its
             # current file and returns what it completed; count all of it.
-            _signal_workers(pool, signal.SIGTERM)
+            workers = pools.workers(pool)
+            pools.signal_workers(workers, signal.SIGTERM)
             if phase == "cleaning" and feed is not None:
                 chunks, complete = feed.drain(STOP_GRACE)
                 for chunk in chunks:
                     for o in chunk.results:
                         report(o)
             if not complete:
-                _signal_workers(pool, signal.SIGKILL)
-            pool.shutdown(wait=True, cancel_futures=True)
-            pool = None
+                pools.signal_workers(workers, signal.SIGKILL)
+            closing, pool = pool, None
+            pools.close(closing, leave=LEAVE, cancel=True)
         view.close()
         name = signal.Signals(e.signum).name
         tail = ("none left half-written" if complete else
@@ -696,7 +676,7 @@ def run_batch(cleaner: Cleaner, paths: Sequence[str], *, write: bool = False, di
         return 128 + e.signum
     finally:
         if pool is not None:
-            pool.shutdown(wait=True)
+            pools.close(pool, leave=LEAVE)
         for sig, h in old_handlers.items():
             # None: a handler set outside Python, which signal.signal cannot put back.
             signal.signal(sig, h if h is not None else signal.SIG_DFL)

@@ -64,6 +64,29 @@ def _signal_handlers_restored():
             pytrace=False)
 
 
+# System call numbers, where /proc/PID/syscall shows what a process waits in.
+SYSCALLS = {"x86_64": {"read": "0", "futex": "202"}, "aarch64": {"read": "63", "futex": "98"}}
+
+
+def task_queue_reader(pids: list[int]) -> int | None:
+    """When every one of a pool's workers (``pids``, at least two) waits for a
+    task: the one reading the task pipe, which holds the task queue's lock while
+    the others wait for that lock. None at any other moment. Skips the test
+    where the system call numbers are not known here."""
+    calls = SYSCALLS.get(os.uname().machine)
+    if calls is None:
+        pytest.skip(f"system call numbers of {os.uname().machine} not known to the test")
+    try:
+        waits = {pid: Path(f"/proc/{pid}/syscall").read_text().split()[0] for pid in pids}
+    except OSError:
+        return None
+    readers = [pid for pid, call in waits.items() if call == calls["read"]]
+    lockers = [pid for pid, call in waits.items() if call == calls["futex"]]
+    if len(pids) < 2 or len(readers) != 1 or len(readers) + len(lockers) != len(pids):
+        return None
+    return readers[0]
+
+
 def split_eol(text: str) -> list[str]:
     """Lines of text split on the same line ends the cleaner uses (not str.splitlines,
     which also splits on U+2028, U+0085 and friends)."""
