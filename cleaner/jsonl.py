@@ -38,11 +38,13 @@ import sys
 import tempfile
 from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from json.decoder import JSONDecodeError, scanstring
 from itertools import chain, islice
 from typing import IO, BinaryIO, Callable, Iterator, Sequence
 
+from . import pools
 from .api import Cleaner
 from .errors import CleanerError, InputError
 from .programs import compiled
@@ -262,11 +264,13 @@ def _setup(cleaner: Cleaner, opts: Options) -> None:
     _STATE = (cleaner, opts)
 
 
-def _worker_init(cleaner: Cleaner, opts: Options) -> None:
+def _worker_init(cleaner: Cleaner, opts: Options, parent: int) -> None:
     """Runs once in each worker: the Cleaner arrives here, pickled once per worker."""
     _setup(cleaner, opts)
     # Ctrl-C reaches the whole process group; the parent stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker writes nothing: when the parent was killed, it just goes.
+    pools.watch_parent(parent, signal.SIGTERM)
 
 
 def _scan_chunk(name: str, first: int, lines: list[bytes]) -> list[DocumentKeys | str | None]:
@@ -314,7 +318,7 @@ class _Workers:
         head = list(islice(chunks, 2))
         if self.pool is None and self.jobs > 1 and len(head) > 1:
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init,
-                                            initargs=(self.cleaner, self.opts))
+                                            initargs=(self.cleaner, self.opts, os.getpid()))
         every = chain(head, chunks)
         if self.pool is None:
             for first, lines in every:
@@ -332,16 +336,16 @@ class _Workers:
             first0, fut = pending.popleft()
             yield first0, fut.result()
 
-    def close(self, finished: bool) -> None:
-        """Shut the pool down; after an error or interrupt, stop the workers at once."""
+    def close(self, finished: bool) -> bool:
+        """Shut the pool down, and say whether a worker died; after an error or
+        interrupt, stop the workers at once."""
         pool, self.pool = self.pool, None
         if pool is None:
-            return
+            return False
         if finished:
-            pool.shutdown(wait=True)
-            return
+            return pools.close(pool, leave=signal.SIGTERM)
         # Taken before shutdown, which lets go of both; chunks under way are lost anyway.
-        procs = list((getattr(pool, "_processes", None) or {}).values())
+        procs = pools.workers(pool)
         manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
         for p in procs:
@@ -354,6 +358,7 @@ class _Workers:
         # pipe, and a stray line on stderr is better than a run that will not stop.
         if manager is not None:
             manager.join(MANAGER_JOIN_SECONDS)
+        return False
 
 
 # ---------------------------------------------------------------- reading
@@ -522,6 +527,7 @@ def run_jsonl(cleaner: Cleaner, paths: Sequence[str], *, field: str = "text",
     sources: list[Source] = []
     workers: _Workers | None = None
     finished = False
+    written: str | None = None   # where the output ends: the last record written, "name:line"
 
     def fail(message: str) -> int:
         bar.stop()
@@ -585,12 +591,21 @@ def run_jsonl(cleaner: Cleaner, paths: Sequence[str], *, field: str = "text",
                     if o.reasons:
                         summary.reasons.update(o.reasons)
                 bar.advance(len(outcomes))
+                written = f"{src.name}:{first + len(outcomes) - 1}"
             if stream is not src.spool:
                 stream.close()
         out.flush()
         finished = True
+        # Here, not in `finally`: a worker that died after the last result is an error too.
+        closing, workers = workers, None
+        if closing.close(finished):
+            raise BrokenProcessPool("a worker died after the last result")
     except CleanerError as e:
         return fail(str(e))
+    except BrokenProcessPool:
+        out.flush()
+        return fail("a worker process died; " + (f"the output ends after {written}"
+                                                 if written else "nothing was written"))
     finally:
         bar.stop()
         if workers is not None:

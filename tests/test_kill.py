@@ -6,7 +6,11 @@ group). Afterwards each file must be byte for byte its original or its cleaned
 version; the cleaned versions are computed with the evidence of the whole batch
 (repetition counts depend on all files, so "new" means new for this batch). SIGTERM and Ctrl-C must also leave no temporary file and no
 worker process behind; SIGKILL may leave a temporary file, which must be
-clearly named and ignored by the next run."""
+clearly named and ignored by the next run.
+
+A worker killed under a run, in place or over JSON Lines, ends it with one error
+line; and no worker outlives a run that was killed.
+"""
 from __future__ import annotations
 
 import os
@@ -24,7 +28,7 @@ import pytest
 from cleaner import Cleaner
 from cleaner.atomic import is_temp_name
 from cleaner.repetition import CommonLines
-from conftest import task_queue_reader
+from conftest import find_clean, task_queue_reader
 
 pytestmark = pytest.mark.slow     # real 2,000-file batches in subprocesses
 
@@ -411,3 +415,81 @@ def test_folder_swapped_for_a_link_mid_run_writes_nothing_outside(batch, tmp_pat
     assert all(line.endswith(("folder became a symbolic link, skipped",
                               "folder was replaced during the run, skipped")) for line in lines), err
 
+
+# ---------------------------------------------------------------- JSON Lines
+
+@pytest.fixture(scope="module")
+def records(batch, tmp_path_factory) -> tuple[Path, bytes]:
+    """The batch's texts as JSON Lines, and their output cleaned by one process."""
+    import json
+
+    orig, _ = batch
+    path = tmp_path_factory.mktemp("jsonl") / "in.jsonl"
+    path.write_text("".join(json.dumps({"id": str(n), "text": (orig / n).read_text()}) + "\n"
+                            for n in _files(orig)), encoding="utf-8")
+    whole = subprocess.run([find_clean(), "--no-config", "--jobs", "1", str(path)],
+                           capture_output=True, check=True).stdout
+    return path, whole
+
+
+def _jsonl_run(clean_exe: str, path: Path, out: Path) -> subprocess.Popen:
+    with open(out, "wb") as sink:
+        return subprocess.Popen([clean_exe, "--no-config", "--jobs", "2", str(path)],
+                                stdout=sink, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def _when(condition, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} did not happen in {seconds} s"
+        time.sleep(0.01)
+
+
+def _gone(marker: str) -> None:
+    """Every process of the run ends within seconds (those left are killed, for the next tests)."""
+    try:
+        _when(lambda: not _workers_alive(marker), "the workers' end", 20)
+    finally:
+        for pid in _workers_alive(marker):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_jsonl_a_worker_killed_is_one_error_line_naming_where_the_output_ends(records, tmp_path,
+                                                                            clean_exe):
+    # It was a traceback (BrokenProcessPool). The run is held (SIGSTOP) while
+    # the worker dies, so that it is caught with records still to write.
+    path, whole = records
+    out = tmp_path / "out.jsonl"
+    proc = _jsonl_run(clean_exe, path, out)
+    try:
+        _when(lambda: out.stat().st_size > 0, "output")
+        proc.send_signal(signal.SIGSTOP)
+        os.kill(_workers(proc)[0], signal.SIGKILL)
+        proc.send_signal(signal.SIGCONT)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    err = proc.stderr.read().decode()
+    m = re.fullmatch(rf"clean: error: a worker process died; the output ends after "
+                     rf"{re.escape(str(path))}:(\d+)\n", err)
+    assert m, err
+    assert proc.returncode == 2
+    got = out.read_bytes()
+    ends = int(m.group(1))
+    assert 0 < ends < whole.count(b"\n")
+    assert got == b"".join(whole.splitlines(keepends=True)[:ends])
+    _gone(str(path))
+
+
+def test_jsonl_workers_of_a_killed_run_go(records, tmp_path, clean_exe):
+    # They used to wait for a task for ever: each holds the task pipe's writing
+    # end, so the parent's death never reached them as an end of file.
+    path, _ = records
+    proc = _jsonl_run(clean_exe, path, tmp_path / "out.jsonl")
+    try:
+        _when(lambda: len(_workers(proc)) == 2, "two workers")
+    finally:
+        proc.kill()
+        proc.wait()
+    _gone(str(path))
