@@ -9,7 +9,8 @@ from . import collector, markup, writer
 from .blocks import Block, split_lines
 from .decide import Decision, decide
 from .errors import CleanerError
-from .names import MODES, Mode, check_disable, check_mode, heuristic_switches, rule_names  # noqa: F401 (MODES: public)
+from .names import (HEURISTIC_ENCLOSED, MODES, Mode, check_disable, check_mode,  # noqa: F401 (MODES: public)
+                    heuristic_switches, rule_names)
 from .reader import Document, read_bytes
 from .rules import RuleSet, load_rules
 from .signals import trim_cache
@@ -260,6 +261,7 @@ class Cleaner:
         self.heuristics = heuristics
         self.model_on = heuristics and model_on
         self.repetition = heuristics and repetition and repetition_on
+        self.enclosed = HEURISTIC_ENCLOSED not in self.disabled
         self.rules = base.without(rule_names(self.disabled))
         self._weights = weights
         self._model: Model | None = None
@@ -382,7 +384,8 @@ class Cleaner:
         ev = gather(reading.blocks if reading else blocks, self.rules, model,
                     common if self.repetition else None, self._matches,
                     written=blocks if reading else None)
-        decisions = decide(ev, model, self.mode, first_line=first, explain=explain)
+        decisions = decide(ev, model, self.mode, first_line=first, explain=explain,
+                           enclosed=self.enclosed)
         return as_written(decisions, blocks, reading) if reading else decisions
 
     def clean(self, text: str, *, common: CommonLines | None = None) -> str:

@@ -22,7 +22,11 @@ MODES: tuple[str, ...] = get_args(Mode)
 HEURISTIC = "heuristic"                       # every heuristic (boilerplate scores and repetition)
 HEURISTIC_BOILERPLATE = "heuristic.boilerplate"  # the per-unit boilerplate model
 HEURISTIC_REPEATED = "heuristic.repeated"     # lines repeated across the documents of a run
-HEURISTIC_NAMES = (HEURISTIC, HEURISTIC_BOILERPLATE, HEURISTIC_REPEATED)
+HEURISTIC_ENCLOSED = "heuristic.enclosed"     # short lines inside a box the rules removed
+HEURISTIC_NAMES = (HEURISTIC, HEURISTIC_BOILERPLATE, HEURISTIC_REPEATED, HEURISTIC_ENCLOSED)
+# The names that become a Cleaner's on/off arguments (heuristics, repetition); a
+# Cleaner takes the others in ``disable`` as they are.
+SWITCH_NAMES = (HEURISTIC, HEURISTIC_BOILERPLATE, HEURISTIC_REPEATED)
 
 
 def check_mode(mode: object, where: str = "mode") -> Mode:
@@ -60,6 +64,12 @@ def heuristic_switches(names: Iterable[str]) -> tuple[bool, bool]:
     heuristics = not off & {HEURISTIC, HEURISTIC_BOILERPLATE}
     repetition = not off & {HEURISTIC, HEURISTIC_REPEATED}
     return heuristics, repetition
+
+
+def cleaner_names(names: Iterable[str]) -> list[str]:
+    """``names`` without those ``heuristic_switches`` turns into switches: what a
+    Cleaner's ``disable`` takes (rule ids, packs, ``heuristic.enclosed``)."""
+    return [n for n in names if n not in SWITCH_NAMES]
 
 
 def rule_names(names: Iterable[str]) -> list[str]:

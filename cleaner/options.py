@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from .config import Config
 from .errors import CleanerError
-from .names import check_disable, check_mode, heuristic_switches, rule_names
+from .names import check_disable, check_mode, cleaner_names, heuristic_switches
 
 if TYPE_CHECKING:
     from .walk import Globs
@@ -57,7 +57,7 @@ def merge(cfg: Config, *, rules: Sequence[Path] = (), disable: Sequence[str] = (
     heuristics, repetition = heuristic_switches(names)
     return Switches(
         rules=(*cfg.rules, *rules),
-        disable=tuple(rule_names(names)),
+        disable=tuple(cleaner_names(names)),
         builtin=not no_builtin and cfg.builtin_rules is not False,
         heuristics=heuristics and not no_heuristics and cfg.heuristics is not False,
         repetition=repetition and not no_repetition and cfg.repetition is not False,

@@ -500,3 +500,55 @@ def test_an_underline_goes_with_the_removed_line_it_underlines():
     # a kept heading keeps its underline; "- " is an empty list item, not an underline
     assert by_text["Reaching Riverwood"].kept and by_text["=================="].kept
     assert not by_text["Newsletter"].kept and by_text["- "].kept
+
+
+# A newsletter box as sites lay it out, its title a name no rule knows.
+BOX = ["Newsletter", "{title}", "Our top stories, hand-picked by editors, in your inbox every weekday.",
+       "Email address", "Sign up"]
+
+
+def _with_box(lines: list[str]) -> str:
+    # After the article: lines kept inside the box would part its paragraphs, and
+    # the no-article guard withdraws the heuristics' removals from scattered prose.
+    return ARTICLE + "\n" + "\n\n".join(lines) + "\n"
+
+
+def test_a_short_line_inside_a_box_the_rules_removed_goes_with_it():
+    from cleaner.decide import ENCLOSED
+
+    text = _with_box([line.format(title="The Morning Brief") for line in BOX])
+    result = Cleaner().analyze(text)
+    (title,) = [d for d in result.decisions if d.block.text == "The Morning Brief"]
+    assert not title.kept and title.reason == ENCLOSED
+    # The explanation names the lines on both sides and their rules.
+    above, below = (d for d in result.decisions if d.block.text in ("Newsletter", BOX[2]))
+    assert f"lines {above.block.line_no} and {below.block.line_no}" in title.detail
+    assert f"newsletter rules removed ({above.reason}, {below.reason})" in title.detail
+    assert all(p in result.text for p in ARTICLE.split("\n\n")[1:])
+
+
+def test_a_line_between_two_boxes_of_different_packs_or_a_longer_run_stays():
+    from cleaner.decide import ENCLOSED, ENCLOSED_LINES
+
+    between_packs = _with_box(["Share this article", "The Morning Brief", *BOX[2:]])
+    titles = ["The Morning Brief", "Editors picks daily", "From the city desk", "Weekly round"]
+    assert len(titles) == ENCLOSED_LINES + 1
+    long_run = _with_box(["Newsletter", *titles, *BOX[2:]])
+    long_line = _with_box(["Newsletter", "The Morning Brief from our desk in the city hall",
+                           *BOX[2:]])
+    for text in (between_packs, long_run, long_line):
+        result = Cleaner().analyze(text)
+        assert not [d for d in result.decisions if d.reason == ENCLOSED], text
+
+
+def test_disable_heuristic_enclosed_leaves_the_box_title_to_the_model(run_clean, tmp_path):
+    from cleaner.decide import ENCLOSED
+
+    text = _with_box([line.format(title="The Morning Brief") for line in BOX])
+    assert [d.reason for d in Cleaner(disable=[ENCLOSED]).analyze(text).decisions
+            if d.block.text == "The Morning Brief"] == [None]
+    # From the command line too, where the other heuristic names become switches.
+    page = tmp_path / "page.txt"
+    page.write_text(text, encoding="utf-8")
+    assert b"The Morning Brief" not in run_clean("--no-config", page).stdout
+    assert b"The Morning Brief" in run_clean("--no-config", "--disable", ENCLOSED, page).stdout

@@ -58,3 +58,10 @@ def test_heuristic_switches():
     assert heuristic_switches(["heuristic.boilerplate"]) == (False, True)
     assert heuristic_switches(["heuristic.repeated"]) == (True, False)
     assert rule_names(["share", "heuristic", "heuristic.repeated", "x.y"]) == ["share", "x.y"]
+
+
+def test_a_cleaner_takes_heuristic_enclosed_as_a_name_the_others_as_switches():
+    from cleaner.names import cleaner_names
+
+    names = ["share", "heuristic.repeated", "heuristic.enclosed", "heuristic.boilerplate", "x.y"]
+    assert cleaner_names(names) == ["share", "heuristic.enclosed", "x.y"]
