@@ -289,7 +289,8 @@ def _enclosed(out: list[Decision], first_line: int = 0) -> None:
             if pack in ENCLOSING_PACKS and _rule_pack(below) == pack and all(
                     not out[i].spans and len(out[i].block.text.split()) <= ENCLOSED_WORDS
                     for i in run):
-                detail = (f"a short line between lines {first_line + above.block.line_no} and "
+                what = "a short line" if len(run) == 1 else f"{len(run)} short lines"
+                detail = (f"{what} between lines {first_line + above.block.line_no} and "
                           f"{first_line + below.block.line_no}, which {pack} rules removed "
                           f"({above.reason}, {below.reason})")
                 for i in run:

@@ -598,7 +598,7 @@ def run_jsonl(cleaner: Cleaner, paths: Sequence[str], *, field: str = "text",
         finished = True
         # Here, not in `finally`: a worker that died after the last result is an error too.
         closing, workers = workers, None
-        if closing.close(finished):
+        if closing.close(finished=True):
             raise BrokenProcessPool("a worker died after the last result")
     except CleanerError as e:
         return fail(str(e))

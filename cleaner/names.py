@@ -19,7 +19,7 @@ Mode = Literal["careful", "balanced", "thorough"]
 MODES: tuple[str, ...] = get_args(Mode)
 
 # Heuristic names ``disable`` accepts, and what each turns off.
-HEURISTIC = "heuristic"                       # every heuristic (boilerplate scores and repetition)
+HEURISTIC = "heuristic"                       # every heuristic (boilerplate scores, boxes, repetition)
 HEURISTIC_BOILERPLATE = "heuristic.boilerplate"  # the per-unit boilerplate model
 HEURISTIC_REPEATED = "heuristic.repeated"     # lines repeated across the documents of a run
 HEURISTIC_ENCLOSED = "heuristic.enclosed"     # short lines inside a box the rules removed
