@@ -271,26 +271,35 @@ class _IdleWorkers:
         os.kill(self.reader, signal.SIGKILL)
 
 
-def test_a_worker_killed_holding_the_task_queue_lock_is_one_error_line(batch, tmp_path, clean_exe):
-    # Workers are idle for moments while the first small chunks are scanned.
-    # Before `LEAVE`, the run hung here for good, with the other worker
-    # waiting on the dead one's lock (about 1 run in 10 of a random kill).
+def _reader_killed_at(moment_for, batch, tmp_path: Path, clean_exe: str, never: str) -> Path:
+    """Kill the worker holding the task queue's lock at the moment that
+    ``moment_for(work folder)`` waits for, in up to 3 runs (skip with ``never``
+    if it never comes); the run must end with one error line and status 2.
+    Returns the run's folder."""
     for attempt in range(3):
-        idle = _IdleWorkers()
+        moment = moment_for(tmp_path / str(attempt) / "work")
         try:
             work, status, _, err = _interrupt(batch, tmp_path / str(attempt), clean_exe,
-                                              idle.kill_reader, ready=idle)
+                                              moment.kill_reader, ready=moment)
         except AssertionError as e:
             if "finished before it could be interrupted" in str(e):
                 continue   # the moment did not come in this run
             raise
         assert status == 2, err
         assert err.startswith("clean: error: a worker process died;") and err.count("\n") == 1, err
-        orig, done = batch
-        for n in _files(orig):
-            assert (work / n).read_bytes() in ((orig / n).read_bytes(), (done / n).read_bytes()), n
-        return
-    pytest.skip("both workers were never seen idle at once in 3 runs")
+        return work
+    pytest.skip(never)
+
+
+def test_a_worker_killed_holding_the_task_queue_lock_is_one_error_line(batch, tmp_path, clean_exe):
+    # Workers are idle for moments while the first small chunks are scanned.
+    # Before `LEAVE`, the run hung here for good, with the other worker
+    # waiting on the dead one's lock (about 1 run in 10 of a random kill).
+    work = _reader_killed_at(lambda work: _IdleWorkers(), batch, tmp_path, clean_exe,
+                             "both workers were never seen idle at once in 3 runs")
+    orig, done = batch
+    for n in _files(orig):
+        assert (work / n).read_bytes() in ((orig / n).read_bytes(), (done / n).read_bytes()), n
 
 
 class _AfterTheLastResult(_IdleWorkers):
@@ -338,21 +347,11 @@ def test_a_worker_killed_after_the_last_result_is_one_error_line(batch, tmp_path
     # Shutting down, the pool only waited for its workers, and the one left
     # waited for ever on the dead one's lock: the run hung in its final
     # shutdown (seen once in 9 suite runs, every time with this moment).
-    for attempt in range(3):
-        moment = _AfterTheLastResult(batch, tmp_path / str(attempt) / "work")
-        try:
-            work, status, _, err = _interrupt(batch, tmp_path / str(attempt), clean_exe,
-                                              moment.kill_reader, ready=moment)
-        except AssertionError as e:
-            if "finished before it could be interrupted" in str(e):
-                continue   # the moment did not come in this run
-            raise
-        assert status == 2, err
-        assert err.startswith("clean: error: a worker process died;") and err.count("\n") == 1, err
-        orig, done = batch
-        assert all((work / n).read_bytes() == (done / n).read_bytes() for n in _files(orig))
-        return
-    pytest.skip("the run was never caught between its last result and its shutdown in 3 runs")
+    work = _reader_killed_at(lambda work: _AfterTheLastResult(batch, work), batch, tmp_path,
+                             clean_exe, "the run was never caught between its last result "
+                                        "and its shutdown in 3 runs")
+    orig, done = batch
+    assert all((work / n).read_bytes() == (done / n).read_bytes() for n in _files(orig))
 
 
 def test_a_worker_takes_its_stop_signals_on_its_main_thread(batch, tmp_path, clean_exe):
