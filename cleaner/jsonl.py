@@ -336,14 +336,16 @@ class _Workers:
             first0, fut = pending.popleft()
             yield first0, fut.result()
 
-    def close(self, finished: bool) -> bool:
-        """Shut the pool down, and say whether a worker died; after an error or
-        interrupt, stop the workers at once."""
+    def finish(self) -> bool:
+        """After the last result: shut the pool down, and say whether a worker died."""
+        pool, self.pool = self.pool, None
+        return pool is not None and pools.close(pool, leave=signal.SIGTERM)
+
+    def stop(self) -> None:
+        """After an error or interrupt: stop the workers at once."""
         pool, self.pool = self.pool, None
         if pool is None:
-            return False
-        if finished:
-            return pools.close(pool, leave=signal.SIGTERM)
+            return
         # Taken before shutdown, which lets go of both; chunks under way are lost anyway.
         procs = pools.workers(pool)
         manager = getattr(pool, "_executor_manager_thread", None)
@@ -358,7 +360,6 @@ class _Workers:
         # pipe, and a stray line on stderr is better than a run that will not stop.
         if manager is not None:
             manager.join(MANAGER_JOIN_SECONDS)
-        return False
 
 
 # ---------------------------------------------------------------- reading
@@ -526,7 +527,6 @@ def run_jsonl(cleaner: Cleaner, paths: Sequence[str], *, field: str = "text",
     bar = _Progress(progress if progress is not None else (not quiet and err.isatty()))
     sources: list[Source] = []
     workers: _Workers | None = None
-    finished = False
     written: str | None = None   # where the output ends: the last record written, "name:line"
 
     def fail(message: str) -> int:
@@ -595,10 +595,9 @@ def run_jsonl(cleaner: Cleaner, paths: Sequence[str], *, field: str = "text",
             if stream is not src.spool:
                 stream.close()
         out.flush()
-        finished = True
         # Here, not in `finally`: a worker that died after the last result is an error too.
         closing, workers = workers, None
-        if closing.close(finished=True):
+        if closing.finish():
             raise BrokenProcessPool("a worker died after the last result")
     except CleanerError as e:
         return fail(str(e))
@@ -608,8 +607,8 @@ def run_jsonl(cleaner: Cleaner, paths: Sequence[str], *, field: str = "text",
                                                  if written else "nothing was written"))
     finally:
         bar.stop()
-        if workers is not None:
-            workers.close(finished)
+        if workers is not None:      # an error or an interrupt came first
+            workers.stop()
         for src in sources:
             if src.spool is not None:
                 src.spool.close()

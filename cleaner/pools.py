@@ -45,7 +45,7 @@ def signal_workers(procs: list[BaseProcess], sig: int) -> None:
 
 
 def died(pool: ProcessPoolExecutor, procs: list[BaseProcess]) -> bool:
-    """Whether a worker ended other than by the pool's leave (exit status 0)."""
+    """Whether a worker ended other than as the pool asks, with exit status 0."""
     return bool(pool._broken) or any(p.exitcode for p in procs)
 
 

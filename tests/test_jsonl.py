@@ -355,7 +355,7 @@ def test_ctrl_c_stops_the_workers_at_once_without_a_traceback(clean_exe, tmp_pat
 
 
 def test_after_an_interrupt_the_pool_leaves_no_thread_behind():
-    """close(finished=False) ends the pool's own threads before it returns.
+    """stop() ends the pool's own threads before it returns.
 
     A manager thread left running closes its wake-up pipe while the
     interpreter's exit writes to it: "Bad file descriptor" on stderr after
@@ -370,7 +370,7 @@ def test_after_an_interrupt_the_pool_leaves_no_thread_behind():
     results = workers.map(_scan_chunk, "in.jsonl", chunks)
     next(results)                       # the pool is up, chunks are in flight
     assert workers.pool is not None
-    workers.close(finished=False)
+    workers.stop()
     left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
     assert left == []
 
