@@ -48,6 +48,7 @@ import numpy as np
 
 from .blocks import Block
 from .evidence import NO_CUT, trimmed
+from .names import HEURISTIC_ENCLOSED as ENCLOSED   # the name `disable` takes is the reason
 from .signals import Hit
 from .units import is_underline, underlines
 
@@ -140,7 +141,6 @@ HEADLINE_WORDS = (2, 20)
 ENCLOSING_PACKS = frozenset({"paywall", "newsletter", "cookies", "share", "footer", "ui"})
 ENCLOSED_LINES = 3
 ENCLOSED_WORDS = 6
-ENCLOSED = "heuristic.enclosed"
 # The heuristics' removals: what the guards may withdraw.
 MODEL_REASONS = ("heuristic.boilerplate", "heuristic.boilerplate-line", ENCLOSED)
 
