@@ -18,9 +18,14 @@ sees it, and the writer writes it as it was:
   and the backslash of an escaped punctuation character (``\\-``) are left out;
 - a link's target left alone on a line (its text wrapped onto the line
   above) is left out with its brackets;
-- a byte order mark opening the text (strict UTF-8 reads it as the first
-  line's first character), which no reader sees: "Share this article" after
-  it is a share label like any other.
+- characters that no reader sees are left out: a byte order mark opening
+  the text (strict UTF-8 reads it as the first line's first character),
+  zero-width spaces and joiners, soft hyphens (shown only where a browser
+  breaks the word), direction marks and the word joiner. CMS editors and
+  copy-paste leave them in scraped text (a zero-width space opening
+  "\u200bSubscribe now", a soft hyphen in "Neu\u00adzeit"): read as written,
+  a rule anchored at the line's start, a literal and the lexicon miss the
+  words. "Share this article" after one is a share label like any other.
 
 List markers, headings' ``#``, quotes' ``>``, code and autolinks
 (``<https://…>``, which a reader sees as written) stay. Nothing is parsed
@@ -35,7 +40,7 @@ import re
 from bisect import bisect_right
 from typing import NamedTuple, Sequence
 
-from .blocks import BOM, Block, complement, merge_spans
+from .blocks import Block, complement, merge_spans
 from .programs import compiled
 from .units import fenced_code
 
@@ -51,7 +56,13 @@ _MARKUP = compiled(rf"(?P<target>{_TARGET})"
                    r"|(?P<emph>(?<![\s*])\*+|(?<![\s_])_+|(?:\*+|_+)(?![\s*_])|_+(?=[\r\n]|\Z))"
                    r"|(?P<escape>\\)(?=[!-/:-@\[-`{-~])")
 _MARKUP_START = compiled(r"[\]*_\\]")
-_BOM = compiled(f"(?P<bom>{BOM})")
+# Invisible format characters (Unicode's Cf that render as nothing in running
+# text): the soft hyphen, zero-width space / non-joiner / joiner, the
+# left-to-right and right-to-left marks and embeddings, the word joiner and
+# invisible operators, the isolates, and U+FEFF (a BOM, or a zero-width
+# no-break space inside the text). Not the Arabic number signs and other Cf
+# characters that show.
+_INVISIBLE = compiled("(?P<invisible>[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]+)")
 # What may lie between an unpaired run of emphasis markers and the line's
 # start or end for the run to be markup: spaces, bullets, heading and quote
 # marks, brackets.
@@ -79,8 +90,7 @@ def read(blocks: Sequence[Block], text: str, offset: int = 0) -> Reading | None:
     keeps read the same on a second pass.
     """
     found = [m for m in _markup(text) if m.lastgroup != "emph" or m.end() - m.start() <= MAX_RUN]
-    if not offset and (bom := _BOM.match(text)) is not None:    # the text's first window
-        found.insert(0, bom)
+    found += _INVISIBLE.finditer(text)
     if not found:
         return None
     starts = [b.start - offset for b in blocks]
@@ -106,7 +116,13 @@ def read(blocks: Sequence[Block], text: str, offset: int = 0) -> Reading | None:
         if not gone:
             continue
         pieces = complement(gone, len(b.text))
-        out[i] = Block(b.index, b.start, "".join(b.text[s:e] for s, e in pieces), b.eol)
+        reading = "".join(b.text[s:e] for s, e in pieces)
+        if (not reading or reading.isspace()) and all(kind == "invisible" for _, _, kind in marks):
+            # Only invisible characters: no text a reader sees, but no blank line
+            # either (a blank reading is never removed, and written as it is the
+            # line would keep its marks in the output). It stays a line of its own.
+            continue
+        out[i] = Block(b.index, b.start, reading, b.eol)
         kept[i] = tuple(pieces)
     return Reading(out, kept) if kept else None
 
