@@ -194,7 +194,9 @@ def rule_kind(rule) -> str:
 
 def _rule_detail(hit: Hit, first_line: int = 0) -> str:
     detail = hit.rule.description or hit.rule.action
-    if hit.origin is not None:
+    if hit.wrapped:
+        detail += f" (the paragraph wrapped from line {first_line + hit.origin + 1}, read as one line)"
+    elif hit.origin is not None:
         what = "the list under" if hit.rule.takes == "list" else f"{hit.rule.action} from"
         detail += f" ({what} line {first_line + hit.origin + 1})"
     return detail

@@ -2,8 +2,9 @@
 
 1. The document's lines and units (``units``), structures among them.
 2. The rule hits with their ids (``signals``), the tail zone measured on
-   prose; hits that would cut inside a structure do not count, nor a
-   whole-line hit on a line that names who said it (``speech``).
+   prose, a hard-wrapped paragraph read as the line it was; hits that would
+   cut inside a structure do not count, nor a whole-line hit on a line that
+   names who said it (``speech``).
 3. What the rules leave: each line removed, trimmed or untouched (``Cut``).
 4. The **model view**: the lines the rules leave, as they will be written
    (trimmed lines without their spans), grouped into units again, with the
@@ -30,7 +31,7 @@ from . import units as units_mod
 from .blocks import Block, complement, merge_spans
 from .features import DocView, window_mean
 from .markup import written_spans
-from .signals import Hit, rule_hits
+from .signals import Hit, paragraph_rules, rule_hits
 from .speech import attribution
 
 if TYPE_CHECKING:
@@ -152,6 +153,117 @@ def read_trimmed(blocks: list[Block], hits: list[list[Hit]], rules: "RuleSet",
                 more[i] = text
         after = more
     return out
+
+
+class Paragraph(NamedTuple):
+    """A hard-wrapped paragraph: its lines, and their text joined into one line."""
+    lines: list[int]
+    text: str
+
+
+def wrapped_paragraphs(grouped: units_mod.Units, facts: units_mod.LineFacts,
+                       texts: Sequence[str]) -> list[Paragraph]:
+    """The units of two or more lines (``units.group``) that are not structures
+    and are wrapped for sure (``_wrapped_for_sure``), each read as one line, its
+    pieces joined by a space.
+
+    Text wrapped at a fixed width (html2text, lynx, e-mail) cuts a sentence
+    into pieces, and read alone a piece is none of what the sentence is
+    ("delivered straight to your inbox every Friday."). Units also join a
+    line without a full stop (a title, a link) to the paragraph under it: read
+    as one line, the two would be what neither is, so only units whose every
+    piece after the first continues the one above for sure count here.
+    """
+    of_line = grouped.of_line
+    at = np.flatnonzero(of_line >= 0)
+    sizes = np.bincount(of_line[at], minlength=grouped.count)
+    several = (sizes >= 2) & ~grouped.structure
+    if not several.any():
+        return []
+    lines = at[several[of_line[at]]]
+    width = _wrap_width(facts.length)
+    out = []
+    for part in np.split(lines, np.flatnonzero(np.diff(of_line[lines])) + 1):
+        idx = part.tolist()
+        if _wrapped_for_sure(idx, texts, facts, width):
+            out.append(Paragraph(idx, " ".join(texts[i].strip() for i in idx)))
+    return out
+
+
+def as_sentences(texts: Sequence[str], paragraphs: Sequence[Paragraph]) -> Sequence[str]:
+    """``texts``, each line of a wrapped paragraph as the whole paragraph: what
+    a line says of who said it (``spare_speech``) is said by its sentence."""
+    if not paragraphs:
+        return texts
+    out = list(texts)
+    for p in paragraphs:
+        for i in p.lines:
+            out[i] = p.text
+    return out
+
+
+def read_wrapped(blocks: list[Block], hits: list[list[Hit]], paragraphs: Sequence[Paragraph],
+                 rules: "RuleSet", zone: Callable[[], int], match_cache: dict | None
+                 ) -> list[list[Hit]]:
+    """The hits, with the rules' verdicts on hard-wrapped paragraphs read as one line.
+
+    A rule that takes one piece of a wrapped box ("Sign up for our newsletter to
+    get the week's best") left the others behind. A whole-line rule that matches
+    a paragraph's joined text (``signals.paragraph_rules``) now removes every
+    line of it that no rule removes already, explained by that rule and the
+    paragraph's first line: the text comes out as it does unwrapped. Not when
+    the joined text names who said it (``speech``): a quote's sentence stays,
+    as on one line (``spare_speech`` reads each piece as its sentence).
+    """
+    todo = [p for p in paragraphs
+            if not all(any(h.whole_line for h in hits[i]) for i in p.lines)
+            and attribution(p.text) is None]
+    if not todo:
+        return hits
+    out = list(hits)
+    found = paragraph_rules([(blocks[p.lines[0]], p.text) for p in todo], rules, zone, match_cache)
+    for p, rules_found in zip(todo, found):
+        if not rules_found:
+            continue
+        hit = Hit(rules_found[0], origin=p.lines[0], wrapped=True)
+        for i in p.lines:
+            if not any(h.whole_line for h in out[i]):
+                out[i] = [hit, *out[i]]
+    return out
+
+
+# The width a hard-wrapped text is wrapped at, read off its lines: this share
+# of its non-blank lines are no longer. Wrapped at 72 columns, nine lines in ten
+# are; in a text of a line per paragraph, the width is that of its paragraphs.
+WRAP_WIDTH_SHARE = 0.9
+# A full line of a wrapped paragraph is at most this much longer than that
+# width: a longer one (a row of glued labels, a line per paragraph in a wrapped
+# text) was not wrapped, and the line under it is no piece of it.
+WRAP_WIDTH_SLACK = 1.1
+
+
+def _wrap_width(length: np.ndarray) -> float:
+    filled = length[length > 0]
+    if not len(filled):
+        return 0.0
+    # np.partition, not np.quantile: that one loads numpy.ma on first use.
+    k = int(WRAP_WIDTH_SHARE * (len(filled) - 1))
+    return float(np.partition(filled, k)[k])
+
+
+def _wrapped_for_sure(lines: list[int], texts: Sequence[str], facts: units_mod.LineFacts,
+                      width: float) -> bool:
+    """Whether each line of a unit after its first continues the sentence of
+    the line above: it opens in lower case, or the line above is full (its next
+    word would not have fitted within the text's wrap width, ``_wrap_width``,
+    and it is no longer than that width allows)."""
+    for above, line in zip(lines, lines[1:]):
+        if facts.lower[line]:
+            continue
+        size = facts.length[above]
+        if size > WRAP_WIDTH_SLACK * width or size + 1 + len(texts[line].split(None, 1)[0]) <= width:
+            return False
+    return True
 
 
 def take_lists(hits: list[list[Hit]], texts: Sequence[str],
@@ -380,9 +492,11 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     # Measured on the document's prose (its words, their language) only when
     # a tail-zone rule hits a line: on most documents none does.
     zone = cache(partial(tail_start, whole))
+    paragraphs = wrapped_paragraphs(grouped, facts, texts)
     found = rule_hits(blocks, rules, zone, match_cache, drop_rest_end(whole, len(blocks)))
+    found = read_wrapped(blocks, found, paragraphs, rules, zone, match_cache)
     found = read_trimmed(blocks, found, rules, zone, match_cache)
-    found, spared = spare_speech(found, texts)
+    found, spared = spare_speech(found, as_sentences(texts, paragraphs))
     found = take_lists(found, texts, facts)
     hits = protect_structures(found, grouped)
     top = _first_kept(blocks, hits)

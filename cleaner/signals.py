@@ -20,6 +20,7 @@ class Hit(NamedTuple):
     rule: Rule
     spans: tuple[tuple[int, int], ...] = ()   # offsets in the line; empty = whole line
     origin: int | None = None                 # line index of the start marker (multi-line actions)
+    wrapped: bool = False                     # matched the wrapped paragraph from ``origin`` read as one line
 
     @property
     def whole_line(self) -> bool:
@@ -263,6 +264,43 @@ def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int | Callable[[]
                 for j in range(b.index, last + 1):
                     hits[j].append(Hit(rule, origin=b.index))
     return hits
+
+
+def paragraph_rules(paragraphs: Sequence[tuple[Block, str]], rules: RuleSet,
+                    tail_start: int | Callable[[], int], cache: dict | None = None
+                    ) -> list[tuple[Rule, ...]]:
+    """For each hard-wrapped paragraph (its first line, and its lines joined
+    into one), the whole-line ``drop`` rules that match the joined text: a
+    paragraph wrapped at a fixed width is one line cut in pieces, and a rule
+    says of the joined text what it would say of the line unwrapped."""
+    if not paragraphs:
+        return []
+    pre = _prefilter(rules, cache)
+    texts = [text for _, text in paragraphs]
+    out = []
+    for (first, text), mask in zip(paragraphs, pre.narrow(texts, pre.index.masks(texts))):
+        where = f"the paragraph at line {first.line_no}"
+        found = []
+        rule = None
+        try:
+            for rule, spans, run in (pre.matchers(mask) if mask else ()):
+                if spans or rule.action != "drop":
+                    continue
+                m = run(text)
+                if m is None:
+                    continue
+                if rule.zone == "tail":
+                    if callable(tail_start):
+                        tail_start = tail_start()
+                    if first.index < tail_start:
+                        continue
+                found.append(rule)
+        except BudgetExceeded as e:
+            raise CleanerError(f"rule {rule.id} ({rule.source}): {e} (in {where})") from None
+        except TimeoutError:
+            raise CleanerError(f"rule {rule.id} ({rule.source}): pattern timed out on {where}") from None
+        out.append(tuple(found))
+    return out
 
 
 def _until_end(rule: Rule, blocks: list[Block], start: int) -> int:

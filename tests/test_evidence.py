@@ -121,3 +121,57 @@ def test_share_and_newsletter_labels_take_their_lists():
                              ("* Weekend Reads", "newsletter.label", 11)):
         assert by_text[item].reason == rule
         assert by_text[item].detail.endswith(f"(the list under line {line})")
+
+
+# -- a hard-wrapped paragraph is read as the line it was (``read_wrapped``)
+
+WRAPPED_STORY = (
+    "The council approved the budget for the new harbour on Tuesday after a\n"
+    "long debate, officials said, and work on the quay will start in spring.\n\n"
+    "The mayor said the vote had been close but that the plan would go ahead\n"
+    "whatever the cost, because the old quay could not be repaired again.\n\n")
+WRAPPED_BOX = (
+    "Sign up for our free newsletter to get the best of the week's stories\n"
+    "from our reporters and editors, sent every Friday morning.\n\n")
+
+
+def test_a_wrapped_box_goes_whole_and_each_piece_says_why():
+    """Wrapped at 72 columns, the box's sentence is two pieces; read alone the
+    second is no box at all, and before the paragraph was read whole it stayed
+    ("from our reporters and editors, ..."). Cleaned unwrapped or wrapped, the
+    text comes out the same."""
+    text = WRAPPED_STORY + WRAPPED_BOX + WRAPPED_STORY
+    result = _rules_only(text)
+    assert result.text == WRAPPED_STORY + WRAPPED_STORY
+    first, second = result.removed
+    assert first.reason == "newsletter.signup-cta"          # the first piece, alone
+    assert second.reason == "newsletter.signup-cta"
+    assert "(the paragraph wrapped from line 7, read as one line)" in second.detail
+    unwrapped = _rules_only(WRAPPED_STORY + WRAPPED_BOX.replace("\nfrom", " from")
+                            + WRAPPED_STORY)
+    assert unwrapped.text == result.text
+
+
+LONG_STORY = ("The council approved the budget for the new harbour on Tuesday after a long debate, "
+              "officials said, and work on the quay will start in the spring, the mayor's office said.\n")
+
+
+def test_a_line_without_a_full_stop_is_not_read_with_the_paragraph_under_it():
+    """Units join a long line that ends without a full stop to the next line: a
+    consent banner's text and its button, or the article's next paragraph in
+    a text of a line per paragraph. Read as one line with the banner, the
+    paragraph would be a cookie notice; it is not wrapped (its lines are much
+    longer than the banner's), so only the banner goes."""
+    banner = "We use cookies to give you the best experience on our website Accept\n"
+    result = _rules_only(LONG_STORY + "\n" + banner + LONG_STORY)
+    assert [d.block.text for d in result.removed] == [banner.strip()]
+    assert result.text.count(LONG_STORY) == 2
+
+
+def test_a_wrapped_quote_that_names_who_said_it_stays_whole():
+    """On one line, a sign-up call that names who said it stays (``speech``);
+    wrapped, its first piece alone names no one, and went."""
+    quote = ("Sign up for our newsletter to get the best stories delivered to your inbox,\n"
+             "the editor told readers on Tuesday.\n\n")
+    result = _rules_only(WRAPPED_STORY + quote + WRAPPED_STORY)
+    assert result.removed == []
