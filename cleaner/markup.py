@@ -48,21 +48,23 @@ from .units import fenced_code
 # one level of parentheses), an optional "title" or 'title', all on one line.
 _TARGET = r"\]\((?:[^()\s]|\([^()\s]*\))*(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)"
 _CODE_SPAN = compiled(r"`[^`]*`")
-# A piece of markup: a target, a run of emphasis markers touching text on one
-# side at least (not a list item's bullet) or underscores ending a line, or a
-# backslash escaping ASCII punctuation. Each starts with a character of
-# ``_MARKUP_START``, and ``_markup`` tries the pattern only where one is.
-_MARKUP = compiled(rf"(?P<target>{_TARGET})"
-                   r"|(?P<emph>(?<![\s*])\*+|(?<![\s_])_+|(?:\*+|_+)(?![\s*_])|_+(?=[\r\n]|\Z))"
-                   r"|(?P<escape>\\)(?=[!-/:-@\[-`{-~])")
-_MARKUP_START = compiled(r"[\]*_\\]")
 # Invisible format characters (Unicode's Cf that render as nothing in running
 # text): the soft hyphen, zero-width space / non-joiner / joiner, the
 # left-to-right and right-to-left marks and embeddings, the word joiner and
 # invisible operators, the isolates, and U+FEFF (a BOM, or a zero-width
 # no-break space inside the text). Not the Arabic number signs and other Cf
 # characters that show.
-_INVISIBLE = compiled("(?P<invisible>[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]+)")
+_INVISIBLE = "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+# A piece of markup: a target, a run of emphasis markers touching text on one
+# side at least (not a list item's bullet) or underscores ending a line, a
+# backslash escaping ASCII punctuation, or a run of invisible characters. Each
+# starts with a character of ``_MARKUP_START``, and ``_markup`` tries the
+# pattern only where one is: one scan of the text finds them all.
+_MARKUP = compiled(rf"(?P<target>{_TARGET})"
+                   r"|(?P<emph>(?<![\s*])\*+|(?<![\s_])_+|(?:\*+|_+)(?![\s*_])|_+(?=[\r\n]|\Z))"
+                   r"|(?P<escape>\\)(?=[!-/:-@\[-`{-~])"
+                   rf"|(?P<invisible>[{_INVISIBLE}]+)")
+_MARKUP_START = compiled(rf"[\]*_\\{_INVISIBLE}]")
 # What may lie between an unpaired run of emphasis markers and the line's
 # start or end for the run to be markup: spaces, bullets, heading and quote
 # marks, brackets.
@@ -90,7 +92,6 @@ def read(blocks: Sequence[Block], text: str, offset: int = 0) -> Reading | None:
     keeps read the same on a second pass.
     """
     found = [m for m in _markup(text) if m.lastgroup != "emph" or m.end() - m.start() <= MAX_RUN]
-    found += _INVISIBLE.finditer(text)
     if not found:
         return None
     starts = [b.start - offset for b in blocks]
