@@ -63,11 +63,17 @@ def _match_line(text: str, matchers: Sequence[tuple[Rule, bool, Callable]],
                     found.append((rule, found_spans))
             elif run(stripped):
                 found.append((rule, ()))
-    except BudgetExceeded as e:
-        raise CleanerError(f"rule {rule.id} ({rule.source}): {e} (at line {line_no})") from None
-    except TimeoutError:
-        raise CleanerError(f"rule {rule.id} ({rule.source}): pattern timed out on line {line_no}") from None
+    except (BudgetExceeded, TimeoutError) as e:
+        raise _rule_error(rule, e, f"line {line_no}") from None
     return tuple(found)
+
+
+def _rule_error(rule: Rule, error: Exception, where: str) -> CleanerError:
+    """The one-line error for a rule's pattern that ran out of budget or time on
+    a line (``where``: "line 12", "the paragraph wrapped from line 12")."""
+    if isinstance(error, BudgetExceeded):       # a TimeoutError that says what it spent
+        return CleanerError(f"rule {rule.id} ({rule.source}): {error} (at {where})")
+    return CleanerError(f"rule {rule.id} ({rule.source}): pattern timed out on {where}")
 
 
 _INDEX = object()   # the key under which a match cache keeps its rule set's literal index
@@ -279,7 +285,6 @@ def paragraph_rules(paragraphs: Sequence[tuple[Block, str]], rules: RuleSet,
     texts = [text for _, text in paragraphs]
     out = []
     for (first, text), mask in zip(paragraphs, pre.narrow(texts, pre.index.masks(texts))):
-        where = f"the paragraph at line {first.line_no}"
         found = []
         rule = None
         try:
@@ -295,10 +300,8 @@ def paragraph_rules(paragraphs: Sequence[tuple[Block, str]], rules: RuleSet,
                     if first.index < tail_start:
                         continue
                 found.append(rule)
-        except BudgetExceeded as e:
-            raise CleanerError(f"rule {rule.id} ({rule.source}): {e} (in {where})") from None
-        except TimeoutError:
-            raise CleanerError(f"rule {rule.id} ({rule.source}): pattern timed out on {where}") from None
+        except (BudgetExceeded, TimeoutError) as e:
+            raise _rule_error(rule, e, f"the paragraph wrapped from line {first.line_no}") from None
         out.append(tuple(found))
     return out
 
