@@ -11,6 +11,7 @@ write a line around its words (``WRITTEN``)."""
 from __future__ import annotations
 
 import re
+import textwrap
 
 import pytest
 import yaml
@@ -87,7 +88,6 @@ def test_each_probe_line_goes_by_a_rule_on_its_own(lang):
     assert kept == []
 
 
-
 # How a line's words come written in scraped text: the marks a Markdown scraper
 # puts before a box's title or a list item, an emoji a newsletter box opens with,
 # a zero-width space a CMS editor left (before or after the words), and the soft
@@ -109,7 +109,7 @@ _MARKS_IN_FRONT = ("a Markdown heading", "a list mark", "an emoji in front")
 
 
 def _opens_with_two_marks(line: str) -> bool:
-    return re.match(r"\W\W", line) is not None
+    return re.match(r"[^\w\s]{2}", line) is not None
 
 
 @pytest.mark.parametrize("how", sorted(WRITTEN))
@@ -148,8 +148,6 @@ def test_mission_lines_wrapped_at_72_columns_go_whole():
     a wrap right after a sentence's or an abbreviation's full stop (units end
     there), and a short piece before a capitalised word ("... akzeptiere die" /
     "Datenschutzbestimmungen."), which units do not join."""
-    import textwrap
-
     whole = total = 0
     for lang in sorted(MISSION):
         article = "\n".join(textwrap.wrap(MISSION[lang]["article"], 72))
