@@ -31,7 +31,7 @@ from . import units as units_mod
 from .blocks import Block, complement, merge_spans
 from .features import DocView, window_mean
 from .markup import written_spans
-from .signals import Hit, paragraph_rules, rule_hits
+from .signals import Hit, rule_hits
 from .speech import attribution
 
 if TYPE_CHECKING:
@@ -208,24 +208,28 @@ def read_wrapped(blocks: list[Block], hits: list[list[Hit]], paragraphs: Sequenc
     """The hits, with the rules' verdicts on hard-wrapped paragraphs read as one line.
 
     A rule that takes one piece of a wrapped box ("Sign up for our newsletter to
-    get the week's best") left the others behind. A whole-line rule that matches
-    a paragraph's joined text (``signals.paragraph_rules``) now removes every
-    line of it that no rule removes already, explained by that rule and the
-    paragraph's first line: the text comes out as it does unwrapped. Not when
-    the joined text names who said it (``speech``): a quote's sentence stays,
-    as on one line (``spare_speech`` reads each piece as its sentence).
+    get the week's best") left the others behind. The joined texts are matched
+    as ``read_trimmed`` matches trimmed lines: by ``rule_hits``, each in the
+    place of its paragraph's first line (tail-zone rules ask where), the other
+    lines blank. A whole-line ``drop`` rule that matches one removes every line
+    of its paragraph that no rule removes already, explained by that rule and
+    the paragraph's first line: the text comes out as it does unwrapped. Not
+    when the joined text names who said it (``speech``): a quote's sentence
+    stays, as on one line (``spare_speech`` reads each piece as its sentence).
     """
-    todo = [p for p in paragraphs
+    todo = {p.lines[0]: p for p in paragraphs
             if not all(any(h.whole_line for h in hits[i]) for i in p.lines)
-            and attribution(p.text) is None]
+            and attribution(p.text) is None}
     if not todo:
         return hits
+    found = rule_hits([Block(b.index, b.start, todo[b.index].text if b.index in todo else "", b.eol)
+                       for b in blocks], rules, zone, match_cache)
     out = list(hits)
-    found = paragraph_rules([(blocks[p.lines[0]], p.text) for p in todo], rules, zone, match_cache)
-    for p, rules_found in zip(todo, found):
-        if not rules_found:
+    for first, p in todo.items():
+        rule = next((h.rule for h in found[first] if h.origin is None and h.rule.action == "drop"), None)
+        if rule is None:
             continue
-        hit = Hit(rules_found[0], origin=p.lines[0], wrapped=True)
+        hit = Hit(rule, origin=first, wrapped=True)
         for i in p.lines:
             if not any(h.whole_line for h in out[i]):
                 out[i] = [hit, *out[i]]

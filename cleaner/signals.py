@@ -63,17 +63,11 @@ def _match_line(text: str, matchers: Sequence[tuple[Rule, bool, Callable]],
                     found.append((rule, found_spans))
             elif run(stripped):
                 found.append((rule, ()))
-    except (BudgetExceeded, TimeoutError) as e:
-        raise _rule_error(rule, e, f"line {line_no}") from None
+    except BudgetExceeded as e:
+        raise CleanerError(f"rule {rule.id} ({rule.source}): {e} (at line {line_no})") from None
+    except TimeoutError:
+        raise CleanerError(f"rule {rule.id} ({rule.source}): pattern timed out on line {line_no}") from None
     return tuple(found)
-
-
-def _rule_error(rule: Rule, error: Exception, where: str) -> CleanerError:
-    """The one-line error for a rule's pattern that ran out of budget or time on
-    a line (``where``: "line 12", "the paragraph wrapped from line 12")."""
-    if isinstance(error, BudgetExceeded):       # a TimeoutError that says what it spent
-        return CleanerError(f"rule {rule.id} ({rule.source}): {error} (at {where})")
-    return CleanerError(f"rule {rule.id} ({rule.source}): pattern timed out on {where}")
 
 
 _INDEX = object()   # the key under which a match cache keeps its rule set's literal index
@@ -270,40 +264,6 @@ def rule_hits(blocks: list[Block], rules: RuleSet, tail_start: int | Callable[[]
                 for j in range(b.index, last + 1):
                     hits[j].append(Hit(rule, origin=b.index))
     return hits
-
-
-def paragraph_rules(paragraphs: Sequence[tuple[Block, str]], rules: RuleSet,
-                    tail_start: int | Callable[[], int], cache: dict | None = None
-                    ) -> list[tuple[Rule, ...]]:
-    """For each hard-wrapped paragraph (its first line, and its lines joined
-    into one), the whole-line ``drop`` rules that match the joined text: a
-    paragraph wrapped at a fixed width is one line cut in pieces, and a rule
-    says of the joined text what it would say of the line unwrapped."""
-    if not paragraphs:
-        return []
-    pre = _prefilter(rules, cache)
-    texts = [text for _, text in paragraphs]
-    out = []
-    for (first, text), mask in zip(paragraphs, pre.narrow(texts, pre.index.masks(texts))):
-        found = []
-        rule = None
-        try:
-            for rule, spans, run in (pre.matchers(mask) if mask else ()):
-                if spans or rule.action != "drop":
-                    continue
-                m = run(text)
-                if m is None:
-                    continue
-                if rule.zone == "tail":
-                    if callable(tail_start):
-                        tail_start = tail_start()
-                    if first.index < tail_start:
-                        continue
-                found.append(rule)
-        except (BudgetExceeded, TimeoutError) as e:
-            raise _rule_error(rule, e, f"the paragraph wrapped from line {first.line_no}") from None
-        out.append(tuple(found))
-    return out
 
 
 def _until_end(rule: Rule, blocks: list[Block], start: int) -> int:
