@@ -113,6 +113,24 @@ def tail_start(view: DocView, share: float = TAIL_SHARE) -> int:
     return int(view.last_line[unit]) + 1
 
 
+# Where ``in_place`` puts no text: one blank line stands for all of them
+# (``rule_hits`` reads a blank line's text only).
+_BLANK = Block(0, 0, "", "\n")
+
+
+def in_place(blocks: Sequence[Block], texts: dict[int, str]) -> list[Block]:
+    """Other texts of a document for ``rule_hits`` to match: ``texts`` (line index
+    -> a text read for that line) each in its line's place, where tail-zone rules
+    ask where it is, and every other line blank. The blank lines are one shared
+    block: a document with a few such texts costs a list of its length, not a
+    block per line."""
+    out = [_BLANK] * len(blocks)
+    for i, text in texts.items():
+        b = blocks[i]
+        out[i] = Block(b.index, b.start, text, b.eol)
+    return out
+
+
 def read_trimmed(blocks: list[Block], hits: list[list[Hit]], rules: "RuleSet",
                  zone: int | Callable[[], int], match_cache: dict | None) -> list[list[Hit]]:
     """The hits, with what a second pass would find on the lines that spans
@@ -131,9 +149,7 @@ def read_trimmed(blocks: list[Block], hits: list[list[Hit]], rules: "RuleSet",
             if text.strip():
                 after[i] = text
     while after:
-        # The trimmed lines in their places (tail-zone rules ask where), the others blank.
-        again = rule_hits([Block(b.index, b.start, after.get(b.index, ""), b.eol) for b in blocks],
-                          rules, zone, match_cache)
+        again = rule_hits(in_place(blocks, after), rules, zone, match_cache)
         more: dict[int, str] = {}
         for i in after:
             found = [h for h in again[i] if h.origin is None and h.rule.action in ("drop", "drop-span")]
@@ -210,8 +226,8 @@ def read_wrapped(blocks: list[Block], hits: list[list[Hit]], paragraphs: Sequenc
     A rule that takes one piece of a wrapped box ("Sign up for our newsletter to
     get the week's best") left the others behind. The joined texts are matched
     as ``read_trimmed`` matches trimmed lines: by ``rule_hits``, each in the
-    place of its paragraph's first line (tail-zone rules ask where), the other
-    lines blank. A whole-line ``drop`` rule that matches one removes every line
+    place of its paragraph's first line (``in_place``). A whole-line ``drop``
+    rule that matches one removes every line
     of its paragraph that no rule removes already, explained by that rule and
     the paragraph's first line: the text comes out as it does unwrapped. Not
     when the joined text names who said it (``speech``): a quote's sentence
@@ -222,8 +238,8 @@ def read_wrapped(blocks: list[Block], hits: list[list[Hit]], paragraphs: Sequenc
             and attribution(p.text) is None}
     if not todo:
         return hits
-    found = rule_hits([Block(b.index, b.start, todo[b.index].text if b.index in todo else "", b.eol)
-                       for b in blocks], rules, zone, match_cache)
+    found = rule_hits(in_place(blocks, {first: p.text for first, p in todo.items()}),
+                      rules, zone, match_cache)
     out = list(hits)
     for first, p in todo.items():
         rule = next((h.rule for h in found[first] if h.origin is None and h.rule.action == "drop"), None)
