@@ -49,7 +49,7 @@ import numpy as np
 from .blocks import Block
 from .evidence import NO_CUT, trimmed
 from .names import HEURISTIC_ENCLOSED as ENCLOSED   # the name `disable` takes is the reason
-from .signals import Hit
+from .signals import WRAPPED, Hit
 from .units import is_underline, underlines
 
 if TYPE_CHECKING:
@@ -194,8 +194,10 @@ def rule_kind(rule) -> str:
 
 def _rule_detail(hit: Hit, first_line: int = 0) -> str:
     detail = hit.rule.description or hit.rule.action
-    if hit.wrapped:
+    if hit.reading == WRAPPED:
         detail += f" (the paragraph wrapped from line {first_line + hit.origin + 1}, read as one line)"
+    elif hit.reading:
+        detail += f" ({hit.reading})"
     elif hit.origin is not None:
         what = "the list under" if hit.rule.takes == "list" else f"{hit.rule.action} from"
         detail += f" ({what} line {first_line + hit.origin + 1})"

@@ -2,7 +2,8 @@
 
 1. The document's lines and units (``units``), structures among them.
 2. The rule hits with their ids (``signals``), the tail zone measured on
-   prose, a hard-wrapped paragraph read as the line it was; hits that would
+   prose, a hard-wrapped paragraph read as the line it was, a line read
+   without the buttons at its ends (``controls``); hits that would
    cut inside a structure do not count, nor a whole-line hit on a line that
    names who said it (``speech``).
 3. What the rules leave: each line removed, trimmed or untouched (``Cut``).
@@ -27,11 +28,11 @@ from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
 import numpy as np
 
-from . import units as units_mod
+from . import controls, units as units_mod
 from .blocks import Block, complement, merge_spans
 from .features import DocView, window_mean
 from .markup import written_spans
-from .signals import Hit, rule_hits
+from .signals import WRAPPED, Hit, rule_hits
 from .speech import attribution
 
 if TYPE_CHECKING:
@@ -171,14 +172,16 @@ def read_trimmed(blocks: list[Block], hits: list[list[Hit]], rules: "RuleSet",
     return out
 
 
-class Paragraph(NamedTuple):
-    """A hard-wrapped paragraph: its lines, and their text joined into one line."""
+class Reading(NamedTuple):
+    """Another way to read some lines of a document: ``text`` for ``lines``,
+    read in the place of the first, and how (``Hit.reading``)."""
     lines: list[int]
     text: str
+    how: str
 
 
 def wrapped_paragraphs(grouped: units_mod.Units, facts: units_mod.LineFacts,
-                       texts: Sequence[str]) -> list[Paragraph]:
+                       texts: Sequence[str]) -> list[Reading]:
     """The units of two or more lines (``units.group``) that are not structures
     and are wrapped for sure (``_wrapped_for_sure``), each read as one line, its
     pieces joined by a space.
@@ -202,11 +205,28 @@ def wrapped_paragraphs(grouped: units_mod.Units, facts: units_mod.LineFacts,
     for part in np.split(lines, np.flatnonzero(np.diff(of_line[lines])) + 1):
         idx = part.tolist()
         if _wrapped_for_sure(idx, texts, facts, width):
-            out.append(Paragraph(idx, " ".join(texts[i].strip() for i in idx)))
+            out.append(Reading(idx, " ".join(texts[i].strip() for i in idx), WRAPPED))
     return out
 
 
-def as_sentences(texts: Sequence[str], paragraphs: Sequence[Paragraph]) -> Sequence[str]:
+def bare_lines(texts: Sequence[str]) -> list[Reading]:
+    """The lines with a box's buttons at their ends ("Close", "Submit",
+    ``controls``), each read without some of them, fewest left out first."""
+    out = []
+    for i in controls.framed(texts):
+        line = texts[i].strip()
+        for text in controls.readings(line):
+            out.append(Reading([i], text, f'read without "{_left_out(line, text)}"'))
+    return out
+
+
+def _left_out(line: str, text: str) -> str:
+    """What a reading ``text`` of ``line`` leaves out of it, "..." for the text."""
+    at = line.find(text)
+    return " ".join(part for part in (line[:at].strip(), "...", line[at + len(text):].strip()) if part)
+
+
+def as_sentences(texts: Sequence[str], paragraphs: Sequence[Reading]) -> Sequence[str]:
     """``texts``, each line of a wrapped paragraph as the whole paragraph: what
     a line says of who said it (``spare_speech``) is said by its sentence."""
     if not paragraphs:
@@ -218,37 +238,53 @@ def as_sentences(texts: Sequence[str], paragraphs: Sequence[Paragraph]) -> Seque
     return out
 
 
-def read_wrapped(blocks: list[Block], hits: list[list[Hit]], paragraphs: Sequence[Paragraph],
-                 rules: "RuleSet", zone: Callable[[], int], match_cache: dict | None
-                 ) -> list[list[Hit]]:
-    """The hits, with the rules' verdicts on hard-wrapped paragraphs read as one line.
+def read_as(blocks: list[Block], hits: list[list[Hit]], readings: Sequence[Reading],
+            rules: "RuleSet", zone: Callable[[], int], match_cache: dict | None
+            ) -> list[list[Hit]]:
+    """The hits, with the rules' verdicts on other readings of some lines: a
+    hard-wrapped paragraph read as one line (``wrapped_paragraphs``), a line
+    read without the buttons at its ends (``bare_lines``).
 
     A rule that takes one piece of a wrapped box ("Sign up for our newsletter to
-    get the week's best") left the others behind. The joined texts are matched
-    as ``read_trimmed`` matches trimmed lines: by ``rule_hits``, each in the
-    place of its paragraph's first line (``in_place``). A whole-line ``drop``
-    rule that matches one removes every line
-    of its paragraph that no rule removes already, explained by that rule and
-    the paragraph's first line: the text comes out as it does unwrapped. Not
-    when the joined text names who said it (``speech``): a quote's sentence
-    stays, as on one line (``spare_speech`` reads each piece as its sentence).
+    get the week's best") left the others behind; one that knows "Subscribe to
+    our newsletter" did not know it with "Close" in front. The readings are
+    matched as ``read_trimmed`` matches trimmed lines: by ``rule_hits``, each in
+    the place of its first line (``in_place``), a line's readings in their
+    order, one per round, until one is matched. A whole-line ``drop`` rule
+    that matches a reading removes every line of it that no rule removes
+    already, explained by that rule and the reading: the text comes out as it
+    does written the plain way. Not when the reading names who said it
+    (``speech``): a quote's sentence stays, as on one line (``spare_speech``
+    reads each piece of a wrapped one as its sentence).
     """
-    todo = {p.lines[0]: p for p in paragraphs
-            if not all(any(h.whole_line for h in hits[i]) for i in p.lines)
-            and attribution(p.text) is None}
-    if not todo:
-        return hits
-    found = rule_hits(in_place(blocks, {first: p.text for first, p in todo.items()}),
-                      rules, zone, match_cache)
-    out = list(hits)
-    for first, p in todo.items():
-        rule = next((h.rule for h in found[first] if h.origin is None and h.rule.action == "drop"), None)
-        if rule is None:
-            continue
-        hit = Hit(rule, origin=first, wrapped=True)
-        for i in p.lines:
-            if not any(h.whole_line for h in out[i]):
-                out[i] = [hit, *out[i]]
+    pending = [r for r in readings
+               if not all(any(h.whole_line for h in hits[i]) for i in r.lines)
+               and attribution(r.text) is None]
+    out = hits
+    while pending:
+        todo: dict[int, Reading] = {}        # first line -> its next reading
+        later = []
+        for r in pending:
+            if r.lines[0] in todo:
+                later.append(r)
+            else:
+                todo[r.lines[0]] = r
+        found = rule_hits(in_place(blocks, {first: r.text for first, r in todo.items()}),
+                          rules, zone, match_cache)
+        done = set()
+        for first, r in todo.items():
+            rule = next((h.rule for h in found[first] if h.origin is None and h.rule.action == "drop"), None)
+            if rule is None:
+                continue
+            done.add(first)
+            if out is hits:
+                out = list(hits)
+            # A reading of several lines is a cut from its first, as a drop-until's.
+            hit = Hit(rule, origin=first if len(r.lines) > 1 else None, reading=r.how)
+            for i in r.lines:
+                if not any(h.whole_line for h in out[i]):
+                    out[i] = [hit, *out[i]]
+        pending = [r for r in later if r.lines[0] not in done]
     return out
 
 
@@ -514,7 +550,7 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     zone = cache(partial(tail_start, whole))
     paragraphs = wrapped_paragraphs(grouped, facts, texts)
     found = rule_hits(blocks, rules, zone, match_cache, drop_rest_end(whole, len(blocks)))
-    found = read_wrapped(blocks, found, paragraphs, rules, zone, match_cache)
+    found = read_as(blocks, found, [*paragraphs, *bare_lines(texts)], rules, zone, match_cache)
     found = read_trimmed(blocks, found, rules, zone, match_cache)
     found, spared = spare_speech(found, as_sentences(texts, paragraphs))
     found = take_lists(found, texts, facts)

@@ -20,11 +20,15 @@ class Hit(NamedTuple):
     rule: Rule
     spans: tuple[tuple[int, int], ...] = ()   # offsets in the line; empty = whole line
     origin: int | None = None                 # line index of the start marker (multi-line actions)
-    wrapped: bool = False                     # matched the wrapped paragraph from ``origin`` read as one line
+    reading: str = ""                         # how the rule read the line, when not as written (``evidence.read_as``)
 
     @property
     def whole_line(self) -> bool:
         return not self.spans
+
+
+# ``Hit.reading`` of a match on the hard-wrapped paragraph from ``origin`` read as one line.
+WRAPPED = "wrapped"
 
 
 def line_matches(text: str, rules: Iterable[Rule], line_no: int) -> tuple[tuple[Rule, tuple], ...]:

@@ -123,7 +123,7 @@ def test_share_and_newsletter_labels_take_their_lists():
         assert by_text[item].detail.endswith(f"(the list under line {line})")
 
 
-# -- a hard-wrapped paragraph is read as the line it was (``read_wrapped``)
+# -- a hard-wrapped paragraph is read as the line it was (``read_as``, ``wrapped_paragraphs``)
 
 WRAPPED_STORY = (
     "The council approved the budget for the new harbour on Tuesday after a\n"
@@ -175,3 +175,51 @@ def test_a_wrapped_quote_that_names_who_said_it_stays_whole():
              "the editor told readers on Tuesday.\n\n")
     result = _rules_only(WRAPPED_STORY + quote + WRAPPED_STORY)
     assert result.removed == []
+
+
+# -- a line is read without the buttons at its ends too (``read_as``, ``bare_lines``)
+
+def test_a_box_with_its_buttons_on_its_line_goes_and_says_what_was_left_out():
+    """A scraper that joins a box's elements writes its buttons onto its text;
+    read without them, each line is what a rule removes whole."""
+    boxes = ["Close Subscribe to our newsletter", "Email address Submit",
+             "Dismiss Subscribe Now!", "Hauptmenü schließen", "✕ Manage cookies"]
+    result = _rules_only(STORY + "\n\n".join(boxes) + "\n\n" + STORY)
+    assert result.text == STORY + STORY
+    by_text = {d.block.text: d for d in result.removed}
+    assert by_text["Email address Submit"].reason == "newsletter.email-field"
+    assert by_text["Email address Submit"].detail.endswith('(read without "... Submit")')
+    assert by_text["Dismiss Subscribe Now!"].detail.endswith('(read without "Dismiss ...")')
+
+
+def test_a_box_s_own_words_that_name_a_button_stay_in_its_reading():
+    """"Accept and close" ends in a button's word: the line is read without the
+    fewest buttons first, so "Close Accept and close" is the consent button
+    with a close button in front, not "Accept and"."""
+    result = _rules_only(STORY + "Close Accept and close\n\n" + STORY)
+    (removed,) = result.removed
+    assert removed.reason == "cookies.button"
+    assert removed.detail.endswith('(read without "Close ...")')
+
+
+def test_a_sentence_that_opens_or_ends_with_a_button_s_word_stays():
+    """Only what a rule removes whole goes: "Close to 200 people ..." is a
+    sentence without its first word too. "X" is no button: it is a network
+    ("X account.", a piece of "Follow us on our X account.") and a letter."""
+    lines = ["Close to 200 people subscribed to the newsletter this year, the editor said.",
+             "The harbour board will meet again next week to discuss the new menu",
+             "X account.", "Closet doors", "Close"]
+    result = _rules_only(STORY + "\n\n".join(lines) + "\n\n" + STORY)
+    assert [d.block.text for d in result.removed] == ["Close"]
+
+
+def test_framed_finds_the_lines_with_a_button_at_either_end():
+    from cleaner import controls
+
+    texts = ["  Close Subscribe now", "Subscribe now", "Email address  SUBMIT  ", "Close",
+             "   Search", "Closet doors", "enclose it", "", "Menu Sections", "Sections menu"]
+    assert controls.framed(texts) == [0, 2, 8, 9]
+    assert controls.framed([]) == []
+    assert controls.readings("Close search Search")[:2] == ["Close search", "search Search"]
+    assert controls.readings("* Menu Close") == ["* Menu"]
+    assert controls.readings("Close") == []
