@@ -115,8 +115,9 @@ def _ends(pattern: re.Pattern, line: str) -> list[int]:
     """Where ``line`` goes on after 0, 1, ... (up to ``MAX_AT_END``) of the
     controls ``pattern`` finds at its start."""
     out = [0]
-    for m in pattern.finditer(line):
-        if m.start() != out[-1] or len(out) > MAX_AT_END:
+    while len(out) <= MAX_AT_END:
+        m = pattern.match(line, out[-1])
+        if m is None:
             break
         out.append(m.end())
     return out
