@@ -12,7 +12,6 @@ middle.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -23,59 +22,67 @@ from .programs import compiled
 _WORD = compiled(r"\w")
 
 
-@lru_cache(maxsize=1)
 def _names() -> frozenset[str]:
     return frozenset(w.lower() for ws in words()["controls"].values() for w in ws)
 
 
-@lru_cache(maxsize=1)
-def _finders() -> tuple[re.Pattern, re.Pattern]:
-    """A control at a line's start in a document, and one at its end in the
-    document read backwards: after a "\n" and its indentation, followed by
-    more text."""
-    # Spelled as a page writes them ("close", "Close", "CLOSE"), not matched
-    # ignoring case: over a whole document that took four times as long.
-    forwards = {s for n in _names() for s in (n, n.capitalize(), n.upper())}
+def _finder(controls: set[str]) -> str:
+    """A control at a line's start in a document: after a "\n" and its
+    indentation, followed by more text."""
     # A literal "\n" first: the engine skips from line to line, where a pattern
     # tried at every character costs a tenth of the time of cleaning. Then the
     # characters a control opens with, before the controls themselves.
-    return tuple(re.compile(rf"\n[ \t]*+(?=[{re.escape(''.join(sorted({w[0] for w in ws})))}])"
-                            rf"(?:{_alternatives(ws)})[ \t]+(?=\S)")
-                 for ws in (forwards, {w[::-1] for w in forwards}))
+    opening = re.escape("".join(sorted({w[0] for w in controls})))
+    return rf"\n[ \t]*+(?=[{opening}])(?:{_alternatives(controls)})[ \t]+(?=\S)"
 
 
-@lru_cache(maxsize=1)
-def _strippers() -> tuple[re.Pattern, re.Pattern]:
-    """One control and the spaces after it at a line's start, and the same read
-    backwards. A few lines' ends: ignoring case costs nothing there."""
-    return tuple(re.compile(rf"(?:{'|'.join(map(re.escape, sorted(ws, key=len, reverse=True)))})\s+",
-                            re.IGNORECASE)
-                 for ws in (_names(), {w[::-1] for w in _names()}))
+def _stripper(controls: set[str]) -> str:
+    """One control and the spaces after it (at the start of a line)."""
+    return rf"(?:{'|'.join(map(re.escape, _longest_first(controls)))})\s+"
 
 
 def _alternatives(words_: set[str]) -> str:
-    """``words_`` as a regex alternation grouped by first character (``re`` tries
-    an alternation's branches one by one: grouped, it tries one per character).
-    What ``branches`` does to the rules' patterns, written out: its rewrite of
-    these took ~0.2 s at run time, and matched no faster."""
+    """``words_`` as a regex alternation grouped by first character: ``re`` tries
+    an alternation's branches one by one; grouped, it tries one per character.
+    The stored program's rewrite (``branches``) would group them too; written
+    so, the pattern is as fast where ``re`` compiles it itself."""
     by_first: dict[str, list[str]] = {}
     for w in words_:
         by_first.setdefault(w[0], []).append(w[1:])
-    return "|".join(re.escape(first) + "(?:" + "|".join(map(re.escape, sorted(rests, key=len, reverse=True))) + ")"
+    return "|".join(re.escape(first) + "(?:" + "|".join(map(re.escape, _longest_first(rests))) + ")"
                     for first, rests in sorted(by_first.items()))
+
+
+def _longest_first(words_) -> list[str]:
+    """Longest first (a shorter one would match a longer one's start), ties in
+    order: the pattern is the same text in every run, the key of its stored
+    program."""
+    return sorted(words_, key=lambda w: (-len(w), w))
+
+
+# Made when the module is first imported (with the first document cleaned),
+# from their stored programs (``programs.compiled``): compiling them took ~7 ms
+# of ``clean < seed``. Spelled as a page writes them ("close", "Close",
+# "CLOSE"), not matched ignoring case: over a whole document that took four
+# times as long. Read backwards, a control is its name reversed.
+_SPELLINGS = {s for n in _names() for s in (n, n.capitalize(), n.upper())}
+_AT_START = compiled(_finder(_SPELLINGS))
+_AT_END = compiled(_finder({w[::-1] for w in _SPELLINGS}))
+# A few lines' ends: ignoring case costs nothing there.
+_LEAD = compiled(_stripper(_names()), re.IGNORECASE)
+_TRAIL = compiled(_stripper({w[::-1] for w in _names()}), re.IGNORECASE)
 
 
 def framed(texts: Sequence[str]) -> list[int]:
     """The lines that open or end with a control and hold something else too."""
     if not texts:
         return []
-    at_start, at_end = _finders()
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     text = "\n" + "\n".join(texts)
     # Read backwards the text is framed the same way: "\n", then the last line
     # reversed, "\n", the one before it...
-    found = [_lines(at_start, text, lengths),
-             len(texts) - 1 - _lines(at_end, "\n" + text[:0:-1], lengths[::-1])]
+    found = [_lines(_AT_START, text, lengths),
+             len(texts) - 1 - _lines(_AT_END, "\n" + text[:0:-1], lengths[::-1])]
     # Not np.unique: it loads numpy.ma (tests/test_features.py).
     return sorted(set(np.concatenate(found).tolist()))
 
@@ -97,11 +104,10 @@ def readings(text: str) -> list[str]:
     close", "Cancel anytime."), so "Close Accept and close" reads as "Accept
     and close" before it reads as "Accept and". Only readings that hold a word
     (not the list mark of "* Menu Close")."""
-    lead, trail = _strippers()
     line = text.strip()
-    heads = _ends(lead, line)
+    heads = _ends(_LEAD, line)
     back = line[::-1]
-    tails = [len(line) - at for at in _ends(trail, back)]
+    tails = [len(line) - at for at in _ends(_TRAIL, back)]
     out = []
     for k in range(1, len(heads) + len(tails) - 1):
         for i in range(max(0, k - len(tails) + 1), min(k, len(heads) - 1) + 1):
