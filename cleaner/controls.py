@@ -98,22 +98,24 @@ def _lines(pattern: re.Pattern, text: str, lengths: np.ndarray) -> np.ndarray:
 MAX_AT_END = 2
 
 
-def readings(text: str) -> list[str]:
-    """``text`` without some of the controls at its ends (and the spaces around
-    it), fewest left out first: a box's own words may end in one ("Accept and
+def readings(line: str) -> list[tuple[int, int]]:
+    """The spans of ``line`` (stripped) left once some of the controls at its
+    ends go, fewest first: a box's own words may end in one ("Accept and
     close", "Cancel anytime."), so "Close Accept and close" reads as "Accept
-    and close" before it reads as "Accept and". Only readings that hold a word
+    and close" before it reads as "Accept and". Only spans that hold a word
     (not the list mark of "* Menu Close")."""
-    line = text.strip()
     heads = _ends(_LEAD, line)
-    back = line[::-1]
-    tails = [len(line) - at for at in _ends(_TRAIL, back)]
-    out = []
+    tails = [len(line) - at for at in _ends(_TRAIL, line[::-1])]
+    # heads[i]: where the line goes on after i controls at its start; tails[j]:
+    # where it ends before j at its end. k left out in all, i of them first.
+    out, seen = [], set()
     for k in range(1, len(heads) + len(tails) - 1):
         for i in range(max(0, k - len(tails) + 1), min(k, len(heads) - 1) + 1):
-            rest = line[heads[i]:tails[k - i]].strip()
-            if rest not in out and _WORD.search(rest):
-                out.append(rest)
+            start, end = heads[i], tails[k - i]
+            text = line[start:end]
+            if text not in seen and _WORD.search(text):     # "Search Search": "Search" once
+                seen.add(text)
+                out.append((start, end))
     return out
 
 

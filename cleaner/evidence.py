@@ -215,15 +215,10 @@ def bare_lines(texts: Sequence[str]) -> list[Reading]:
     out = []
     for i in controls.framed(texts):
         line = texts[i].strip()
-        for text in controls.readings(line):
-            out.append(Reading([i], text, f'read without "{_left_out(line, text)}"'))
+        for start, end in controls.readings(line):
+            left_out = " ".join(filter(None, (line[:start].rstrip(), "...", line[end:].lstrip())))
+            out.append(Reading([i], line[start:end], f'read without "{left_out}"'))
     return out
-
-
-def _left_out(line: str, text: str) -> str:
-    """What a reading ``text`` of ``line`` leaves out of it, "..." for the text."""
-    at = line.find(text)
-    return " ".join(part for part in (line[:at].strip(), "...", line[at + len(text):].strip()) if part)
 
 
 def as_sentences(texts: Sequence[str], paragraphs: Sequence[Reading]) -> Sequence[str]:

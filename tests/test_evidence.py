@@ -220,6 +220,13 @@ def test_framed_finds_the_lines_with_a_button_at_either_end():
              "   Search", "Closet doors", "enclose it", "", "Menu Sections", "Sections menu"]
     assert controls.framed(texts) == [0, 2, 8, 9]
     assert controls.framed([]) == []
-    assert controls.readings("Close search Search")[:2] == ["Close search", "search Search"]
-    assert controls.readings("* Menu Close") == ["* Menu"]
-    assert controls.readings("Close") == []
+    def read(line: str) -> list[str]:
+        return [line[a:b] for a, b in controls.readings(line)]
+
+    # One left out (the last, then the first), then two: both last, one at
+    # each end, both first.
+    assert read("Close search Search") == ["Close search", "search Search", "Close", "search", "Search"]
+    assert read("Close Accept and close") == ["Close Accept and", "Accept and close", "Accept and"]
+    assert read("* Menu Close") == ["* Menu"]
+    assert read("Search Search") == ["Search"]
+    assert read("Close") == read("Closet doors") == []
