@@ -18,12 +18,9 @@ import numpy as np
 
 from .features import words
 from .programs import compiled
+from .units import lengths_of, line_offsets, matched_lines
 
 _WORD = compiled(r"\w")
-
-
-def _names() -> frozenset[str]:
-    return frozenset(w.lower() for ws in words()["controls"].values() for w in ws)
 
 
 def _finder(controls: set[str]) -> str:
@@ -65,33 +62,28 @@ def _longest_first(words_) -> list[str]:
 # of ``clean < seed``. Spelled as a page writes them ("close", "Close",
 # "CLOSE"), not matched ignoring case: over a whole document that took four
 # times as long. Read backwards, a control is its name reversed.
-_SPELLINGS = {s for n in _names() for s in (n, n.capitalize(), n.upper())}
+_NAMES = frozenset(w.lower() for ws in words()["controls"].values() for w in ws)
+_SPELLINGS = {s for n in _NAMES for s in (n, n.capitalize(), n.upper())}
 _AT_START = compiled(_finder(_SPELLINGS))
 _AT_END = compiled(_finder({w[::-1] for w in _SPELLINGS}))
 # A few lines' ends: ignoring case costs nothing there.
-_LEAD = compiled(_stripper(_names()), re.IGNORECASE)
-_TRAIL = compiled(_stripper({w[::-1] for w in _names()}), re.IGNORECASE)
+_LEAD = compiled(_stripper(_NAMES), re.IGNORECASE)
+_TRAIL = compiled(_stripper({w[::-1] for w in _NAMES}), re.IGNORECASE)
 
 
 def framed(texts: Sequence[str]) -> list[int]:
     """The lines that open or end with a control and hold something else too."""
     if not texts:
         return []
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    lengths = lengths_of(texts)
+    # A "\n" before every line: line k's "\n" is where it starts in the lines
+    # joined. Read backwards the text is framed the same way: "\n", the last
+    # line reversed, "\n", the one before it...
     text = "\n" + "\n".join(texts)
-    # Read backwards the text is framed the same way: "\n", then the last line
-    # reversed, "\n", the one before it...
-    found = [_lines(_AT_START, text, lengths),
-             len(texts) - 1 - _lines(_AT_END, "\n" + text[:0:-1], lengths[::-1])]
+    found = [matched_lines(_AT_START, text, line_offsets(lengths)),
+             len(texts) - 1 - matched_lines(_AT_END, "\n" + text[:0:-1], line_offsets(lengths[::-1]))]
     # Not np.unique: it loads numpy.ma (tests/test_features.py).
     return sorted(set(np.concatenate(found).tolist()))
-
-
-def _lines(pattern: re.Pattern, text: str, lengths: np.ndarray) -> np.ndarray:
-    """The lines of ``text`` ("\n" before each, ``lengths`` long) where ``pattern`` matches from their "\n"."""
-    newlines = np.concatenate(([0], np.cumsum(lengths[:-1] + 1)))
-    at = np.fromiter(map(re.Match.start, pattern.finditer(text)), dtype=np.int64)
-    return np.searchsorted(newlines, at, side="right") - 1
 
 
 # At most this many controls are left out at either end of a line.

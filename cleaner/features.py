@@ -29,7 +29,8 @@ import numpy as np
 from .blocks import CJK_RANGES, Block, token
 from .language import SAMPLE as LANGUAGE_SAMPLE, guess_language, stopwords
 from .programs import compiled
-from .units import LIST_ITEM, lines_ending_with, lines_matching, lines_opening_with
+from .units import (LIST_ITEM, lengths_of, line_offsets, lines_ending_with, lines_matching,
+                    lines_opening_with, matched_lines)
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -282,12 +283,7 @@ class DocView:
 
     @cached_property
     def line_starts(self) -> np.ndarray:
-        lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts))
-        starts = np.empty(len(lengths), dtype=np.int64)
-        if len(lengths):
-            starts[0] = 0
-            np.cumsum(lengths[:-1] + 1, out=starts[1:])
-        return starts
+        return line_offsets(lengths_of(self.texts))
 
     @cached_property
     def lower(self) -> str:
@@ -326,8 +322,7 @@ class DocView:
         held = _HELD_BY_EVERY_MATCH.get(pattern)
         if held is not None and not any(map(text.__contains__, held)):
             return np.zeros(0, dtype=np.int64)
-        pos = np.fromiter(map(re.Match.start, pattern.finditer(text)), dtype=np.int64)
-        return np.searchsorted(self.line_starts, pos, side="right") - 1
+        return matched_lines(pattern, text, self.line_starts)
 
     def line_count(self, pattern: re.Pattern, lower: bool = False) -> np.ndarray:
         """Matches of ``pattern`` per line."""

@@ -61,13 +61,28 @@ def lines_opening_with(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
 
 def lines_matching(texts: Sequence[str], pattern: re.Pattern) -> np.ndarray:
     """Whether each line has a match of ``pattern`` (searched over the joined lines, re.M)."""
-    joined = "\n".join(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])) if len(texts) else lengths
-    pos = np.fromiter(map(re.Match.start, pattern.finditer(joined)), dtype=np.int64)
     hit = np.zeros(len(texts), dtype=bool)
-    hit[np.searchsorted(starts, pos, side="right") - 1] = True
+    hit[matched_lines(pattern, "\n".join(texts), line_offsets(lengths_of(texts)))] = True
     return hit
+
+
+def lengths_of(texts: Sequence[str]) -> np.ndarray:
+    return np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+
+
+def line_offsets(lengths: np.ndarray) -> np.ndarray:
+    """Where each line starts in its lines joined by "\n" (lines ``lengths`` long)."""
+    starts = np.empty(len(lengths), dtype=np.int64)
+    if len(lengths):
+        starts[0] = 0
+        np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    return starts
+
+
+def matched_lines(pattern: re.Pattern, text: str, starts: np.ndarray) -> np.ndarray:
+    """The line of ``text`` (lines at offsets ``starts``) in which each match of ``pattern`` starts."""
+    at = np.fromiter(map(re.Match.start, pattern.finditer(text)), dtype=np.int64)
+    return np.searchsorted(starts, at, side="right") - 1
 
 
 _LAST = itemgetter(slice(-1, None))   # a string's last character, or ""
