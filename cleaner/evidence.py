@@ -172,16 +172,18 @@ def read_trimmed(blocks: list[Block], hits: list[list[Hit]], rules: "RuleSet",
     return out
 
 
-class Reading(NamedTuple):
+class OtherReading(NamedTuple):
     """Another way to read some lines of a document: ``text`` for ``lines``,
-    read in the place of the first, and how (``Hit.reading``)."""
+    read in the place of the first, and how (``Hit.reading``). Not
+    ``markup.Reading``, the document's lines as a reader sees them, which all
+    of this reads already."""
     lines: list[int]
     text: str
     how: str
 
 
 def wrapped_paragraphs(grouped: units_mod.Units, facts: units_mod.LineFacts,
-                       texts: Sequence[str]) -> list[Reading]:
+                       texts: Sequence[str]) -> list[OtherReading]:
     """The units of two or more lines (``units.group``) that are not structures
     and are wrapped for sure (``_wrapped_for_sure``), each read as one line, its
     pieces joined by a space.
@@ -205,11 +207,11 @@ def wrapped_paragraphs(grouped: units_mod.Units, facts: units_mod.LineFacts,
     for part in np.split(lines, np.flatnonzero(np.diff(of_line[lines])) + 1):
         idx = part.tolist()
         if _wrapped_for_sure(idx, texts, facts, width):
-            out.append(Reading(idx, " ".join(texts[i].strip() for i in idx), WRAPPED))
+            out.append(OtherReading(idx, " ".join(texts[i].strip() for i in idx), WRAPPED))
     return out
 
 
-def bare_lines(texts: Sequence[str]) -> list[Reading]:
+def bare_lines(texts: Sequence[str]) -> list[OtherReading]:
     """The lines with a box's buttons at their ends ("Close", "Submit",
     ``controls``), each read without some of them, fewest left out first."""
     out = []
@@ -217,11 +219,11 @@ def bare_lines(texts: Sequence[str]) -> list[Reading]:
         line = texts[i].strip()
         for start, end in controls.readings(line):
             left_out = " ".join(filter(None, (line[:start].rstrip(), "...", line[end:].lstrip())))
-            out.append(Reading([i], line[start:end], f'read without "{left_out}"'))
+            out.append(OtherReading([i], line[start:end], f'read without "{left_out}"'))
     return out
 
 
-def as_sentences(texts: Sequence[str], paragraphs: Sequence[Reading]) -> Sequence[str]:
+def as_sentences(texts: Sequence[str], paragraphs: Sequence[OtherReading]) -> Sequence[str]:
     """``texts``, each line of a wrapped paragraph as the whole paragraph: what
     a line says of who said it (``spare_speech``) is said by its sentence."""
     if not paragraphs:
@@ -233,7 +235,7 @@ def as_sentences(texts: Sequence[str], paragraphs: Sequence[Reading]) -> Sequenc
     return out
 
 
-def read_as(blocks: list[Block], hits: list[list[Hit]], readings: Sequence[Reading],
+def read_as(blocks: list[Block], hits: list[list[Hit]], readings: Sequence[OtherReading],
             rules: "RuleSet", zone: Callable[[], int], match_cache: dict | None
             ) -> list[list[Hit]]:
     """The hits, with the rules' verdicts on other readings of some lines: a
@@ -257,7 +259,7 @@ def read_as(blocks: list[Block], hits: list[list[Hit]], readings: Sequence[Readi
                and attribution(r.text) is None]
     out = hits
     while pending:
-        todo: dict[int, Reading] = {}        # first line -> its next reading
+        todo: dict[int, OtherReading] = {}   # first line -> its next reading
         later = []
         for r in pending:
             if r.lines[0] in todo:
