@@ -26,7 +26,8 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         # newsletter boxes, donation and payment forms, cookie banners
         "thanks_signup", "never_miss", "support_journalism", "card_field", "pay_button",
         "payment_method_label", "pay_with", "if_you_value", "please", "donation_frequency", "other_amount", "we_use_cookies",
-        "change_consent", "policy_pointer", "tip_jar",
+        "change_consent", "policy_pointer", "tip_jar", "reader_question", "signup_discount",
+        "our_newsletter", "messenger_alerts",
         # sign-in widgets and social profiles
         "social_signin", "forgot_password", "social_networks", "we_respect_privacy", "piece_noun",
         "email_address", "opt_in_wish", "newsletter_does", "data_promise", "signup_promise",
