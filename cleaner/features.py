@@ -282,8 +282,12 @@ class DocView:
         return "\n".join(self.texts)
 
     @cached_property
+    def line_lengths(self) -> np.ndarray:
+        return lengths_of(self.texts)
+
+    @cached_property
     def line_starts(self) -> np.ndarray:
-        return line_offsets(lengths_of(self.texts))
+        return line_offsets(self.line_lengths)
 
     @cached_property
     def lower(self) -> str:
@@ -419,9 +423,8 @@ class DocView:
         """Non-space characters, letters and digits per unit."""
         codes = np.frombuffer(self.joined.encode("utf-32-le"), dtype=np.uint32)
         n_lines = len(self.texts)
-        lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=n_lines)
         # 4 x the line of each character (a line and its "\n", which is a space)
-        line4 = np.repeat(np.arange(0, 4 * n_lines, 4), lengths + 1)[:len(codes)]
+        line4 = np.repeat(np.arange(0, 4 * n_lines, 4), self.line_lengths + 1)[:len(codes)]
         # Characters of each class per line (one count over line and class), then per unit.
         per_line = np.bincount(line4 + _CHAR_CLASS_ALL[codes], minlength=4 * n_lines).reshape(n_lines, 4)
         letters, digits, other = (np.asarray(self.per_unit(per_line[:, k]), dtype=float)
