@@ -368,7 +368,10 @@ def test_a_worker_takes_its_stop_signals_on_its_main_thread(batch, tmp_path, cle
     def ready(proc: subprocess.Popen) -> bool:
         for pid in _workers(proc):
             try:
-                tasks = sorted(int(t) for t in os.listdir(f"/proc/{pid}/task"))
+                # The main thread is the task whose id is the pid: not always the
+                # smallest, as thread ids wrap around at pid_max like pids.
+                tasks = sorted((int(t) for t in os.listdir(f"/proc/{pid}/task")),
+                               key=lambda t: (t != pid, t))
                 masks[pid] = [int(re.search(r"^SigBlk:\s*([0-9a-f]+)$",
                                             Path(f"/proc/{pid}/task/{t}/status").read_text(),
                                             re.M).group(1), 16)
