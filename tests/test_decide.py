@@ -528,17 +528,45 @@ def test_a_short_line_inside_a_box_the_rules_removed_goes_with_it():
 
 
 def test_a_line_between_two_boxes_of_different_packs_or_a_longer_run_stays():
-    from cleaner.decide import ENCLOSED, ENCLOSED_LINES
+    from cleaner.decide import BOX_WORDS, ENCLOSED, ENCLOSED_LINES
 
     between_packs = _with_box(["Share this article", "The Morning Brief", *BOX[2:]])
     titles = ["The Morning Brief", "Editors picks daily", "From the city desk", "Weekly round"]
     assert len(titles) == ENCLOSED_LINES + 1
     long_run = _with_box(["Newsletter", *titles, *BOX[2:]])
-    long_line = _with_box(["Newsletter", "The Morning Brief from our desk in the city hall",
-                           *BOX[2:]])
+    long_title = "The Morning Brief from our desk in the city hall, every day"
+    assert len(long_title.split()) == BOX_WORDS + 2
+    long_line = _with_box(["Newsletter", long_title, *BOX[2:]])
     for text in (between_packs, long_run, long_line):
         result = Cleaner().analyze(text)
         assert not [d for d in result.decisions if d.reason == ENCLOSED], text
+
+
+def test_the_inside_of_a_mission_box_goes_between_lines_of_two_of_its_packs():
+    # A sign-up form mixes packs: the newsletter's call above, the privacy
+    # consent (a cookies rule) below; a paywall's offer has its small print.
+    from cleaner.decide import BOX_WORDS, ENCLOSED, ENCLOSED_WORDS
+
+    button = "Yes, send it to me"
+    small_print = "Then $9.99 a month, cancel in your account."
+    assert ENCLOSED_WORDS < len(small_print.split()) <= BOX_WORDS
+    signup = _with_box(["Sign up for our newsletter", button,
+                        "By signing up you agree to receive emails from us."])
+    offer = _with_box(["This article is for subscribers only.", small_print,
+                       "Already a subscriber? Log in"])
+    for text, line in ((signup, button), (offer, small_print)):
+        result = Cleaner().analyze(text)
+        (d,) = [d for d in result.decisions if d.block.text == line]
+        assert not d.kept and d.reason == ENCLOSED, (line, d.reason)
+        assert all(p in result.text for p in ARTICLE.split("\n\n")[1:])
+    (d,) = [d for d in Cleaner().analyze(signup).decisions if d.block.text == button]
+    assert "which newsletter and cookies rules removed" in d.detail, d.detail
+    # Between share lines, a line of more than ENCLOSED_WORDS words stays theirs to judge:
+    # a shop's feature blurb between its share links is the page's text.
+    blurb = "Simple solutions for all the ways you work today."
+    assert ENCLOSED_WORDS < len(blurb.split()) <= BOX_WORDS
+    shared = _with_box(["Share this article", blurb, "Share on Facebook"])
+    assert not [d for d in Cleaner().analyze(shared).decisions if d.reason == ENCLOSED]
 
 
 def test_disable_heuristic_enclosed_leaves_the_box_title_to_the_model(run_clean, tmp_path):
