@@ -27,7 +27,8 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "thanks_signup", "never_miss", "support_journalism", "card_field", "pay_button",
         "payment_method_label", "pay_with", "if_you_value", "please", "donation_frequency", "other_amount", "we_use_cookies",
         "change_consent", "policy_pointer", "tip_jar", "reader_question", "signup_discount",
-        "our_newsletter", "messenger_alerts", "newsletter_frame", "unsubscribe_call",
+        "our_newsletter", "messenger_alerts", "newsletter_frame", "unsubscribe_call", "if_you_can",
+        "with_consent",
         # sign-in widgets and social profiles
         "social_signin", "forgot_password", "social_networks", "we_respect_privacy", "piece_noun",
         "email_address", "opt_in_wish", "newsletter_does", "data_promise", "signup_promise",
