@@ -12,7 +12,7 @@ The clause opens after a comma or a dash with one of three shapes, from the
 word lists under ``speech`` in ``data/words.yaml``:
 
 - an English speaker, then a verb of saying: "the sign in the window reads",
-  "Maria Lopez said", "she wrote";
+  "Maria Lopez said", "she wrote", "officials said";
 - a verb of saying, then the speaker: "said the mayor", "bat das Klinikum",
   "indique le bandeau" (a verb some language also reads as an imperative or a
   noun, such as "indica" or "steht", counts only with an article or a name
@@ -54,7 +54,11 @@ def _pattern() -> re.Pattern:
     at_once = _alternatives(lists["verbs"] + lists["verbs_before_speaker"] + lists["verbs_after_lead"])
     closing = _alternatives(lists["verbs_after_speaker"] + lists["verbs_closing"])
     name = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
-    speaker = rf"(?:(?:{openers})\s+(?:[\w'’.-]+\s+){{0,{SPEAKER_WORDS - 1}}}?|{name}\s+)"
+    # News names a group without an article: "officials said", "local
+    # volunteers asked", "police urged" (words of letters only: in ", plus
+    # behind-the-scenes notes" no one speaks).
+    group = r"(?:[a-z]+\s+)?(?:[a-z]+s|police|staff|people)\s+"
+    speaker = rf"(?:(?:{openers})\s+(?:[\w'’.-]+\s+){{0,{SPEAKER_WORDS - 1}}}?|{name}\s+|{group})"
     clause = "|".join((
         rf"{speaker}(?:{after})\b(?!\s*:)",     # not a comment's header: "Joe says:"
         rf"{speaker}(?:{ending})(?=\s*(?:[,.;!?]|$))",

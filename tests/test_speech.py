@@ -39,6 +39,10 @@ ARTICLE = ("The regional council voted on Tuesday to extend the tram line to the
     ("Faites un don, comme l'a indiqué la mairie.", "comme l'a indiqué la mairie"),
     ("Abbonati, come ha spiegato il sindaco.", "come ha spiegato il sindaco"),
     ("Zapisz się, jak podała firma.", "jak podała firma"),
+    # a group without an article, as news names one
+    ("Donate blankets at the town hall, volunteers asked.", "volunteers asked"),
+    ("Please give blood this weekend, local officials urged on Monday.", "local officials urged on Monday"),
+    ("Report anything unusual, police said.", "police said"),
 ])
 def test_attribution_finds_the_speakers_clause(line, clause):
     found = attribution(line)
@@ -56,6 +60,7 @@ def test_attribution_finds_the_speakers_clause(line, clause):
     "Shop gloves, bat and ball sets",                                       # a noun
     "Sign up for our newsletter, as we promised in March",                  # the site's own voice
     "Join us, as thousands of readers already have.",                       # no verb of saying
+    "Early access, behind-the-scenes notes and priority requests.",          # a list: "notes" is a noun
 ])
 def test_attribution_leaves_calls_and_labels_alone(line):
     assert attribution(line) is None
