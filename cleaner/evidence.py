@@ -34,13 +34,13 @@ from .blocks import Block, complement, merge_spans
 from .features import DocView, window_mean
 from .markup import written_spans
 from .programs import compiled
+from .rules import RuleSet
 from .signals import WRAPPED, Hit, rule_hits
 from .speech import attribution
 
 if TYPE_CHECKING:
     from .model import Model, Scores
     from .repetition import CommonLines
-    from .rules import RuleSet
 
 # The tail zone, where "Read more" cuts the rest, starts once this share of the
 # document's prose lies above.
@@ -178,12 +178,10 @@ class OtherReading(NamedTuple):
     """Another way to read some lines of a document: ``text`` for ``lines``,
     read in the place of the first, and how (``Hit.reading``). Not
     ``markup.Reading``, the document's lines as a reader sees them, which all
-    of this reads already. ``packs``: the packs whose rules may take the
-    lines on this reading (None: any)."""
+    of this reads already."""
     lines: list[int]
     text: str
     how: str
-    packs: frozenset[str] | None = None
 
 
 def wrapped_paragraphs(grouped: units_mod.Units, facts: units_mod.LineFacts,
@@ -250,11 +248,11 @@ _SENTENCE_BREAK = compiled(
 
 def last_sentences(texts: Sequence[str], joined: str, starts: np.ndarray) -> list[OtherReading]:
     """Each line of two or more sentences read as its last sentence, when that
-    has ``LAST_SENTENCE_WORDS`` words or more, for the rules of
-    ``LAST_SENTENCE_PACKS`` (``joined``: the lines joined by newlines, line
-    ``i`` from ``starts[i]``). One search over the document finds the breaks.
-    A paragraph that names who said it stays as any line does that a rule
-    matched (``spare_speech``)."""
+    has ``LAST_SENTENCE_WORDS`` words or more (``joined``: the lines joined by
+    newlines, line ``i`` from ``starts[i]``). One search over the document
+    finds the breaks. The rules of ``LAST_SENTENCE_PACKS`` read them
+    (``mission_rules``); a paragraph that names who said it stays as any line
+    does that a rule matched (``spare_speech``)."""
     breaks = np.fromiter((m.end() for m in _SENTENCE_BREAK.finditer(joined)), dtype=np.int64)
     if not len(breaks):
         return []
@@ -265,8 +263,26 @@ def last_sentences(texts: Sequence[str], joined: str, starts: np.ndarray) -> lis
     for i, at in zip(line[last].tolist(), breaks[last].tolist()):
         sentence = joined[at:starts[i] + len(texts[i])].strip()
         if len(sentence.split()) >= LAST_SENTENCE_WORDS:
-            out.append(OtherReading([i], sentence, LAST_SENTENCE, LAST_SENTENCE_PACKS))
+            out.append(OtherReading([i], sentence, LAST_SENTENCE))
     return out
+
+
+_MISSION_RULES = object()   # the key under which a match cache keeps ``mission_rules``'s
+
+
+def mission_rules(rules: "RuleSet", cache: dict | None) -> tuple["RuleSet", dict]:
+    """The rules of ``LAST_SENTENCE_PACKS`` and the match cache their readings
+    use, kept in ``cache`` for the next document. A set of their own, not a
+    filter on the hits: its literal index finds only their words, and the
+    readings cost a third of what the whole set's would."""
+    held = cache.get(_MISSION_RULES) if cache is not None else None
+    if held is not None and held[0] is rules:
+        return held[1], held[2]
+    subset = RuleSet(tuple(r for r in rules if r.pack in LAST_SENTENCE_PACKS), rules.files)
+    own: dict = {}
+    if cache is not None:
+        cache[_MISSION_RULES] = (rules, subset, own)
+    return subset, own
 
 
 def as_sentences(texts: Sequence[str], paragraphs: Sequence[OtherReading]) -> Sequence[str]:
@@ -316,8 +332,7 @@ def read_as(blocks: list[Block], hits: list[list[Hit]], readings: Sequence[Other
                           rules, zone, match_cache)
         done = set()
         for first, r in todo.items():
-            rule = next((h.rule for h in found[first] if h.origin is None and h.rule.action == "drop"
-                         and (r.packs is None or h.rule.pack in r.packs)), None)
+            rule = next((h.rule for h in found[first] if h.origin is None and h.rule.action == "drop"), None)
             if rule is None:
                 continue
             done.add(first)
@@ -594,9 +609,10 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     zone = cache(partial(tail_start, whole))
     paragraphs = wrapped_paragraphs(grouped, facts, texts)
     found = rule_hits(blocks, rules, zone, match_cache, drop_rest_end(whole, len(blocks)))
-    found = read_as(blocks, found, [*paragraphs, *bare_lines(texts),
-                                    *last_sentences(texts, whole.joined, whole.line_starts)],
-                    rules, zone, match_cache)
+    found = read_as(blocks, found, [*paragraphs, *bare_lines(texts)], rules, zone, match_cache)
+    mission, mission_cache = mission_rules(rules, match_cache)
+    found = read_as(blocks, found, last_sentences(texts, whole.joined, whole.line_starts),
+                    mission, zone, mission_cache)
     found = read_trimmed(blocks, found, rules, zone, match_cache)
     found, spared = spare_speech(found, as_sentences(texts, paragraphs))
     found = take_lists(found, texts, facts)
