@@ -23,6 +23,10 @@ if TYPE_CHECKING:  # imported where used: one document never needs them (start-u
 
 # Distinct lines whose rule matches a Cleaner remembers (a few hundred bytes each).
 MATCH_CACHE_LINES = 50_000
+# The modes that read each paragraph as its last sentence too, for the calls of
+# the mission's packs (``evidence.last_sentences``): about 10% more CPU time,
+# so the mode that removes when in doubt, not the default.
+PARAGRAPH_CALL_MODES = frozenset({"thorough"})
 # A document longer than this is cleaned in windows of about this many lines,
 # or this many characters, cut at blank lines, so that time and memory stay
 # linear in its size (see ``windows``). Shorter documents, every page of the
@@ -383,7 +387,8 @@ class Cleaner:
         reading = markup.read(blocks, text, offset)
         ev = gather(reading.blocks if reading else blocks, self.rules, model,
                     common if self.repetition else None, self._matches,
-                    written=blocks if reading else None)
+                    written=blocks if reading else None,
+                    paragraph_calls=self.mode in PARAGRAPH_CALL_MODES)
         decisions = decide(ev, model, self.mode, first_line=first, explain=explain,
                            enclosed=self.enclosed)
         return as_written(decisions, blocks, reading) if reading else decisions

@@ -118,7 +118,7 @@ def main_command(
     disable: Optional[List[str]] = typer.Option(None, "--disable", metavar="ID_OR_PACK",
                                                 help="Turn off a rule id or a whole pack (repeatable)."),
     mode: Optional[str] = typer.Option(None, "--mode", metavar="MODE",
-                             help="careful (keep when in doubt), balanced, or thorough (remove when in doubt)."),
+                             help="careful (keep when in doubt), balanced, or thorough (remove when in doubt; also reads each paragraph as its last sentence)."),
     no_heuristics: bool = typer.Option(False, "--no-heuristics", help="Apply the rules only."),
     no_repetition: bool = typer.Option(False, "--no-repetition",
                                        help="Lines repeated across the inputs of a run are no evidence (same as --disable heuristic.repeated)."),

@@ -229,13 +229,15 @@ def bare_lines(texts: Sequence[str]) -> list[OtherReading]:
 # written as a paragraph ("Local journalism costs money. ... Will you chip in
 # today?"), a consent notice of three sentences. Read alone, its last sentence
 # is the line the rules know; a paragraph of the article that ends in one is
-# rare. Measured on all 5,888 dev inputs before it was added: the kept lines of
-# two or more sentences whose last (of at least LAST_SENTENCE_WORDS words) a
-# rule of these packs takes were 25 boilerplate lines and 3 reference lines, all
-# on wcxb (a software firm's pitch, "... Get a free trial."); once in, with the
-# model's segmentation moving around them, 126 boilerplate and 9 reference lines
-# (docs/heuristics.md). Other packs' rules are not asked: "Share this article
-# with your friends." can close a paragraph of the article glued to its share bar.
+# rare. Measured on all 5,888 dev inputs (balanced weights): 126 more
+# boilerplate and 9 reference lines went, 25 boilerplate lines came back as the
+# segmentation moved (docs/heuristics.md). Other packs' rules are not asked:
+# "Share this article with your friends." can close a paragraph of the article
+# glued to its share bar. It costs: 53,290 readings over the 2,179 dev full
+# texts (5.3 MB of sentences beside 41 MB of text) took cleaning to 1.10-1.12
+# times the CPU time (bench/compare.py), the rules that read them being the
+# mission's costliest. So it is the thorough mode's (``api.PARAGRAPH_CALL_MODES``):
+# the default keeps its speed.
 LAST_SENTENCE = "read as its last sentence"
 LAST_SENTENCE_WORDS = 4
 LAST_SENTENCE_PACKS = frozenset({"paywall", "newsletter", "donation", "cookies"})
@@ -593,11 +595,14 @@ def model_view(blocks: Sequence[Block], cuts: Sequence[Cut], facts: units_mod.Li
 
 def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
            common: "CommonLines | None" = None, match_cache: dict | None = None,
-           language: str | None = None, written: Sequence[Block] | None = None) -> Evidence:
+           language: str | None = None, written: Sequence[Block] | None = None,
+           paragraph_calls: bool = False) -> Evidence:
     """The evidence table of a document split into ``blocks``.
 
     ``written``: the lines as written, when ``blocks`` are how they read
     (``markup``); lines recur across documents as written.
+    ``paragraph_calls``: read each paragraph as its last sentence too
+    (``last_sentences``; the thorough mode's).
     """
     texts = list(map(attrgetter("text"), blocks))
     facts = units_mod.line_facts(texts)
@@ -610,9 +615,10 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     paragraphs = wrapped_paragraphs(grouped, facts, texts)
     found = rule_hits(blocks, rules, zone, match_cache, drop_rest_end(whole, len(blocks)))
     found = read_as(blocks, found, [*paragraphs, *bare_lines(texts)], rules, zone, match_cache)
-    mission, mission_cache = mission_rules(rules, match_cache)
-    found = read_as(blocks, found, last_sentences(texts, whole.joined, whole.line_starts),
-                    mission, zone, mission_cache)
+    if paragraph_calls:
+        mission, mission_cache = mission_rules(rules, match_cache)
+        found = read_as(blocks, found, last_sentences(texts, whole.joined, whole.line_starts),
+                        mission, zone, mission_cache)
     found = read_trimmed(blocks, found, rules, zone, match_cache)
     found, spared = spare_speech(found, as_sentences(texts, paragraphs))
     found = take_lists(found, texts, facts)
