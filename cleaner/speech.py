@@ -75,7 +75,8 @@ def _pattern() -> re.Pattern:
     ))
     # Case-sensitive: the lists are lower case, and a verb of saying is written
     # so; "New York, NY 10016, United States" has a name and no verb.
-    return re.compile(rf"(?:,|\s[–—-])\s+(?:{clause})")
+    # The comma may close a quotation: '"We need your support," the mayor said'.
+    return re.compile(rf"(?:,[\"'”’»]?|\s[–—-])\s+(?:{clause})")
 
 
 _CLAUSE_END = compiled(r"[,.;:!?]")
@@ -103,4 +104,4 @@ def attribution(text: str) -> str | None:
     if m is None:
         return None
     end = _CLAUSE_END.search(text, m.end())
-    return text[m.start():end.start() if end else len(text)].lstrip(",–—- ").strip()
+    return text[m.start():end.start() if end else len(text)].lstrip(",\"'”’»–—- ").strip()

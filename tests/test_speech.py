@@ -43,6 +43,10 @@ ARTICLE = ("The regional council voted on Tuesday to extend the tram line to the
     ("Donate blankets at the town hall, volunteers asked.", "volunteers asked"),
     ("Please give blood this weekend, local officials urged on Monday.", "local officials urged on Monday"),
     ("Report anything unusual, police said.", "police said"),
+    # the comma inside the quotation marks
+    ('"We need your support," the mayor told residents after the flood.',
+     "the mayor told residents after the flood"),
+    ("“We use cookies to improve your experience,” the banner said.", "the banner said"),
 ])
 def test_attribution_finds_the_speakers_clause(line, clause):
     found = attribution(line)
