@@ -1,7 +1,9 @@
 """Every built-in rule passes its own examples, and every rule is documented and checked.
 
 One generic test per rule (the sqlfluff way): a rule's ``examples.drop`` must be
-removed and its ``examples.keep`` must come out unchanged, with that rule alone.
+removed and its ``examples.keep`` must come out unchanged, with that rule alone;
+and every keep example comes out unchanged with the whole rule set too, but
+those another rule is written to take.
 """
 from __future__ import annotations
 
@@ -30,6 +32,69 @@ def test_rule_is_documented_and_checked(rule):
     assert rule.description.strip(), f"{rule.source}: {rule.id} has no description"
     assert rule.examples_drop, f"{rule.source}: {rule.id} has no drop example"
     assert rule.examples_keep, f"{rule.source}: {rule.id} has no keep example"
+
+
+# A keep example says what its own rule leaves; another rule may be written to
+# take it. Those, with the rule that takes each: a keep example of one rule that
+# another takes is either listed here or a regression (a new alternative that
+# takes an article's sentence passed its own rule's examples, and no other test
+# saw it: twice in the session of 2026-12-07).
+TAKEN_BY_ANOTHER_RULE = {
+    ("ads.theme-spam-links", "Download the free WordPress app"): "promo.app-download",
+    ("comments.comment-header", "A post shared by Jane Doe (@janedoe) on Apr 2, 2019 at 4:40am PDT"): "share.instagram-embed",
+    ("comments.comment-header", "Posted on April 21, 2015, at 11:29 a.m."): "comments.post-header",
+    ("comments.section-start", "2. The minister says:"): "comments.comment-header",
+    ("comments.section-start", "A post shared by Jane Doe (@janedoe) on Apr 2, 2019 at 4:40am PDT"): "share.instagram-embed",
+    ("comments.section-start-dated", "A post shared by Jane Doe (@janedoe) on Apr 2, 2019 at 4:40am PDT"): "share.instagram-embed",
+    ("comments.list-heading", "Comments"): "comments.count",
+    ("comments.list-heading", "12 Comments"): "comments.count",
+    ("comments.reactions", "Reply"): "comments.count",
+    ("comments.post-header", "June 28, 2015 at 10:25 pm"): "navigation.dateline",
+    ("comments.post-header", "Jane Doe said on June 28, 2015 at 10:25 pm"): "comments.comment-header",
+    ("credits.caption-credit-parenthesis", "(Image: GETTY)"): "credits.photo-credit",
+    ("footer.link-row-family", "Register"): "paywall.account-label",
+    ("navigation.hatnote", "See also"): "related.heading",
+    ("newsletter.forward-to-friend", "Share it with a friend"): "share.label",
+    ("newsletter.forward-to-friend", "Enjoyed this story? Share it with a friend."): "share.liked-share-ask",
+    ("newsletter.form-consent", "Enter your email address to receive a password reset link."): "newsletter.form-messages",
+    ("paywall.account-row", "Contact Us Careers"): "footer.legal-links",
+    ("related.read-more-tail", "* Meistgelesen"): "related.heading",
+    ("related.read-more-tail", "Read more"): "related.heading",
+    ("related.read-more-tail", "Related"): "related.heading",
+    ("ui.recipe-buttons", "Print"): "share.network-label",
+    ("ui.recipe-buttons", "Drucken"): "share.network-label",
+    ("ui.icon-button", "What is performance tuning in PostgreSQL? chevron_right"): "ui.icon-name",
+}
+# Known and not mended: article text another rule still takes. A speaker before a
+# colon reads as a comment's header ("Joe says:"); "según fuentes" names no
+# speaker attribution() knows; a deals column's price and an interview's
+# transition read as an offer and a related heading.
+STILL_TAKEN = {
+    ("donation.support-us-appeal", "The charity said: we need your support to rebuild the shelter."),
+    ("newsletter.signup-cta-fr-es", "Recibe el boletín oficial cada lunes el alcalde, según fuentes del "
+     "ayuntamiento que pidieron no ser identificadas por temor a represalias y a perder su empleo en la "
+     "administración."),
+    ("paywall.trial-price", "Gym app: 3 months for $30"),
+    ("related.read-more-tail", "More from the interview below."),
+}
+
+
+def test_keep_examples_stay_with_the_whole_rule_set():
+    """Every keep example, cleaned alone with all the shipped rules, comes out
+    unchanged, but those another rule is written to take (by that rule)."""
+    from cleaner import Cleaner
+
+    cleaner = Cleaner(heuristics=False)
+    taken = {}
+    for rule in cleaner.rules:
+        for example in rule.examples_keep:
+            if (rule.id, example) in STILL_TAKEN:
+                continue
+            result = cleaner.analyze(example)
+            if result.text != example:
+                changed = [d for d in result.decisions if not d.kept or d.spans]
+                taken[(rule.id, example)] = changed[0].reason if changed else None
+    assert taken == TAKEN_BY_ANOTHER_RULE
 
 
 def test_rule_ids_unique_and_prefixed_by_pack():
