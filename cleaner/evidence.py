@@ -34,13 +34,13 @@ from .blocks import Block, complement, merge_spans
 from .features import DocView, window_mean
 from .markup import written_spans
 from .programs import compiled
-from .rules import RuleSet
 from .signals import WRAPPED, Hit, rule_hits
 from .speech import attribution
 
 if TYPE_CHECKING:
     from .model import Model, Scores
     from .repetition import CommonLines
+    from .rules import RuleSet
 
 # The tail zone, where "Read more" cuts the rest, starts once this share of the
 # document's prose lies above.
@@ -252,9 +252,9 @@ def last_sentences(texts: Sequence[str], joined: str, starts: np.ndarray) -> lis
     """Each line of two or more sentences read as its last sentence, when that
     has ``LAST_SENTENCE_WORDS`` words or more (``joined``: the lines joined by
     newlines, line ``i`` from ``starts[i]``). One search over the document
-    finds the breaks. The rules of ``LAST_SENTENCE_PACKS`` read them
-    (``mission_rules``); a paragraph that names who said it stays as any line
-    does that a rule matched (``spare_speech``)."""
+    finds the breaks. Only the rules of ``LAST_SENTENCE_PACKS`` may take a
+    line on this reading (``read_as``'s ``packs``); a paragraph that names who
+    said it stays as any line does that a rule matched (``spare_speech``)."""
     breaks = np.fromiter((m.end() for m in _SENTENCE_BREAK.finditer(joined)), dtype=np.int64)
     if not len(breaks):
         return []
@@ -267,25 +267,6 @@ def last_sentences(texts: Sequence[str], joined: str, starts: np.ndarray) -> lis
         if len(sentence.split()) >= LAST_SENTENCE_WORDS:
             out.append(OtherReading([i], sentence, LAST_SENTENCE))
     return out
-
-
-_MISSION_RULES = object()   # the key under which a match cache keeps ``mission_rules``'s
-
-
-def mission_rules(rules: "RuleSet", cache: dict | None) -> tuple["RuleSet", dict]:
-    """The rules of ``LAST_SENTENCE_PACKS`` and the match cache their readings
-    use, kept in ``cache`` for the next document. A set of their own, not a
-    filter on the hits: its literal index holds only their words, and no other
-    pack's rule is matched on a reading. (Measured, it saves little: these
-    packs' rules are the costly ones.)"""
-    held = cache.get(_MISSION_RULES) if cache is not None else None
-    if held is not None and held[0] is rules:
-        return held[1], held[2]
-    subset = RuleSet(tuple(r for r in rules if r.pack in LAST_SENTENCE_PACKS), rules.files)
-    own: dict = {}
-    if cache is not None:
-        cache[_MISSION_RULES] = (rules, subset, own)
-    return subset, own
 
 
 def as_sentences(texts: Sequence[str], paragraphs: Sequence[OtherReading]) -> Sequence[str]:
@@ -301,8 +282,8 @@ def as_sentences(texts: Sequence[str], paragraphs: Sequence[OtherReading]) -> Se
 
 
 def read_as(blocks: list[Block], hits: list[list[Hit]], readings: Sequence[OtherReading],
-            rules: "RuleSet", zone: Callable[[], int], match_cache: dict | None
-            ) -> list[list[Hit]]:
+            rules: "RuleSet", zone: Callable[[], int], match_cache: dict | None,
+            packs: frozenset[str] | None = None) -> list[list[Hit]]:
     """The hits, with the rules' verdicts on other readings of some lines: a
     hard-wrapped paragraph read as one line (``wrapped_paragraphs``), a line
     read without the buttons at its ends (``bare_lines``).
@@ -317,7 +298,8 @@ def read_as(blocks: list[Block], hits: list[list[Hit]], readings: Sequence[Other
     already, explained by that rule and the reading: the text comes out as it
     does written the plain way. Not when the reading names who said it
     (``speech``): a quote's sentence stays, as on one line (``spare_speech``
-    reads each piece of a wrapped one as its sentence).
+    reads each piece of a wrapped one as its sentence). ``packs``: when given,
+    only the rules of these packs may take a line on the readings.
     """
     pending = [r for r in readings
                if not all(any(h.whole_line for h in hits[i]) for i in r.lines)
@@ -335,7 +317,8 @@ def read_as(blocks: list[Block], hits: list[list[Hit]], readings: Sequence[Other
                           rules, zone, match_cache)
         done = set()
         for first, r in todo.items():
-            rule = next((h.rule for h in found[first] if h.origin is None and h.rule.action == "drop"), None)
+            rule = next((h.rule for h in found[first] if h.origin is None and h.rule.action == "drop"
+                         and (packs is None or h.rule.pack in packs)), None)
             if rule is None:
                 continue
             done.add(first)
@@ -617,9 +600,8 @@ def gather(blocks: list[Block], rules: "RuleSet", model: "Model | None",
     found = rule_hits(blocks, rules, zone, match_cache, drop_rest_end(whole, len(blocks)))
     found = read_as(blocks, found, [*paragraphs, *bare_lines(texts)], rules, zone, match_cache)
     if paragraph_calls:
-        mission, mission_cache = mission_rules(rules, match_cache)
         found = read_as(blocks, found, last_sentences(texts, whole.joined, whole.line_starts),
-                        mission, zone, mission_cache)
+                        rules, zone, match_cache, packs=LAST_SENTENCE_PACKS)
     found = read_trimmed(blocks, found, rules, zone, match_cache)
     found, spared = spare_speech(found, as_sentences(texts, paragraphs))
     found = take_lists(found, texts, facts)
