@@ -32,6 +32,8 @@ from .programs import compiled
 # How many words may stand between an English speaker's determiner and the
 # verb ("the sign in the bakery window reads").
 SPEAKER_WORDS = 6
+# The marks that close a quotation before the comma that opens a speaker's clause.
+CLOSING_QUOTES = "\"'”’»"
 POSSESSIVE = r"(?:tu[aeo]i?|vostr[aeio]|su[aeo]i?|mi[aeo]i?|nostr[aeio])\b"
 
 
@@ -76,7 +78,7 @@ def _pattern() -> re.Pattern:
     # Case-sensitive: the lists are lower case, and a verb of saying is written
     # so; "New York, NY 10016, United States" has a name and no verb.
     # The comma may close a quotation: '"We need your support," the mayor said'.
-    return re.compile(rf"(?:,[\"'”’»]?|\s[–—-])\s+(?:{clause})")
+    return re.compile(rf"(?:,[{re.escape(CLOSING_QUOTES)}]?|\s[–—-])\s+(?:{clause})")
 
 
 _CLAUSE_END = compiled(r"[,.;:!?]")
@@ -104,4 +106,4 @@ def attribution(text: str) -> str | None:
     if m is None:
         return None
     end = _CLAUSE_END.search(text, m.end())
-    return text[m.start():end.start() if end else len(text)].lstrip(",\"'”’»–—- ").strip()
+    return text[m.start():end.start() if end else len(text)].lstrip(f",{CLOSING_QUOTES}–—- ").strip()
