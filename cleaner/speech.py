@@ -18,8 +18,14 @@ word lists under ``speech`` in ``data/words.yaml``:
   noun, such as "indica" or "steht", counts only with an article or a name
   after it); French inversion: "explique-t-elle";
 - nothing more than the verb: "heißt es", "si legge", "głosi";
+- "according to" and any source but the reader: "según fuentes del
+  ayuntamiento", "selon des experts" (not "según tus preferencias");
 - "as" and the rest: "wie der Verlag mitteilte", "as the company said",
   "come ha spiegato il sindaco", "comme l'a indiqué la mairie".
+
+Or the speaker opens the line, a verb of saying in the past and a colon
+after it: "The charity said: we need your support to rebuild the shelter",
+"Le maire a déclaré : ...".
 """
 from __future__ import annotations
 
@@ -55,6 +61,9 @@ def _pattern() -> re.Pattern:
     leads = _alternatives(lists["leads"])
     at_once = _alternatives(lists["verbs"] + lists["verbs_before_speaker"] + lists["verbs_after_lead"])
     closing = _alternatives(lists["verbs_after_speaker"] + lists["verbs_closing"])
+    according = _alternatives(lists["verbs_according"])
+    reader = _alternatives(lists["second_person"])
+    colon_verbs = _alternatives(lists["verbs_before_colon"])
     name = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
     # News names a group without an article: "officials said", "local
     # volunteers asked", "police urged" (words of letters only: in ", plus
@@ -68,6 +77,7 @@ def _pattern() -> re.Pattern:
         # Nor is Italian's imperative: "indica le tue preferenze" (an article
         # then a possessive, which Spanish and French do not write).
         rf"(?:{before})\s+(?:(?:{articles})(?=\s|\b)(?!\s*{POSSESSIVE})|(?!(?:Sie|Ihnen|Ihr)\b)[A-ZÀ-ÖØ-Þ])",
+        rf"(?:{according})\s+(?!(?:(?:{articles})\s+)?(?:{reader})\b)\w",
         r"\w+(?:-t)?-(?:il|elle|ils|elles)\b",
         rf"(?:{verbs})\b",
         # after "as", a speaker opens with an article, a determiner or a name ("as we
@@ -78,7 +88,12 @@ def _pattern() -> re.Pattern:
     # Case-sensitive: the lists are lower case, and a verb of saying is written
     # so; "New York, NY 10016, United States" has a name and no verb.
     # The comma may close a quotation: '"We need your support," the mayor said'.
-    return re.compile(rf"(?:,[{re.escape(CLOSING_QUOTES)}]?|\s[–—-])\s+(?:{clause})")
+    # At the line's start: a capitalised word, at most SPEAKER_WORDS in all, the
+    # verb and up to three words ("told reporters on Monday"), a colon, then
+    # words or a quotation (a forum's "Safiro said: ↑" quotes a post).
+    opening = (rf"^\s*(?=[A-ZÀ-ÖØ-Þ])(?:[\w'’.-]+\s+){{1,{SPEAKER_WORDS}}}?(?:{colon_verbs})\b"
+               rf"(?:\s+[\w'’-]+){{0,3}}?(?=\s*:\s+[\w\"“„«‘'])")
+    return re.compile(rf"(?:,[{re.escape(CLOSING_QUOTES)}]?|\s[–—-])\s+(?:{clause})|{opening}")
 
 
 _CLAUSE_END = compiled(r"[,.;:!?]")

@@ -39,7 +39,7 @@ ARTICLE = (
     "The regional parliament met on Monday to debate the spending plan for next year.\n"
     "\n"
     "The minister said on Monday that the regional budget would be balanced by 2027, "
-    "according to officials who spoke to reporters in the capital after the session.\n"
+    "two years earlier than the plan of the previous government foresaw.\n"
     "\n"
     "Opposition deputies said the plan relied on optimistic forecasts for tax revenue.\n"
 )

@@ -65,15 +65,9 @@ TAKEN_BY_ANOTHER_RULE = {
     ("ui.recipe-buttons", "Drucken"): "share.network-label",
     ("ui.icon-button", "What is performance tuning in PostgreSQL? chevron_right"): "ui.icon-name",
 }
-# Known and not mended: article text another rule still takes. A speaker before a
-# colon reads as a comment's header ("Joe says:"); "según fuentes" names no
-# speaker attribution() knows; a deals column's price and an interview's
-# transition read as an offer and a related heading.
+# Known and not mended: article text another rule still takes. A deals column's
+# price and an interview's transition read as an offer and a related heading.
 STILL_TAKEN = {
-    ("donation.support-us-appeal", "The charity said: we need your support to rebuild the shelter."),
-    ("newsletter.signup-cta-fr-es", "Recibe el boletín oficial cada lunes el alcalde, según fuentes del "
-     "ayuntamiento que pidieron no ser identificadas por temor a represalias y a perder su empleo en la "
-     "administración."),
     ("paywall.trial-price", "Gym app: 3 months for $30"),
     ("related.read-more-tail", "More from the interview below."),
 }

@@ -47,6 +47,16 @@ ARTICLE = ("The regional council voted on Tuesday to extend the tram line to the
     ('"We need your support," the mayor told residents after the flood.',
      "the mayor told residents after the flood"),
     ("“We use cookies to improve your experience,” the banner said.", "the banner said"),
+    # "according to" and a source without an article
+    ("Recibe el boletín oficial cada lunes el alcalde, según fuentes del ayuntamiento.",
+     "según fuentes del ayuntamiento"),
+    ("Abonnez-vous à la lettre, selon des experts du secteur.", "selon des experts du secteur"),
+    ("Subscribe to the channel, according to officials.", "according to officials"),
+    # the speaker opens the line, a colon after the verb
+    ("The charity said: we need your support to rebuild the shelter.", "The charity said"),
+    ('He told reporters on Monday: "Please donate."', "He told reporters on Monday"),
+    ("Der Verband erklärte: Wir brauchen Ihre Unterstützung.", "Der Verband erklärte"),
+    ("Le maire a déclaré : « Nous avons besoin de votre soutien. »", "Le maire a déclaré"),
 ])
 def test_attribution_finds_the_speakers_clause(line, clause):
     found = attribution(line)
@@ -65,6 +75,12 @@ def test_attribution_finds_the_speakers_clause(line, clause):
     "Sign up for our newsletter, as we promised in March",                  # the site's own voice
     "Join us, as thousands of readers already have.",                       # no verb of saying
     "Early access, behind-the-scenes notes and priority requests.",          # a list: "notes" is a noun
+    "Recibe ofertas exclusivas, según tus intereses.",                       # the reader's own
+    "Scegli il piano, secondo le tue preferenze.",
+    "Choose a plan, according to your needs.",
+    "Todd wrote: \"Josef, I certainly didn't mean to offend.\"",             # a comment's quotation
+    "Safiro said: ↑",                                                        # a forum's quotation
+    "Subscribe now and get 50% off: offer ends Sunday.",                     # no verb of saying
 ])
 def test_attribution_leaves_calls_and_labels_alone(line):
     assert attribution(line) is None
