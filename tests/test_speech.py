@@ -78,6 +78,8 @@ def test_attribution_finds_the_speakers_clause(line, clause):
     "Recibe ofertas exclusivas, según tus intereses.",                       # the reader's own
     "Scegli il piano, secondo le tue preferenze.",
     "Choose a plan, according to your needs.",
+    "Abbonati ora, secondo mese gratis!",                                    # "second", not "according to"
+    "Assine já, segundo mês grátis.",
     "Todd wrote: \"Josef, I certainly didn't mean to offend.\"",             # a comment's quotation
     "Safiro said: ↑",                                                        # a forum's quotation
     "Subscribe now and get 50% off: offer ends Sunday.",                     # no verb of saying
