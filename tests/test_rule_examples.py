@@ -62,6 +62,7 @@ TAKEN_BY_ANOTHER_RULE = {
     ("related.read-more-tail", "Read more"): "related.heading",
     ("related.read-more-tail", "Related"): "related.heading",
     ("ui.recipe-buttons", "Print"): "share.network-label",
+    ("share.podcast-apps", "Email | RSS"): "share.network-label",
     ("ui.recipe-buttons", "Drucken"): "share.network-label",
     ("ui.icon-button", "What is performance tuning in PostgreSQL? chevron_right"): "ui.icon-name",
 }
