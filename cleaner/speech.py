@@ -62,7 +62,7 @@ def _pattern() -> re.Pattern:
     at_once = _alternatives(lists["verbs"] + lists["verbs_before_speaker"] + lists["verbs_after_lead"])
     closing = _alternatives(lists["verbs_after_speaker"] + lists["verbs_closing"])
     according = _alternatives(lists["verbs_according"])
-    reader = _alternatives(lists["second_person"])
+    reader = _alternatives(lists["addressee"])
     colon_verbs = _alternatives(lists["verbs_before_colon"])
     name = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
     # News names a group without an article: "officials said", "local
