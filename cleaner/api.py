@@ -9,7 +9,7 @@ from . import collector, markup, writer
 from .blocks import Block, split_lines
 from .decide import Decision, decide
 from .errors import CleanerError
-from .names import (HEURISTIC_ENCLOSED, MODES, Mode, check_disable, check_mode,  # noqa: F401 (MODES: public)
+from .names import (BOX_HEURISTICS, MODES, Mode, check_disable, check_mode,  # noqa: F401 (MODES: public)
                     heuristic_switches, rule_names)
 from .reader import Document, read_bytes
 from .rules import RuleSet, load_rules
@@ -265,7 +265,7 @@ class Cleaner:
         self.heuristics = heuristics
         self.model_on = heuristics and model_on
         self.repetition = heuristics and repetition and repetition_on
-        self.enclosed = HEURISTIC_ENCLOSED not in self.disabled
+        self.boxes_off = frozenset(BOX_HEURISTICS).intersection(self.disabled)
         self.rules = base.without(rule_names(self.disabled))
         self._weights = weights
         self._model: Model | None = None
@@ -390,7 +390,7 @@ class Cleaner:
                     written=blocks if reading else None,
                     paragraph_calls=self.mode in PARAGRAPH_CALL_MODES)
         decisions = decide(ev, model, self.mode, first_line=first, explain=explain,
-                           enclosed=self.enclosed)
+                           off=self.boxes_off)
         return as_written(decisions, blocks, reading) if reading else decisions
 
     def clean(self, text: str, *, common: CommonLines | None = None) -> str:

@@ -23,7 +23,10 @@ HEURISTIC = "heuristic"                       # every heuristic (boilerplate sco
 HEURISTIC_BOILERPLATE = "heuristic.boilerplate"  # the per-unit boilerplate model
 HEURISTIC_REPEATED = "heuristic.repeated"     # lines repeated across the documents of a run
 HEURISTIC_ENCLOSED = "heuristic.enclosed"     # short lines inside a box the rules removed
-HEURISTIC_NAMES = (HEURISTIC, HEURISTIC_BOILERPLATE, HEURISTIC_REPEATED, HEURISTIC_ENCLOSED)
+HEURISTIC_BOX_TITLE = "heuristic.box-title"   # a short title right above a box the rules removed
+BOX_HEURISTICS = (HEURISTIC_ENCLOSED, HEURISTIC_BOX_TITLE)   # decide's, after the model
+HEURISTIC_NAMES = (HEURISTIC, HEURISTIC_BOILERPLATE, HEURISTIC_REPEATED, HEURISTIC_ENCLOSED,
+                   HEURISTIC_BOX_TITLE)
 # The names that become a Cleaner's on/off arguments (heuristics, repetition); a
 # Cleaner takes the others in ``disable`` as they are.
 SWITCH_NAMES = (HEURISTIC, HEURISTIC_BOILERPLATE, HEURISTIC_REPEATED)
@@ -68,7 +71,8 @@ def heuristic_switches(names: Iterable[str]) -> tuple[bool, bool]:
 
 def cleaner_names(names: Iterable[str]) -> list[str]:
     """``names`` without those ``heuristic_switches`` turns into switches: what a
-    Cleaner's ``disable`` takes (rule ids, packs, ``heuristic.enclosed``)."""
+    Cleaner's ``disable`` takes (rule ids, packs, ``heuristic.enclosed``,
+    ``heuristic.box-title``)."""
     return [n for n in names if n not in SWITCH_NAMES]
 
 

@@ -60,8 +60,9 @@ def test_heuristic_switches():
     assert rule_names(["share", "heuristic", "heuristic.repeated", "x.y"]) == ["share", "x.y"]
 
 
-def test_a_cleaner_takes_heuristic_enclosed_as_a_name_the_others_as_switches():
+def test_a_cleaner_takes_the_box_heuristics_as_names_the_others_as_switches():
     from cleaner.names import cleaner_names
 
-    names = ["share", "heuristic.repeated", "heuristic.enclosed", "heuristic.boilerplate", "x.y"]
-    assert cleaner_names(names) == ["share", "heuristic.enclosed", "x.y"]
+    names = ["share", "heuristic.repeated", "heuristic.enclosed", "heuristic.boilerplate",
+             "heuristic.box-title", "x.y"]
+    assert cleaner_names(names) == ["share", "heuristic.enclosed", "heuristic.box-title", "x.y"]
