@@ -258,7 +258,8 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
     the lines they would remove are left to the model.
     """
     rule_only = list(map(Decision, ev.blocks, repeat(True)))     # the lines no rule touches...
-    for i in compress(count(), map(is_not, ev.cuts, repeat(NO_CUT))):     # ...and the others
+    cut = list(compress(count(), map(is_not, ev.cuts, repeat(NO_CUT))))   # ...and the others
+    for i in cut:
         rule_only[i] = rule_decision(ev.blocks[i], ev.cuts[i], first_line)
     out = list(rule_only)
     unit = ev.unit_of_line()
@@ -278,9 +279,9 @@ def decide(ev: "Evidence", model: "Model | None", mode: str = "balanced",
                 continue
             out[i] = Decision(d.block, False, *reasons[u], kind="heuristic")
         if ENCLOSED not in off:
-            _enclosed(out, first_line)
+            _enclosed(out, cut, first_line)
         if BOX_TITLE not in off:
-            _box_titles(out, first_line)
+            _box_titles(out, cut, first_line)
         if not _no_article_guard(out, ev, keep):
             _article_guard(out, ev, unit)
     if judged:
@@ -309,27 +310,30 @@ def _rule_pack(d: Decision) -> str | None:
     return d.reason.partition(".")[0]
 
 
-def _enclosed(out: list[Decision], first_line: int = 0) -> None:
+def _enclosed(out: list[Decision], cut: list[int], first_line: int = 0) -> None:
     """Remove a short run of short kept lines (``heuristic.enclosed``) whose
     neighbours, the nearest lines with text above and below it, were removed by
     rules of the same pack, one of ``ENCLOSING_PACKS``, or of any two of
-    ``BOX_PACKS`` (``_box_words``): the inside of one box."""
-    texts = [i for i, d in enumerate(out) if not d.block.blank]
-    j = 0
-    while j < len(texts):
-        if not out[texts[j]].kept:
-            j += 1
+    ``BOX_PACKS`` (``_box_words``): the inside of one box. ``cut``: the lines
+    the rules touched, ascending (the run lies between two of them)."""
+    removed = [i for i in cut if _rule_pack(out[i]) is not None]
+    for a, b in zip(removed, removed[1:]):
+        packs = _rule_pack(out[a]), _rule_pack(out[b])
+        words = _box_words(*packs)
+        if not words:
             continue
-        k = j
-        while k < len(texts) and out[texts[k]].kept:
-            k += 1
-        run = texts[j:k]
-        if 0 < j and k < len(texts) and len(run) <= ENCLOSED_LINES:
-            above, below = out[texts[j - 1]], out[texts[k]]
-            packs = _rule_pack(above), _rule_pack(below)
-            words = _box_words(*packs)
-            if words and all(not out[i].spans and len(out[i].block.text.split()) <= words
-                             for i in run):
+        run = []
+        for i in range(a + 1, b):     # at most ENCLOSED_LINES + 1 lines with text are read
+            d = out[i]
+            if d.block.blank:
+                continue
+            if not d.kept or d.spans or len(run) == ENCLOSED_LINES \
+                    or len(d.block.text.split()) > words:
+                break
+            run.append(i)
+        else:
+            if run:
+                above, below = out[a], out[b]
                 what = "a short line" if len(run) == 1 else f"{len(run)} short lines"
                 who = packs[0] if packs[0] == packs[1] else " and ".join(packs)
                 detail = (f"{what} between lines {first_line + above.block.line_no} and "
@@ -337,28 +341,46 @@ def _enclosed(out: list[Decision], first_line: int = 0) -> None:
                           f"({above.reason}, {below.reason})")
                 for i in run:
                     out[i] = Decision(out[i].block, False, ENCLOSED, detail, kind="heuristic")
-        j = k
 
 
-def _box_titles(out: list[Decision], first_line: int = 0) -> None:
+def _box_titles(out: list[Decision], cut: list[int], first_line: int = 0) -> None:
     """Remove a short kept line right above lines that rules of ``TITLE_PACKS``
-    removed (``heuristic.box-title``): the title of their box."""
-    texts = [i for i, d in enumerate(out) if not d.block.blank]
-    for j in range(1, len(texts) - BOX_TITLE_UNDER):
-        if out[texts[j + 1]].kept:      # most lines: no box starts under this one
+    removed (``heuristic.box-title``): the title of their box. ``cut``: the
+    lines the rules touched, ascending (a box's top line is one of them)."""
+    top = next((i for i, d in enumerate(out) if not d.block.blank), None)
+    for i in cut:
+        if _rule_pack(out[i]) not in TITLE_PACKS:
             continue
-        d = out[texts[j]]
+        title = _next_text(out, i, -1)
+        if title is None or title == top:       # the text's first line is its headline
+            continue
+        d = out[title]
         if not d.kept or d.spans or not _title_like(d.block.text):
             continue
         # The box: lines of the mission's packs, and the inside the rules left
-        # between them (``_enclosed``), under a line of theirs.
-        under = [out[i] for i in texts[j + 1:j + 1 + BOX_TITLE_UNDER]]
-        packs = [ENCLOSED if u.reason == ENCLOSED else _rule_pack(u) for u in under]
-        if packs[0] in TITLE_PACKS and all(p in TITLE_PACKS or p == ENCLOSED for p in packs[1:]):
-            lines = " and ".join(str(first_line + u.block.line_no) for u in under)
-            detail = (f"a short title right above lines {lines}, removed as "
-                      f"{' and '.join(dict.fromkeys(u.reason for u in under))}")
-            out[texts[j]] = Decision(d.block, False, BOX_TITLE, detail, kind="heuristic")
+        # between them (``_enclosed``), under the title.
+        under = [i]
+        while len(under) < BOX_TITLE_UNDER:
+            j = _next_text(out, under[-1], 1)
+            if j is None or not (out[j].reason == ENCLOSED or _rule_pack(out[j]) in TITLE_PACKS):
+                break
+            under.append(j)
+        if len(under) == BOX_TITLE_UNDER:
+            lines = " and ".join(str(first_line + out[j].block.line_no) for j in under)
+            reasons = " and ".join(dict.fromkeys(out[j].reason for j in under))
+            out[title] = Decision(d.block, False, BOX_TITLE,
+                                  f"a short title right above lines {lines}, removed as {reasons}",
+                                  kind="heuristic")
+
+
+def _next_text(out: list[Decision], i: int, step: int) -> int | None:
+    """The nearest line with text from line ``i`` on, ``step`` -1 up or 1 down (None: none)."""
+    i += step
+    while 0 <= i < len(out):
+        if not out[i].block.blank:
+            return i
+        i += step
+    return None
 
 
 def _title_like(text: str) -> bool:
