@@ -352,7 +352,9 @@ def _box_titles(out: list[Decision], cut: list[int], first_line: int = 0) -> Non
         if _rule_pack(out[i]) not in TITLE_PACKS:
             continue
         title = _next_text(out, i, -1)
-        if title is None or title == top:       # the text's first line is its headline
+        # The text's first line is its headline; a window of a long text keeps
+        # its first line too (it may be one, and keeping a title costs little).
+        if title is None or title == top:
             continue
         d = out[title]
         if not d.kept or d.spans or not _title_like(d.block.text):
