@@ -574,8 +574,8 @@ def test_the_inside_of_a_mission_box_goes_between_lines_of_two_of_its_packs():
 TITLED = ["{title}", "Sign up for our newsletter", "Enter your email address", "Subscribe"]
 
 
-def _titled(title: str, box: list[str] = TITLED) -> str:
-    return _with_box([line.format(title=title) for line in box])
+def _titled(title: str) -> str:
+    return _with_box([line.format(title=title) for line in TITLED])
 
 
 def test_a_short_title_right_above_a_box_the_rules_removed_goes_with_it():
