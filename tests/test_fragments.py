@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cleaner import Cleaner
 from cleaner.alternatives import inside
@@ -133,6 +134,22 @@ def test_shipped_fragments_cover_the_core_families_in_eight_languages():
     frags = load_fragments(fragments_dir())
     missing = [(name, lang) for name in CORE for lang in LANGS if lang not in frags.get(name, {})]
     assert not missing, f"core fragments missing: {missing}"
+
+
+def test_every_shipped_fragment_is_named_by_a_shipped_pattern_or_fragment():
+    """No dead vocabulary: words added to a fragment no rule names change nothing
+    (consent_verb, donation_noun, email_field and us were such, in every language)."""
+    named = set()
+    for f in sorted(fragments_dir().parent.glob("*.yaml")):
+        for item in yaml.safe_load(f.read_text(encoding="utf-8"))["rules"]:
+            for key in ("pattern", "until"):
+                named.update(ref.split(".")[0] for ref in references(item.get(key) or ""))
+    frags = load_fragments(fragments_dir())
+    for alternatives in frags.values():
+        for alts in alternatives.values():
+            for alt in alts:
+                named.update(ref.split(".")[0] for ref in references(alt))
+    assert sorted(set(frags) - named) == []
 
 
 def test_every_shipped_fragment_compiles_with_re():
