@@ -31,6 +31,7 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "our_newsletter", "messenger_alerts", "newsletter_frame", "unsubscribe_call", "if_you_can",
         "with_consent", "signup_call", "signup_gain", "account_question", "contact_call",
         "transfer_call", "secure_payment", "newsletter_crowd", "digest_pick", "digest_tail", "cadence",
+        "subscriber_perk",
         # sign-in widgets and social profiles
         "social_signin", "forgot_password", "social_networks", "we_respect_privacy", "piece_noun",
         "email_address", "opt_in_wish", "newsletter_does", "data_promise", "signup_promise",
