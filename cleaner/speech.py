@@ -66,9 +66,9 @@ def _pattern() -> re.Pattern:
     colon_verbs = _alternatives(lists["verbs_before_colon"])
     name = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
     # News names a group without an article: "officials said", "local
-    # volunteers asked", "police urged" (words of letters only: in ", plus
-    # behind-the-scenes notes" no one speaks).
-    group = r"(?:[a-z]+\s+)?(?:[a-z]+s|police|staff|people)\s+"
+    # volunteers asked", "police urged", "city hall said" (words of letters
+    # only: in ", plus behind-the-scenes notes" no one speaks).
+    group = r"(?:[a-z]+\s+)?(?:[a-z]+s|police|staff|people|hall|council|government|ministry|management)\s+"
     speaker = rf"(?:(?:{openers})\s+(?:[\w'’.-]+\s+){{0,{SPEAKER_WORDS - 1}}}?|{name}\s+|{group})"
     clause = "|".join((
         rf"{speaker}(?:{after})\b(?!\s*:)",     # not a comment's header: "Joe says:"
