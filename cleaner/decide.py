@@ -316,10 +316,9 @@ def _enclosed(out: list[Decision], cut: list[int], first_line: int = 0) -> None:
     rules of the same pack, one of ``ENCLOSING_PACKS``, or of any two of
     ``BOX_PACKS`` (``_box_words``): the inside of one box. ``cut``: the lines
     the rules touched, ascending (the run lies between two of them)."""
-    removed = [i for i in cut if _rule_pack(out[i]) is not None]
-    for a, b in zip(removed, removed[1:]):
-        packs = _rule_pack(out[a]), _rule_pack(out[b])
-        words = _box_words(*packs)
+    removed = [(i, pack) for i in cut if (pack := _rule_pack(out[i])) is not None]
+    for (a, above_pack), (b, below_pack) in zip(removed, removed[1:]):
+        words = _box_words(above_pack, below_pack)
         if not words:
             continue
         run = []
@@ -335,7 +334,7 @@ def _enclosed(out: list[Decision], cut: list[int], first_line: int = 0) -> None:
             if run:
                 above, below = out[a], out[b]
                 what = "a short line" if len(run) == 1 else f"{len(run)} short lines"
-                who = packs[0] if packs[0] == packs[1] else " and ".join(packs)
+                who = above_pack if above_pack == below_pack else f"{above_pack} and {below_pack}"
                 detail = (f"{what} between lines {first_line + above.block.line_no} and "
                           f"{first_line + below.block.line_no}, which {who} rules removed "
                           f"({above.reason}, {below.reason})")
@@ -347,7 +346,7 @@ def _box_titles(out: list[Decision], cut: list[int], first_line: int = 0) -> Non
     """Remove a short kept line right above lines that rules of ``TITLE_PACKS``
     removed (``heuristic.box-title``): the title of their box. ``cut``: the
     lines the rules touched, ascending (a box's top line is one of them)."""
-    top = next((i for i, d in enumerate(out) if not d.block.blank), None)
+    top = _next_text(out, -1, 1)
     for i in cut:
         if _rule_pack(out[i]) not in TITLE_PACKS:
             continue

@@ -25,8 +25,7 @@ HEURISTIC_REPEATED = "heuristic.repeated"     # lines repeated across the docume
 HEURISTIC_ENCLOSED = "heuristic.enclosed"     # short lines inside a box the rules removed
 HEURISTIC_BOX_TITLE = "heuristic.box-title"   # a short title right above a box the rules removed
 BOX_HEURISTICS = (HEURISTIC_ENCLOSED, HEURISTIC_BOX_TITLE)   # decide's, after the model
-HEURISTIC_NAMES = (HEURISTIC, HEURISTIC_BOILERPLATE, HEURISTIC_REPEATED, HEURISTIC_ENCLOSED,
-                   HEURISTIC_BOX_TITLE)
+HEURISTIC_NAMES = (HEURISTIC, HEURISTIC_BOILERPLATE, HEURISTIC_REPEATED, *BOX_HEURISTICS)
 # The names that become a Cleaner's on/off arguments (heuristics, repetition); a
 # Cleaner takes the others in ``disable`` as they are.
 SWITCH_NAMES = (HEURISTIC, HEURISTIC_BOILERPLATE, HEURISTIC_REPEATED)
