@@ -138,6 +138,20 @@ def seed_expected() -> bytes:
     return (SEED / "expected.txt").read_bytes()
 
 
+def written_patterns():
+    """(where, text) of every shipped pattern and end pattern as written in its file,
+    before fragments expand; ``where`` reads "<file>: <rule id>.<key>"."""
+    import yaml
+
+    from cleaner.rules import builtin_rules_dir
+
+    for f in sorted(builtin_rules_dir().glob("*.yaml")):
+        for item in yaml.safe_load(f.read_text(encoding="utf-8"))["rules"]:
+            for key in ("pattern", "until"):
+                if item.get(key):
+                    yield f"{f.name}: {item['id']}.{key}", item[key]
+
+
 # Texts the heuristics tests share: a short news story, a menu some rules
 # name, a section menu no rule names, and five unrelated one-paragraph stories.
 ARTICLE = """\

@@ -115,10 +115,9 @@ def test_rule_ids_unique_and_prefixed_by_pack():
 import textwrap  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import yaml  # noqa: E402
-
 from cleaner.fragments import parse_file  # noqa: E402
 from cleaner.rules import KINDS, builtin_rules_dir, load_file  # noqa: E402
+from conftest import written_patterns  # noqa: E402
 
 MAX_WRITTEN = 600   # characters of a pattern as written (fragments expand later)
 
@@ -127,16 +126,6 @@ MAX_WRITTEN = 600   # characters of a pattern as written (fragments expand later
 def test_rule_has_a_kind_and_languages(rule):
     assert rule.kind in KINDS and rule.kind != "other", f"{rule.source}: {rule.id} has no kind"
     assert rule.langs, f"{rule.source}: {rule.id} has no language list"
-
-
-def written_patterns():
-    """(where, text) of every shipped pattern and end pattern as written in its file,
-    before fragments expand; ``where`` reads "<file>: <rule id>.<key>"."""
-    for f in sorted(builtin_rules_dir().glob("*.yaml")):
-        for item in yaml.safe_load(f.read_text(encoding="utf-8"))["rules"]:
-            for key in ("pattern", "until"):
-                if item.get(key):
-                    yield f"{f.name}: {item['id']}.{key}", item[key]
 
 
 def test_no_written_pattern_is_longer_than_600_characters():
