@@ -79,7 +79,8 @@ def _pattern() -> re.Pattern:
         rf"(?:{before})\s+(?:(?:{articles})(?=\s|\b)(?!\s*{POSSESSIVE})|(?!(?:Sie|Ihnen|Ihr)\b)[A-ZÀ-ÖØ-Þ])",
         rf"(?:{according})\s+(?!(?:(?:{articles})\s+)?(?:{reader})\b)\w",
         r"\w+(?:-t)?-(?:il|elle|ils|elles)\b",
-        rf"(?:{verbs})\b",
+        # German may lead the verb with "so": ", so warnt die Verbraucherzentrale".
+        rf"(?:so\s+)?(?:{verbs})\b",
         # after "as", a speaker opens with an article, a determiner or a name ("as we
         # promised" is the site's own voice)
         rf"(?:{leads})\s+(?:(?:{at_once})\b|(?:(?:{articles}|{openers})\s+|[A-ZÀ-ÖØ-Þ][\w'’-]*\s+)"

@@ -31,6 +31,9 @@ ARTICLE = ("The regional council voted on Tuesday to extend the tram line to the
     ("Steun de lokale journalistiek, staat op een bord.", "staat op een bord"),
     ("Wspieraj lokalne dziennikarstwo, głosi napis.", "głosi napis"),
     ("Die Preise steigen, so der Sprecher des Verbands.", "so der Sprecher des Verbands"),
+    # German may lead the verb with "so"
+    ("Wenn Sie den Beitrag aktivieren, werden Daten übertragen – so warnt die Verbraucherzentrale.",
+     "so warnt die Verbraucherzentrale"),
     # "as" and the speaker: the verb closes the clause, or follows "as" at once
     ("Das Abo kostet 9,99 Euro im Monat, jederzeit kündbar, wie der Verlag mitteilte.",
      "wie der Verlag mitteilte"),
