@@ -29,7 +29,7 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "payment_method_label", "pay_with", "if_you_value", "please", "donation_frequency", "other_amount", "we_use_cookies",
         "change_consent", "policy_pointer", "tip_jar", "reader_question", "signup_discount",
         "our_newsletter", "messenger_alerts", "newsletter_frame", "unsubscribe_call", "if_you_can",
-        "with_consent", "signup_call", "signup_gain", "account_question", "contact_call",
+        "with_consent", "signup_call", "signup_gain", "account_question", "contact_call", "or_lead",
         "transfer_call", "secure_payment", "newsletter_crowd", "digest_pick", "digest_tail", "cadence",
         "subscriber_perk",
         # sign-in widgets and social profiles
