@@ -30,6 +30,10 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "change_consent", "policy_pointer", "tip_jar", "reader_question", "signup_discount",
         "our_newsletter", "messenger_alerts", "newsletter_frame", "unsubscribe_call", "if_you_can",
         "with_consent", "signup_call", "signup_gain", "account_question", "contact_call", "or_lead",
+        # the thirty-fifth and thirty-eighth probes' families
+        "trial_ending", "choose_plan", "activate_access", "institution_access", "follow_alerts",
+        "preferences_saved", "tax_relief", "legacy_gift", "employer_match", "fundraiser_widget",
+        "pay_what_you_want", "save_for_later",
         "transfer_call", "secure_payment", "newsletter_crowd", "digest_pick", "digest_tail", "cadence",
         "subscriber_perk",
         # sign-in widgets and social profiles
