@@ -34,6 +34,9 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "trial_ending", "choose_plan", "activate_access", "institution_access", "follow_alerts",
         "preferences_saved", "tax_relief", "legacy_gift", "employer_match", "fundraiser_widget",
         "pay_what_you_want", "save_for_later",
+        # the forty-first probe's families
+        "subscription_status", "preferred_source", "e_paper", "transfer_detail", "crypto_gift",
+        "group_offer", "referral_call", "no_cookies",
         "transfer_call", "secure_payment", "newsletter_crowd", "digest_pick", "digest_tail", "cadence",
         "subscriber_perk",
         # sign-in widgets and social profiles
