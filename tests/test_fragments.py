@@ -37,6 +37,9 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         # the forty-first probe's families
         "subscription_status", "preferred_source", "e_paper", "transfer_detail", "crypto_gift",
         "group_offer", "referral_call", "no_cookies",
+        # the forty-seventh probe's families
+        "cookie_declaration", "passwordless_signin", "ad_unlock", "free_to_read", "free_to_read_tail",
+        "newsletter_sample", "gift_use",
         "transfer_call", "secure_payment", "newsletter_crowd", "digest_pick", "digest_tail", "cadence",
         "subscriber_perk",
         # sign-in widgets and social profiles
