@@ -40,6 +40,8 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         # the forty-seventh probe's families
         "cookie_declaration", "passwordless_signin", "ad_unlock", "free_to_read", "free_to_read_tail",
         "newsletter_sample", "gift_use",
+        # the fifty-first probe's families
+        "password_rules", "gift_code", "app_store_restore", "text_to_give", "other_gifts",
         "transfer_call", "secure_payment", "newsletter_crowd", "digest_pick", "digest_tail", "cadence",
         "subscriber_perk",
         # sign-in widgets and social profiles
