@@ -35,7 +35,7 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "preferences_saved", "tax_relief", "legacy_gift", "employer_match", "fundraiser_widget",
         "pay_what_you_want", "save_for_later",
         # the forty-first probe's families
-        "subscription_status", "preferred_source", "e_paper", "transfer_detail", "crypto_gift",
+        "subscription_status", "account_purpose", "preferred_source", "e_paper", "transfer_detail", "crypto_gift",
         "group_offer", "referral_call", "no_cookies",
         # the forty-seventh probe's families
         "cookie_declaration", "passwordless_signin", "ad_unlock", "free_to_read", "free_to_read_tail",
