@@ -94,7 +94,11 @@ def _pattern() -> re.Pattern:
     # words or a quotation (a forum's "Safiro said: ↑" quotes a post).
     opening = (rf"^\s*(?=[A-ZÀ-ÖØ-Þ])(?:[\w'’.-]+\s+){{1,{SPEAKER_WORDS}}}?(?:{colon_verbs})\b"
                rf"(?:\s+[\w'’-]+){{0,3}}?(?=\s*:\s+[\w\"“„«‘'])")
-    return re.compile(rf"(?:,[{re.escape(CLOSING_QUOTES)}]?|\s[–—-])\s+(?:{clause})|{opening}")
+    # A question or an exclamation may end what was said ("Kennen Sie unser E-Paper? fragte
+    # der Verlag", "Why pay? asked the editor"): the clause after it opens in lower case, as a
+    # verb of saying does; a box's next sentence opens in upper case ("Questions? Ask us").
+    return re.compile(rf"(?:,[{re.escape(CLOSING_QUOTES)}]?|\s[–—-]|[?!][{re.escape(CLOSING_QUOTES)}]?(?=\s+[a-zà-ÿ]))"
+                      rf"\s+(?:{clause})|{opening}")
 
 
 _CLAUSE_END = compiled(r"[,.;:!?]")
