@@ -44,6 +44,8 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "password_rules", "gift_code", "app_store_restore", "text_to_give", "other_gifts",
         "transfer_call", "secure_payment", "newsletter_crowd", "digest_pick", "digest_tail", "cadence",
         "subscriber_perk",
+        # the fifty-ninth probe's family
+        "delivery_service",
         # sign-in widgets and social profiles
         "social_signin", "forgot_password", "social_networks", "we_respect_privacy", "piece_noun",
         "email_address", "opt_in_wish", "newsletter_does", "data_promise", "signup_promise",
