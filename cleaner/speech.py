@@ -8,8 +8,9 @@ match the start of such a line; a site prints the call bare. ``attribution``
 finds the speaker's clause, and the evidence leaves out a rule's whole-line
 removal of a line that has one (``evidence.spare_speech``).
 
-The clause opens after a comma or a dash with one of three shapes, from the
-word lists under ``speech`` in ``data/words.yaml``:
+The clause opens after a comma or a dash, or after a "?" or "!" when it opens
+in lower case ("Kennen Sie unser E-Paper? fragte der Verlag"), with one of
+three shapes, from the word lists under ``speech`` in ``data/words.yaml``:
 
 - an English speaker, then a verb of saying: "the sign in the window reads",
   "Maria Lopez said", "she wrote", "officials said";
@@ -126,4 +127,4 @@ def attribution(text: str) -> str | None:
     if m is None:
         return None
     end = _CLAUSE_END.search(text, m.end())
-    return text[m.start():end.start() if end else len(text)].lstrip(f",{CLOSING_QUOTES}–—- ").strip()
+    return text[m.start():end.start() if end else len(text)].lstrip(f",?!{CLOSING_QUOTES}–—- ").strip()

@@ -60,6 +60,11 @@ ARTICLE = ("The regional council voted on Tuesday to extend the tram line to the
     ('He told reporters on Monday: "Please donate."', "He told reporters on Monday"),
     ("Der Verband erklärte: Wir brauchen Ihre Unterstützung.", "Der Verband erklärte"),
     ("Le maire a déclaré : « Nous avons besoin de votre soutien. »", "Le maire a déclaré"),
+    # what was said ends with "?" or "!", and the clause opens in lower case after it
+    ("Kennen Sie schon unser E-Paper? fragte der Verlag in einer Umfrage.",
+     "fragte der Verlag in einer Umfrage"),
+    ("Why pay for news? asked the editor.", "asked the editor"),
+    ("Réabonnez-vous pour retrouver l'accès, écrivaient les escrocs.", "écrivaient les escrocs"),
 ])
 def test_attribution_finds_the_speakers_clause(line, clause):
     found = attribution(line)
@@ -86,6 +91,8 @@ def test_attribution_finds_the_speakers_clause(line, clause):
     "Todd wrote: \"Josef, I certainly didn't mean to offend.\"",             # a comment's quotation
     "Safiro said: ↑",                                                        # a forum's quotation
     "Subscribe now and get 50% off: offer ends Sunday.",                     # no verb of saying
+    "Questions? Schreibt uns an leserbriefe@example.de",                     # the box's next sentence: upper case
+    "Not a subscriber? Sign up today, the first month is free.",
 ])
 def test_attribution_leaves_calls_and_labels_alone(line):
     assert attribution(line) is None
