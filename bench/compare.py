@@ -11,9 +11,19 @@ load the machine has weighs on both alike; rounds alternate which one is
 started first. What to read is the ratio, not the throughputs: two runs at
 once also slow each other down (shared memory and caches).
 
+With ``--instructions`` it counts instead of timing: each tree cleans every
+``--sample``-th document once under valgrind's callgrind, and once more builds
+its cleaner without cleaning; the difference is the instructions cleaning took.
+A count does not depend on how busy the machine is: one tree against itself
+gave 0.9986 and 1.0026, where paired timings vary by a percent or two and more
+(bench/startup.py's ``--instructions`` counts start-up the same way). What is
+left moves with the folder names and the hash seed (dict layouts). It weighs
+every instruction alike: a change in cache misses or in memory it does not see.
+
 Run from the repository root:
 
     python bench/compare.py REV_A REV_B [--corpus PATH] [--name FILE] [--repeat 3] [--rounds 2]
+    python bench/compare.py REV_A REV_B --instructions [--sample 36]
 
 A revision is anything ``git archive`` takes (a commit, a branch, HEAD). Each
 tree must carry its own data files (``scripts/rule_literals.py`` run and
@@ -52,6 +62,27 @@ _, best, _, _ = time_in_process(docs, int(repeat))
 print(best, sum(len(text.encode("utf-8")) for _, text in docs))
 """
 
+# Run under callgrind in each tree: every ``step``-th document cleaned once
+# when ``clean`` is "1"; with "0" the same start (imports, documents read,
+# Cleaner built, one line cleaned so that first-use work is paid) and no more.
+COUNT_WORKER = r"""
+import sys
+from pathlib import Path
+tree, bench, corpus, name, step, clean = sys.argv[1:7]
+sys.path.append(bench)
+from throughput import load_docs
+import cleaner
+if not cleaner.__file__.startswith(tree):
+    sys.exit(f"imported {cleaner.__file__}, not the tree in {tree}")
+docs = load_docs(Path(corpus), name)[::int(step)]
+c = cleaner.Cleaner()
+c.clean("One line to pay for first use.\n")
+if clean == "1":
+    for _, text in docs:
+        c.clean(text)
+print(len(docs), sum(len(text.encode("utf-8")) for _, text in docs))
+"""
+
 
 def export(rev: str, into: Path) -> Path:
     """The tree of ``rev`` in a folder under ``into``, its modules compiled."""
@@ -83,6 +114,29 @@ def finish(proc: subprocess.Popen, rev: str) -> tuple[float, int]:
     return float(seconds), int(size)
 
 
+def count(trees: dict[str, Path], corpus: Path, name: str, step: int) -> dict[str, int]:
+    """Per revision: the instructions its cleaner took to clean every ``step``-th
+    document, the two trees' four callgrind runs two at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from startup import instructions
+
+    def run(job: tuple[str, str]) -> int:
+        rev, clean = job
+        tree = trees[rev]
+        cmd = [sys.executable, "-P", "-c", COUNT_WORKER, f"{tree}{os.sep}", str(REPO / "bench"),
+               str(corpus), name, str(step), clean]
+        counted = instructions(cmd, b"", env={"PYTHONPATH": str(tree)})
+        if counted is None:
+            sys.exit("compare.py: valgrind is not installed (apt-get install valgrind), or counted nothing")
+        return counted
+
+    jobs = [(rev, clean) for rev in trees for clean in ("1", "0")]
+    with ThreadPoolExecutor(2) as pool:
+        got = dict(zip(jobs, pool.map(run, jobs)))
+    return {rev: got[rev, "1"] - got[rev, "0"] for rev in trees}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("rev_a")
@@ -91,12 +145,25 @@ def main() -> None:
     ap.add_argument("--name", default="scraped-full.txt", help="file name of the documents (default scraped-full.txt)")
     ap.add_argument("--repeat", type=int, default=3, help="passes over the corpus per round; the best counts")
     ap.add_argument("--rounds", type=int, default=2, help="rounds; each starts the other revision first")
+    ap.add_argument("--instructions", action="store_true",
+                    help="count instructions under valgrind instead of timing (steady on a busy machine)")
+    ap.add_argument("--sample", type=int, default=36,
+                    help="with --instructions: every Nth document (default 36: about 60 documents, 1 MB)")
     args = ap.parse_args()
     if not any(args.corpus.glob(f"**/{args.name}")):
         sys.exit(f"compare.py: no {args.name} under {args.corpus}")
     revs = (args.rev_a, args.rev_b)
     with tempfile.TemporaryDirectory(prefix="cleaner-compare-") as tmp:
         trees = {rev: export(rev, Path(tmp)) for rev in revs}
+        if args.instructions:
+            n = len(sorted(args.corpus.glob(f"**/{args.name}"))[::args.sample])
+            print(f"instructions to clean every {args.sample}th {args.name} under {args.corpus} "
+                  f"({n} documents), counted by callgrind")
+            counts = count(trees, args.corpus.resolve(), args.name, args.sample)
+            a, b = counts[args.rev_a], counts[args.rev_b]
+            print(f"{args.rev_a:>14}  {a:>16,}\n{args.rev_b:>14}  {b:>16,}")
+            print(f"B / A of the instructions: {b / a:.4f} (below 1: {args.rev_b} takes fewer)")
+            return
         print(f"CPU seconds to clean every {args.name} under {args.corpus}, best of {args.repeat}, "
               f"both revisions at once")
         print(f"{'round':>5}  {args.rev_a:>14}  {args.rev_b:>14}  {'B / A':>7}")

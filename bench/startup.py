@@ -94,8 +94,9 @@ def run_times(commands: list[tuple[list[str], bytes]], runs: int) -> list[tuple[
     return times
 
 
-def instructions(cmd: list[str], stdin: bytes) -> int | None:
-    """Instructions ``cmd`` executes, counted by valgrind's callgrind (None without valgrind).
+def instructions(cmd: list[str], stdin: bytes, env: dict[str, str] | None = None) -> int | None:
+    """Instructions ``cmd`` executes, counted by valgrind's callgrind (None without valgrind);
+    ``env``: variables set for it over this process's. bench/compare.py counts with it too.
 
     A count, not a time: the same for the same program and input whatever else
     the machine runs, so two trees compare to a fraction of a percent where the
@@ -109,9 +110,9 @@ def instructions(cmd: list[str], stdin: bytes) -> int | None:
         return None
     p = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
                        input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                       env={**os.environ, "PYTHONHASHSEED": "0"})
+                       env={**os.environ, **(env or {}), "PYTHONHASHSEED": "0"})
     if p.returncode != 0:
-        sys.exit(f"bench/startup.py: valgrind {' '.join(cmd)} failed: {p.stderr.decode()[-500:]}")
+        sys.exit(f"{Path(sys.argv[0]).name}: valgrind {' '.join(cmd[:3])} … failed: {p.stderr.decode()[-500:]}")
     counted = re.search(rb"Collected : (\d+)", p.stderr)
     return int(counted.group(1)) if counted else None
 
