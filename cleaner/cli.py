@@ -3,6 +3,7 @@
 # at every start, and string annotations cost it an eval() each (~2 ms).
 
 import atexit
+import errno
 import os
 import sys
 import threading
@@ -549,9 +550,48 @@ def _usage_error(e: Exception) -> str:
     return message[:1].lower() + message[1:]
 
 
+class _ClosedStream:
+    """Stands in for a standard stream the process was started without
+    (``clean <&-``, ``clean file >&-``), which Python sets to None: its first
+    use would be an AttributeError and a traceback. Reading stdin is an error
+    naming it, as an unreadable file's is; writing stdout is the write error
+    that ``run`` reports for a full disk; what goes to a closed stderr is lost,
+    and the exit status still says what happened."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def isatty(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        pass
+
+    def write(self, text: str) -> int:
+        if self._name == "<stderr>":
+            return len(text)
+        raise self._error()
+
+    def __getattr__(self, attribute: str):
+        raise self._error()
+
+    def _error(self) -> Exception:
+        if self._name == "<stdin>":
+            return CleanerError("<stdin>: cannot read: standard input is closed")
+        return OSError(errno.EBADF, "standard output is closed")
+
+
+def _stand_in_for_closed_streams() -> None:
+    for attribute in ("stdin", "stdout", "stderr"):
+        if getattr(sys, attribute) is None:
+            setattr(sys, attribute, _ClosedStream(f"<{attribute}>"))
+
+
 def _quiet_stdout() -> None:
     """Point stdout at /dev/null, so the interpreter's last flush of what is
     still buffered cannot fail again (and print "Exception ignored")."""
+    if isinstance(sys.stdout, _ClosedStream):
+        return      # nothing was buffered: there was no stream to buffer for
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
 
@@ -563,6 +603,7 @@ def main() -> None:
 
 def run(argv: list[str]) -> int:
     """Run `clean` with the arguments ``argv`` and return its exit status."""
+    _stand_in_for_closed_streams()
     try:
         if argv[:1] == ["rules"]:
             # `clean rules` alone shows what the subcommands are.

@@ -1,7 +1,8 @@
 """`clean` behaves as people's other tools do: --version, --help, one-line usage
 errors, conflicting options refused, typos in --disable caught, colour, -v,
---stdin-filename, gzip and encodings, a full disk, a closed pipe, HTML pages that
-start with a comment or a script. Each test runs the real executable."""
+--stdin-filename, gzip and encodings, a full disk, a closed pipe, a standard
+stream closed at start, HTML pages that start with a comment or a script. Each
+test runs the real executable."""
 from __future__ import annotations
 
 import gzip
@@ -276,3 +277,42 @@ def test_dev_full_is_one_line(run, tmp_path):
         p = subprocess.run([find_clean(), str(f)], stdout=full, stderr=subprocess.PIPE, timeout=60)
     err = p.stderr.decode()
     assert p.returncode == 2 and err == "clean: error: <stdout>: cannot write: No space left on device\n", err
+
+
+def _closed(clean: str, redirect: str, *args: str) -> subprocess.CompletedProcess:
+    """The real `clean` started by a shell with one standard stream closed (``<&-``,
+    ``>&-``, ``2>&-``): Python then sets sys.stdin, sys.stdout or sys.stderr to None."""
+    return subprocess.run(["sh", "-c", f'exec "$@" {redirect}', "sh", clean, *args],
+                          stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [(), ("-",), ("--format", "jsonl"), ("--files-from", "-", "--check")])
+def test_a_closed_stdin_is_one_line_naming_it(args):
+    from conftest import find_clean
+    p = _closed(find_clean(), "<&-", *args)
+    err = p.stderr.decode()
+    assert (p.returncode, p.stdout) == (2, b"")
+    assert err == "clean: error: <stdin>: cannot read: standard input is closed\n", err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [("SEED",), ("--explain", "SEED"), ("--version",), ("rules", "list")])
+def test_a_closed_stdout_is_one_line_naming_it(args):
+    from conftest import find_clean
+    args = [str(SEED / "input.txt") if a == "SEED" else a for a in args]
+    p = _closed(find_clean(), ">&-", *args)
+    err = p.stderr.decode().splitlines()
+    # --explain says why lines went before the first write fails: the error is the last line.
+    assert p.returncode == 2 and err[-1] == "clean: error: <stdout>: cannot write: standard output is closed", err
+    assert not any("Traceback" in line for line in err)
+
+
+@pytest.mark.slow
+def test_a_closed_stderr_keeps_the_output_and_the_exit_status(tmp_path):
+    from conftest import find_clean
+    seed = SEED / "input.txt"
+    p = _closed(find_clean(), "2>&-", str(seed))
+    assert p.returncode == 0 and p.stdout == (SEED / "expected.txt").read_bytes()
+    # An error has nowhere to go, but the status still says there was one (not 1, a traceback's).
+    assert _closed(find_clean(), "2>&-", str(tmp_path / "missing.txt")).returncode == 2
