@@ -46,6 +46,8 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "subscriber_perk",
         # the fifty-ninth probe's family
         "delivery_service",
+        # the sixty-fifth probe's families
+        "before_reading_on", "cookie_choice",
         # sign-in widgets and social profiles
         "social_signin", "forgot_password", "social_networks", "we_respect_privacy", "piece_noun",
         "email_address", "opt_in_wish", "newsletter_does", "data_promise", "signup_promise",
