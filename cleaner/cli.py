@@ -578,7 +578,8 @@ class _ClosedStream:
     def _error(self) -> Exception:
         if self._name == "<stdin>":
             return CleanerError("<stdin>: cannot read: standard input is closed")
-        return OSError(errno.EBADF, "standard output is closed")
+        which = "output" if self._name == "<stdout>" else "error"
+        return OSError(errno.EBADF, f"standard {which} is closed")
 
 
 def _stand_in_for_closed_streams() -> None:
