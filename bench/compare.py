@@ -65,6 +65,7 @@ print(best, sum(len(text.encode("utf-8")) for _, text in docs))
 # Run under callgrind in each tree: every ``step``-th document cleaned once
 # when ``clean`` is "1"; with "0" the same start (imports, documents read,
 # Cleaner built, one line cleaned so that first-use work is paid) and no more.
+# It prints nothing: ``instructions`` reads the count from valgrind's report.
 COUNT_WORKER = r"""
 import sys
 from pathlib import Path
@@ -80,7 +81,6 @@ c.clean("One line to pay for first use.\n")
 if clean == "1":
     for _, text in docs:
         c.clean(text)
-print(len(docs), sum(len(text.encode("utf-8")) for _, text in docs))
 """
 
 
