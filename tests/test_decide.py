@@ -616,6 +616,28 @@ def test_a_title_above_a_single_removed_line_or_at_the_top_of_the_text_stays():
         assert d.reason != BOX_TITLE, d.detail
 
 
+def test_a_title_above_a_sign_up_call_and_its_email_field_goes():
+    from cleaner.decide import BOX_FIELD_RULES, BOX_TITLE
+
+    # A sign-up box asks for an address under its call: the field is the box's
+    # second line. A section's heading under the call is not (a byline above
+    # "Newsletter abonnieren" and "Mehr aus Lübeck" is the article's).
+    field = "Email*"
+    boxed = _with_box(["Want more industry news?", "Sign up for our newsletter", field])
+    result = Cleaner().analyze(boxed)
+    (f,) = [d for d in result.decisions if d.block.text == field]
+    assert not f.kept and f.reason in BOX_FIELD_RULES, f.reason
+    (d,) = [d for d in result.decisions if d.block.text == "Want more industry news?"]
+    assert not d.kept and d.reason == BOX_TITLE, (d.reason, d.detail)
+    assert f.reason in d.detail
+    byline = _with_box(["Von Cosima Künzel", "Newsletter abonnieren", "Mehr aus Lübeck"])
+    result = Cleaner().analyze(byline)
+    (d,) = [d for d in result.decisions if d.block.text == "Von Cosima Künzel"]
+    assert d.kept, (d.reason, d.detail)
+    (h,) = [d for d in result.decisions if d.block.text == "Mehr aus Lübeck"]
+    assert not h.kept and h.reason not in BOX_FIELD_RULES, h.reason
+
+
 def test_disable_heuristic_box_title_keeps_the_title(run_clean, tmp_path):
     from cleaner.decide import BOX_TITLE
 
