@@ -50,6 +50,8 @@ CORE = ("subscribe_verb", "newsletter_noun", "inbox", "donate_verb", "pay_period
         "before_reading_on", "cookie_choice",
         # the seventy-fifth probe's
         "into_inbox",
+        # the eighty-first probe's
+        "one",
         # sign-in widgets and social profiles
         "social_signin", "forgot_password", "social_networks", "we_respect_privacy", "piece_noun",
         "email_address", "opt_in_wish", "newsletter_does", "data_promise", "signup_promise",
