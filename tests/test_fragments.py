@@ -321,3 +321,24 @@ def test_the_check_of_word_start_finds_an_alternative_opening_with_a_symbol():
     bad = _parser.parse(r"\b(?=\w)(?:said|€\d+)", re.I)
     assert all(map(_opens_a_word, _first_chars(list(good)[2:])))
     assert not all(map(_opens_a_word, _first_chars(list(bad)[2:])))
+
+
+# An alternative that ends the line itself: "Externer Inhalt\W{0,3}$".
+_ENDS_LINE = re.compile(r"\\W\{0,\d\}\$$|\\W\*\$$|\\s\*\[[^\]]*\]\?\$$")
+
+
+def test_no_word_edge_right_after_a_fragment_whose_alternatives_may_end_in_a_stop():
+    r"""A rule that writes ``{{name}}\b`` after a fragment with an alternative that
+    ends the line (``...\W{0,3}$``) can never match that alternative on a line
+    ending in a stop or a colon: the edge after "Inhalt." is no word edge.
+    cookies.external-content and donation.transfer-call wrote it ("Unser
+    Spendenkonto:" stayed); they write ``(?:\b.{0,200})?$`` now."""
+    frags = load_fragments(fragments_dir())
+    found = []
+    for where, pattern in written_patterns():
+        for m in re.finditer(r"\{\{(\w+)\}\}\\b", pattern):
+            ending = [alt for alts in frags.get(m.group(1), {}).values() for alt in alts
+                      if _ENDS_LINE.search(alt.rstrip())]
+            if ending:
+                found.append((where, m.group(1), ending[0]))
+    assert found == []
